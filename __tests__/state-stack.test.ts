@@ -1,0 +1,34 @@
+import { onlyResource, synthEnvironment } from './support/synth';
+
+describe('state stack', () => {
+  const dev = synthEnvironment('dev');
+  const prod = synthEnvironment('prod');
+
+  it('creates a versioned, private, non-destroyable state bucket', () => {
+    expect(onlyResource(prod.state, 'google_storage_bucket')).toEqual(
+      expect.objectContaining({
+        name: 'afpi-production-tfstate',
+        location: 'US',
+        uniform_bucket_level_access: true,
+        public_access_prevention: 'enforced',
+        force_destroy: false,
+        versioning: { enabled: true },
+        lifecycle_rule: [{ action: { type: 'Delete' }, condition: { num_newer_versions: 20, with_state: 'ARCHIVED' } }],
+      }),
+    );
+  });
+
+  it('keeps its own state locally, outside cdktf.out', () => {
+    expect(dev.state?.terraform?.backend).toEqual({ local: { path: '../../../terraform.state.dev.tfstate' } });
+  });
+
+  it('labels every resource through the provider', () => {
+    expect(prod.state?.provider?.google[0]).toEqual(
+      expect.objectContaining({
+        project: 'afpi-production',
+        region: 'us-central1',
+        default_labels: { app: 'afpi', env: 'prod', tier: 'enterprise', 'managed-by': 'cdktf', 'cost-center': 'afpi-prod' },
+      }),
+    );
+  });
+});

@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { EnvironmentConfig } from '../config/schema';
+import { buildApp } from './build-app';
+
+export interface StackSummary {
+  readonly id: string;
+  readonly resources: number;
+  readonly dataSources: number;
+  readonly outputs: number;
+  readonly file: string;
+}
+
+interface Manifest {
+  stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
+}
+
+function count(block: Record<string, Record<string, unknown>> | undefined): number {
+  return Object.values(block ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+}
+
+/** Reads what a synth wrote: one summary per stack, from the manifest and each stack's Terraform JSON. */
+export function summarize(outdir: string): StackSummary[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as Manifest;
+  return Object.entries(manifest.stacks).map(([id, stack]) => {
+    const file = path.join(outdir, stack.synthesizedStackPath);
+    const tf = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return { id, resources: count(tf.resource), dataSources: count(tf.data), outputs: Object.keys(tf.output ?? {}).length, file };
+  });
+}
+
+/**
+ * Synthesizes every stack of `config` into `outdir`. The app is synthesized into a staging folder first and
+ * moved into place only when synthesis succeeds, so an error (policy violation, failed validation) leaves the
+ * previous output untouched. Each stack's `.terraform` folder is kept so `cdktf deploy` needs no new init.
+ */
+export function synthesize(config: EnvironmentConfig, outdir: string): StackSummary[] {
+  const staging = `${outdir}.staging-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = new App({ outdir: staging, stackTraces: false });
+    buildApp(app, config);
+    app.synth();
+    fs.mkdirSync(path.join(outdir, 'stacks'), { recursive: true });
+    const stagedStacks = fs.readdirSync(path.join(staging, 'stacks'));
+    for (const existing of fs.readdirSync(path.join(outdir, 'stacks'))) {
+      if (!stagedStacks.includes(existing)) fs.rmSync(path.join(outdir, 'stacks', existing), { recursive: true });
+    }
+    for (const stack of stagedStacks) {
+      const target = path.join(outdir, 'stacks', stack);
+      fs.mkdirSync(target, { recursive: true });
+      for (const entry of fs.readdirSync(target)) {
+        if (entry !== '.terraform' && entry !== '.terraform.lock.hcl') fs.rmSync(path.join(target, entry), { recursive: true });
+      }
+      for (const entry of fs.readdirSync(path.join(staging, 'stacks', stack))) {
+        fs.renameSync(path.join(staging, 'stacks', stack, entry), path.join(target, entry));
+      }
+    }
+    fs.renameSync(path.join(staging, 'manifest.json'), path.join(outdir, 'manifest.json'));
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return summarize(outdir);
+}

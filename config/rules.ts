@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * Shared building blocks for the config schema. Every custom message reads as `(<value>) <problem>. Fix: <fix>`
+ * so the loader can prefix it with the file and the field path.
+ */
+
+/** Adds an issue at `path` (relative to the object being refined) with a complete message. */
+export function report(ctx: z.RefinementCtx, path: (string | number)[], message: string): void {
+  ctx.addIssue({ code: 'custom', path, message });
+}
+
+export function show(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+const GCP_REGION = /^[a-z]+-[a-z]+[0-9]{1,2}$/;
+
+/** GCP regions this project may serve from (the ones the GPU and price catalogs know). */
+export const KNOWN_REGIONS = [
+  'us-central1',
+  'us-east1',
+  'us-east4',
+  'us-west1',
+  'us-west4',
+  'europe-west1',
+  'europe-west4',
+  'asia-southeast1',
+] as const;
+
+export const region = z.string().superRefine((value, ctx) => {
+  if (!GCP_REGION.test(value)) {
+    report(ctx, [], `(${show(value)}) is not a GCP region name. Fix: use a region such as "us-central1"`);
+  } else if (!(KNOWN_REGIONS as readonly string[]).includes(value)) {
+    report(ctx, [], `(${show(value)}) is not a region this project supports. Fix: use one of ${KNOWN_REGIONS.join(', ')}`);
+  }
+});
+
+// https://cloud.google.com/resource-manager/docs/creating-managing-projects: 6-30 chars, lowercase, digits, hyphens.
+export const projectId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+    error: (issue) =>
+      `(${show(issue.input)}) is not a GCP project id. Fix: 6-30 characters of lowercase letters, digits and hyphens, starting with a letter`,
+  });
+
+export const domain = z
+  .string()
+  .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: (issue) =>
+      `(${show(issue.input)}) is not a domain name. Fix: use a lowercase DNS name such as "afpip.com", without scheme or path`,
+  });
+
+// https://cloud.google.com/storage/docs/buckets#naming (the dot-free form).
+export const bucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/, {
+    error: (issue) =>
+      `(${show(issue.input)}) is not a valid bucket name. Fix: 3-63 characters of lowercase letters, digits, "-" and "_", starting and ending with a letter or digit`,
+  });
+
+const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+
+export const labels = z.record(z.string(), z.string()).superRefine((value, ctx) => {
+  for (const [key, labelValue] of Object.entries(value)) {
+    if (!LABEL.test(key)) {
+      report(ctx, [key], `is not a valid label key. Fix: lowercase letters, digits, "_" and "-", starting with a letter`);
+    } else if (!LABEL_VALUE.test(labelValue)) {
+      report(ctx, [key], `(${show(labelValue)}) is not a valid label value. Fix: up to 63 lowercase letters, digits, "_" and "-"`);
+    }
+  }
+});
+
+/** Reports `min > max` on a pair of sibling fields. */
+export function minNotAboveMax(
+  ctx: z.RefinementCtx,
+  value: Record<string, unknown>,
+  minKey: string,
+  maxKey: string,
+): void {
+  const min = value[minKey];
+  const max = value[maxKey];
+  if (typeof min === 'number' && typeof max === 'number' && min > max) {
+    report(ctx, [minKey], `(${min}) is above ${maxKey} (${max}). Fix: lower ${minKey} or raise ${maxKey}`);
+  }
+}

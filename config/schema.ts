@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { bucketName, domain, labels, projectId, region, report, show } from './rules';
+
+export const TIERS = ['startup', 'growth', 'scale', 'enterprise'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Stack ids, in deploy order. They are the names users type: `cdktf deploy network`. */
+export const STACK_IDS = ['state', 'network', 'data', 'cloud-run', 'gke-gpu', 'inference', 'observability'] as const;
+export type StackId = (typeof STACK_IDS)[number];
+
+/** Stacks every tier has; the tier adds `gke-gpu` and `inference`. */
+const REQUIRED_STACKS: readonly StackId[] = ['state', 'network', 'data', 'cloud-run', 'observability'];
+
+const stateBucketSchema = z.strictObject({
+  /** Globally unique name of the bucket that holds every other stack's state. */
+  name: bucketName,
+  /** @default "US" (multi-region, survives the loss of one region) */
+  location: z.string().regex(/^[A-Za-z0-9-]+$/).default('US'),
+  /** Noncurrent state versions kept per object; older ones are deleted. @default 20 */
+  noncurrentVersionsKept: z.number().int().min(1).max(100).default(20),
+  /** Cloud KMS key for CMEK; the key's project must let the GCS service agent use it. @default Google-managed */
+  kmsKeyName: z
+    .string()
+    .regex(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/, {
+      error: (issue) =>
+        `(${show(issue.input)}) is not a KMS key name. Fix: use projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`,
+    })
+    .optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    /** Scaling tier from the seed; selects the preset this environment starts from. */
+    tier: z.enum(TIERS),
+    /** GCP project every stack deploys into. */
+    projectId,
+    /** Primary serving region. */
+    region,
+    /** Passive standby region (seed: us-east1); required by tiers with disaster recovery. @default none */
+    drRegion: region.optional(),
+    /** Apex domain: `<domain>` serves the frontend, `api.<domain>` the backend. */
+    domain,
+    stateBucket: stateBucketSchema,
+    /** Labels added to every resource beside app, env, tier and managed-by. @default {} */
+    labels: labels.default({}),
+    /** Whether the tier keeps a DR region (SQL standby, second serving region). */
+    disasterRecovery: z.boolean(),
+    /** Stacks this environment deploys, from the tier preset. */
+    stacks: z.array(z.enum(STACK_IDS)),
+  })
+  .superRefine((config, ctx) => {
+    for (const required of REQUIRED_STACKS) {
+      if (!config.stacks.includes(required)) {
+        report(ctx, ['stacks'], `(${show(config.stacks)}) lacks "${required}". Fix: every tier deploys ${REQUIRED_STACKS.join(', ')}`);
+      }
+    }
+    if (config.stacks.includes('inference') && !config.stacks.includes('gke-gpu')) {
+      report(ctx, ['stacks'], `(${show(config.stacks)}) has "inference" without "gke-gpu". Fix: add "gke-gpu" or remove "inference"`);
+    }
+    if (config.disasterRecovery && !config.drRegion) {
+      report(ctx, ['drRegion'], `is missing while disasterRecovery is on. Fix: set drRegion (seed: "us-east1") or turn disasterRecovery off`);
+    }
+    if (config.drRegion && config.drRegion === config.region) {
+      report(ctx, ['drRegion'], `(${show(config.drRegion)}) equals region. Fix: pick a DR region other than the primary region`);
+    }
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** A validated environment: the parsed config plus where it came from. */
+export interface EnvironmentConfig extends ParsedConfig {
+  /** Environment name, from the file name (`dev`, `staging`, `prod`). */
+  readonly env: string;
+}
