@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadFromProcessEnv } from './config/load';
 import { synthesize } from './app/synthesize';
+import { formatFinding, PolicyError } from './policy/policy-pack';
 
 function main(): number {
   let loaded;
@@ -16,12 +17,27 @@ function main(): number {
   }
   const { config, notes } = loaded;
   const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
-  const stacks = synthesize(config, outdir);
-  for (const note of notes) console.log(`note: ${note}`);
-  console.log(`Synthesized ${config.env} (tier ${config.tier}, project ${config.projectId}) into ${outdir}/stacks:`);
-  for (const s of stacks) {
-    console.log(`  ${s.id.padEnd(14)} ${String(s.resources).padStart(4)} resources ${String(s.dataSources).padStart(3)} data sources ${String(s.outputs).padStart(3)} outputs`);
+  let stacks;
+  try {
+    stacks = synthesize(config, outdir);
+  } catch (err) {
+    if (!(err instanceof PolicyError)) throw err;
+    console.error(`Policy violations, nothing was written:\n  ${err.lines.join('\n  ')}`);
+    return 1;
   }
+  for (const note of notes) console.log(`note: ${note}`);
+  console.log(
+    `Synthesized ${config.env} (tier ${config.tier}, project ${config.projectId}) into ${outdir}/stacks:`,
+  );
+  for (const s of stacks) {
+    console.log(
+      `  ${s.id.padEnd(14)} ${String(s.resources).padStart(4)} resources ${String(s.dataSources).padStart(3)} data sources ${String(s.outputs).padStart(3)} outputs`,
+    );
+  }
+  const passed = stacks.reduce((n, s) => n + (s.policy?.checksPassed ?? 0), 0);
+  const suppressed = stacks.flatMap((s) => s.policy?.suppressed ?? []);
+  console.log(`Policy: ${passed} checks passed, 0 violations, ${suppressed.length} suppressed`);
+  for (const finding of suppressed) console.log(`  ${formatFinding(finding)}`);
   return 0;
 }
 

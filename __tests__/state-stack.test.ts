@@ -13,13 +13,17 @@ describe('state stack', () => {
         public_access_prevention: 'enforced',
         force_destroy: false,
         versioning: { enabled: true },
-        lifecycle_rule: [{ action: { type: 'Delete' }, condition: { num_newer_versions: 20, with_state: 'ARCHIVED' } }],
+        lifecycle_rule: [
+          { action: { type: 'Delete' }, condition: { num_newer_versions: 20, with_state: 'ARCHIVED' } },
+        ],
       }),
     );
   });
 
   it('keeps its own state locally, outside cdktf.out', () => {
-    expect(dev.state?.terraform?.backend).toEqual({ local: { path: '../../../terraform.state.dev.tfstate' } });
+    expect(dev.state?.terraform?.backend).toEqual({
+      local: { path: '../../../terraform.state.dev.tfstate' },
+    });
   });
 
   it('labels every resource through the provider', () => {
@@ -27,7 +31,13 @@ describe('state stack', () => {
       expect.objectContaining({
         project: 'afpi-production',
         region: 'us-central1',
-        default_labels: { app: 'afpi', env: 'prod', tier: 'enterprise', 'managed-by': 'cdktf', 'cost-center': 'afpi-prod' },
+        default_labels: {
+          app: 'afpi',
+          env: 'prod',
+          tier: 'enterprise',
+          'managed-by': 'cdktf',
+          'cost-center': 'afpi-prod',
+        },
       }),
     );
   });

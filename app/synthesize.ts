@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { EnvironmentConfig } from '../config/schema';
+import { EnvironmentConfig, STACK_IDS } from '../config/schema';
+import { checkPolicy, PolicyReport, StackPolicy, stackPolicy } from '../policy/policy-pack';
 import { buildApp } from './build-app';
 
 export interface StackSummary {
@@ -10,6 +11,8 @@ export interface StackSummary {
   readonly dataSources: number;
   readonly outputs: number;
   readonly file: string;
+  /** Policy checks passed and suppressed findings; set by synthesize. */
+  readonly policy?: StackPolicy;
 }
 
 interface Manifest {
@@ -23,10 +26,30 @@ function count(block: Record<string, Record<string, unknown>> | undefined): numb
 /** Reads what a synth wrote: one summary per stack, from the manifest and each stack's Terraform JSON. */
 export function summarize(outdir: string): StackSummary[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as Manifest;
-  return Object.entries(manifest.stacks).map(([id, stack]) => {
+  const deployOrder = (id: string) => (STACK_IDS as readonly string[]).indexOf(id);
+  const stacks = Object.entries(manifest.stacks).sort(([a], [b]) => deployOrder(a) - deployOrder(b));
+  return stacks.map(([id, stack]) => {
     const file = path.join(outdir, stack.synthesizedStackPath);
-    const tf = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return { id, resources: count(tf.resource), dataSources: count(tf.data), outputs: Object.keys(tf.output ?? {}).length, file };
+    const text = fs.readFileSync(file, 'utf8');
+    if (!file.endsWith('.json')) {
+      // `cdktf synth --hcl` writes cdk.tf: count the top-level blocks.
+      const blocks = (kind: string) => (text.match(new RegExp(`^${kind} "`, 'gm')) ?? []).length;
+      return {
+        id,
+        resources: blocks('resource'),
+        dataSources: blocks('data'),
+        outputs: blocks('output'),
+        file,
+      };
+    }
+    const tf = JSON.parse(text);
+    return {
+      id,
+      resources: count(tf.resource),
+      dataSources: count(tf.data),
+      outputs: Object.keys(tf.output ?? {}).length,
+      file,
+    };
   });
 }
 
@@ -38,20 +61,24 @@ export function summarize(outdir: string): StackSummary[] {
 export function synthesize(config: EnvironmentConfig, outdir: string): StackSummary[] {
   const staging = `${outdir}.staging-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
+  let policy: PolicyReport;
   try {
     const app = new App({ outdir: staging, stackTraces: false });
     buildApp(app, config);
+    policy = checkPolicy(app); // throws PolicyError listing every violation of every stack
     app.synth();
     fs.mkdirSync(path.join(outdir, 'stacks'), { recursive: true });
     const stagedStacks = fs.readdirSync(path.join(staging, 'stacks'));
     for (const existing of fs.readdirSync(path.join(outdir, 'stacks'))) {
-      if (!stagedStacks.includes(existing)) fs.rmSync(path.join(outdir, 'stacks', existing), { recursive: true });
+      if (!stagedStacks.includes(existing))
+        fs.rmSync(path.join(outdir, 'stacks', existing), { recursive: true });
     }
     for (const stack of stagedStacks) {
       const target = path.join(outdir, 'stacks', stack);
       fs.mkdirSync(target, { recursive: true });
       for (const entry of fs.readdirSync(target)) {
-        if (entry !== '.terraform' && entry !== '.terraform.lock.hcl') fs.rmSync(path.join(target, entry), { recursive: true });
+        if (entry !== '.terraform' && entry !== '.terraform.lock.hcl')
+          fs.rmSync(path.join(target, entry), { recursive: true });
       }
       for (const entry of fs.readdirSync(path.join(staging, 'stacks', stack))) {
         fs.renameSync(path.join(staging, 'stacks', stack, entry), path.join(target, entry));
@@ -61,5 +88,5 @@ export function synthesize(config: EnvironmentConfig, outdir: string): StackSumm
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
-  return summarize(outdir);
+  return summarize(outdir).map((s) => ({ ...s, policy: stackPolicy(policy, s.id) }));
 }

@@ -42,7 +42,10 @@ export function overlaps(a: Ipv4Range, b: Ipv4Range): boolean {
  * Reports every pair of overlapping ranges. `ranges` maps a field path (as shown to the user) to its CIDR;
  * the issue lands on the second range of the pair and names both.
  */
-export function noOverlaps(ctx: z.RefinementCtx, ranges: { path: (string | number)[]; cidr: string }[]): void {
+export function noOverlaps(
+  ctx: z.RefinementCtx,
+  ranges: { path: (string | number)[]; cidr: string }[],
+): void {
   const parsed = ranges
     .map((r) => ({ ...r, range: parseCidr(r.cidr) }))
     .filter((r): r is typeof r & { range: Ipv4Range } => r.range !== undefined);

@@ -4,6 +4,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { repoRoot } from './paths';
 import { configSchema, EnvironmentConfig, StackId, Tier, TIERS } from './schema';
+import { observabilityNotes } from './sections/observability';
 
 export const ENVIRONMENTS_DIR = path.join(repoRoot, 'config', 'environments');
 export const TIERS_DIR = path.join(repoRoot, 'config', 'tiers');
@@ -54,10 +55,14 @@ function readYaml(file: string): Record<string, unknown> {
     doc = parseYaml(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? ` line ${err.linePos[0].line}` : '';
-    throw new ConfigError([`${relative(file)}:${where} is not valid YAML (${(err as Error).message.split('\n')[0]}). Fix: correct the syntax`]);
+    throw new ConfigError([
+      `${relative(file)}:${where} is not valid YAML (${(err as Error).message.split('\n')[0]}). Fix: correct the syntax`,
+    ]);
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new ConfigError([`${relative(file)}: is not a YAML mapping. Fix: write the settings as "key: value" lines`]);
+    throw new ConfigError([
+      `${relative(file)}: is not a YAML mapping. Fix: write the settings as "key: value" lines`,
+    ]);
   }
   return doc as Record<string, unknown>;
 }
@@ -87,7 +92,7 @@ function valueAt(doc: unknown, fieldPath: PropertyKey[]): { found: boolean; valu
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): { path: PropertyKey[]; text: string } {
   const { value, found } = valueAt(input, issue.path);
-  const shown = found ? ` (${JSON.stringify(value)})` : '';
+  const shown = (text: string) => (found ? `(${JSON.stringify(value)}) ${text}` : text);
   switch (issue.code) {
     case 'custom':
       return { path: issue.path, text: issue.message };
@@ -98,22 +103,33 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): { path: Propert
       };
     case 'invalid_type':
       return found
-        ? { path: issue.path, text: `${shown} should be a ${issue.expected}. Fix: set a ${issue.expected}` }
+        ? { path: issue.path, text: shown(`should be a ${issue.expected}. Fix: set a ${issue.expected}`) }
         : { path: issue.path, text: `is missing. Fix: add it (a ${issue.expected})` };
     case 'invalid_value':
       return {
         path: issue.path,
-        text: `${shown} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}. Fix: use one of them`,
+        text: shown(
+          `is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}. Fix: use one of them`,
+        ),
       };
     case 'too_small':
-      return { path: issue.path, text: `${shown} is below the minimum ${String(issue.minimum)}. Fix: raise it` };
+      return {
+        path: issue.path,
+        text: shown(`is below the minimum ${String(issue.minimum)}. Fix: raise it`),
+      };
     case 'too_big':
-      return { path: issue.path, text: `${shown} is above the maximum ${String(issue.maximum)}. Fix: lower it` };
+      return {
+        path: issue.path,
+        text: shown(`is above the maximum ${String(issue.maximum)}. Fix: lower it`),
+      };
     case 'invalid_format':
       // Formats with a custom message carry the value and the fix already.
-      return { path: issue.path, text: issue.message.startsWith('(') ? issue.message : `${shown} ${issue.message}` };
+      return {
+        path: issue.path,
+        text: issue.message.startsWith('(') ? issue.message : shown(issue.message),
+      };
     default:
-      return { path: issue.path, text: `${shown} ${issue.message}` };
+      return { path: issue.path, text: shown(issue.message) };
   }
 }
 
@@ -150,7 +166,9 @@ export function loadEnvironment(env: string, options: LoadOptions = {}): LoadedE
     for (const [stack, section] of Object.entries(SECTION_OF_STACK)) {
       if (!tierStacks.includes(stack) && section in applied) {
         delete applied[section];
-        notes.push(`AFPI_TIER=${tier}: ignored ${env}'s "${section}" settings (tier ${tier} has no ${stack} stack)`);
+        notes.push(
+          `AFPI_TIER=${tier}: ignored ${env}'s "${section}" settings (tier ${tier} has no ${stack} stack)`,
+        );
       }
     }
   }
@@ -167,6 +185,7 @@ export function loadEnvironment(env: string, options: LoadOptions = {}): LoadedE
     });
     throw new ConfigError([...new Set(problems)]);
   }
+  notes.push(...observabilityNotes(result.data));
   return { config: { ...result.data, env } as EnvironmentConfig, notes };
 }
 

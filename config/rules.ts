@@ -32,32 +32,30 @@ export const region = z.string().superRefine((value, ctx) => {
   if (!GCP_REGION.test(value)) {
     report(ctx, [], `(${show(value)}) is not a GCP region name. Fix: use a region such as "us-central1"`);
   } else if (!(KNOWN_REGIONS as readonly string[]).includes(value)) {
-    report(ctx, [], `(${show(value)}) is not a region this project supports. Fix: use one of ${KNOWN_REGIONS.join(', ')}`);
+    report(
+      ctx,
+      [],
+      `(${show(value)}) is not a region this project supports. Fix: use one of ${KNOWN_REGIONS.join(', ')}`,
+    );
   }
 });
 
 // https://cloud.google.com/resource-manager/docs/creating-managing-projects: 6-30 chars, lowercase, digits, hyphens.
-export const projectId = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
-    error: (issue) =>
-      `(${show(issue.input)}) is not a GCP project id. Fix: 6-30 characters of lowercase letters, digits and hyphens, starting with a letter`,
-  });
+export const projectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+  error: (issue) =>
+    `(${show(issue.input)}) is not a GCP project id. Fix: 6-30 characters of lowercase letters, digits and hyphens, starting with a letter`,
+});
 
-export const domain = z
-  .string()
-  .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-    error: (issue) =>
-      `(${show(issue.input)}) is not a domain name. Fix: use a lowercase DNS name such as "afpip.com", without scheme or path`,
-  });
+export const domain = z.string().regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  error: (issue) =>
+    `(${show(issue.input)}) is not a domain name. Fix: use a lowercase DNS name such as "afpip.com", without scheme or path`,
+});
 
 // https://cloud.google.com/storage/docs/buckets#naming (the dot-free form).
-export const bucketName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/, {
-    error: (issue) =>
-      `(${show(issue.input)}) is not a valid bucket name. Fix: 3-63 characters of lowercase letters, digits, "-" and "_", starting and ending with a letter or digit`,
-  });
+export const bucketName = z.string().regex(/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/, {
+  error: (issue) =>
+    `(${show(issue.input)}) is not a valid bucket name. Fix: 3-63 characters of lowercase letters, digits, "-" and "_", starting and ending with a letter or digit`,
+});
 
 const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
@@ -65,9 +63,17 @@ const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 export const labels = z.record(z.string(), z.string()).superRefine((value, ctx) => {
   for (const [key, labelValue] of Object.entries(value)) {
     if (!LABEL.test(key)) {
-      report(ctx, [key], `is not a valid label key. Fix: lowercase letters, digits, "_" and "-", starting with a letter`);
+      report(
+        ctx,
+        [key],
+        `is not a valid label key. Fix: lowercase letters, digits, "_" and "-", starting with a letter`,
+      );
     } else if (!LABEL_VALUE.test(labelValue)) {
-      report(ctx, [key], `(${show(labelValue)}) is not a valid label value. Fix: up to 63 lowercase letters, digits, "_" and "-"`);
+      report(
+        ctx,
+        [key],
+        `(${show(labelValue)}) is not a valid label value. Fix: up to 63 lowercase letters, digits, "_" and "-"`,
+      );
     }
   }
 });

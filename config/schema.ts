@@ -1,11 +1,26 @@
 import { z } from 'zod';
 import { bucketName, domain, labels, projectId, region, report, show } from './rules';
+import { cloudRunRules, cloudRunSection } from './sections/cloud-run';
+import { costSection } from './sections/cost';
+import { dataRules, dataSection } from './sections/data';
+import { gkeRules, gkeSection } from './sections/gke';
+import { inferenceRules, inferenceSection } from './sections/inference';
+import { networkRules, networkSection } from './sections/network';
+import { observabilitySection } from './sections/observability';
 
 export const TIERS = ['startup', 'growth', 'scale', 'enterprise'] as const;
 export type Tier = (typeof TIERS)[number];
 
 /** Stack ids, in deploy order. They are the names users type: `cdktf deploy network`. */
-export const STACK_IDS = ['state', 'network', 'data', 'cloud-run', 'gke-gpu', 'inference', 'observability'] as const;
+export const STACK_IDS = [
+  'state',
+  'network',
+  'data',
+  'cloud-run',
+  'gke-gpu',
+  'inference',
+  'observability',
+] as const;
 export type StackId = (typeof STACK_IDS)[number];
 
 /** Stacks every tier has; the tier adds `gke-gpu` and `inference`. */
@@ -15,7 +30,10 @@ const stateBucketSchema = z.strictObject({
   /** Globally unique name of the bucket that holds every other stack's state. */
   name: bucketName,
   /** @default "US" (multi-region, survives the loss of one region) */
-  location: z.string().regex(/^[A-Za-z0-9-]+$/).default('US'),
+  location: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .default('US'),
   /** Noncurrent state versions kept per object; older ones are deleted. @default 20 */
   noncurrentVersionsKept: z.number().int().min(1).max(100).default(20),
   /** Cloud KMS key for CMEK; the key's project must let the GCS service agent use it. @default Google-managed */
@@ -47,21 +65,56 @@ export const configSchema = z
     disasterRecovery: z.boolean(),
     /** Stacks this environment deploys, from the tier preset. */
     stacks: z.array(z.enum(STACK_IDS)),
+    /** VPC ranges, connector and firewall switches (network stack). @default see config/sections/network.ts */
+    network: networkSection.prefault({}),
+    /** Cloud SQL, Redis, model bucket and secrets (data stack). @default see config/sections/data.ts */
+    data: dataSection.prefault({}),
+    /** Alerts, SLOs, uptime checks, dashboards, log retention, cost budget (observability stack). */
+    observability: observabilitySection,
+    /** Cloud Run services, load balancer, Cloud Armor, CDN and LLM routing (cloud-run stack). */
+    cloudRun: cloudRunSection,
+    /** GKE cluster and node pools (gke-gpu stack); only tiers with that stack. @default see config/sections/gke.ts */
+    gke: gkeSection.optional(),
+    /** vLLM and TGI on the GPU pools (inference stack); only tiers with that stack. @default see config/sections/inference.ts */
+    inference: inferenceSection.optional(),
+    /** Usage assumptions for `npm run cost`. @default the tier's figures in cost/usage.ts */
+    cost: costSection.optional(),
   })
   .superRefine((config, ctx) => {
+    networkRules(config, ctx);
+    dataRules(config, ctx);
+    cloudRunRules(config, ctx);
+    gkeRules(config, ctx);
+    inferenceRules(config, ctx);
     for (const required of REQUIRED_STACKS) {
       if (!config.stacks.includes(required)) {
-        report(ctx, ['stacks'], `(${show(config.stacks)}) lacks "${required}". Fix: every tier deploys ${REQUIRED_STACKS.join(', ')}`);
+        report(
+          ctx,
+          ['stacks'],
+          `(${show(config.stacks)}) lacks "${required}". Fix: every tier deploys ${REQUIRED_STACKS.join(', ')}`,
+        );
       }
     }
     if (config.stacks.includes('inference') && !config.stacks.includes('gke-gpu')) {
-      report(ctx, ['stacks'], `(${show(config.stacks)}) has "inference" without "gke-gpu". Fix: add "gke-gpu" or remove "inference"`);
+      report(
+        ctx,
+        ['stacks'],
+        `(${show(config.stacks)}) has "inference" without "gke-gpu". Fix: add "gke-gpu" or remove "inference"`,
+      );
     }
     if (config.disasterRecovery && !config.drRegion) {
-      report(ctx, ['drRegion'], `is missing while disasterRecovery is on. Fix: set drRegion (seed: "us-east1") or turn disasterRecovery off`);
+      report(
+        ctx,
+        ['drRegion'],
+        `is missing while disasterRecovery is on. Fix: set drRegion (seed: "us-east1") or turn disasterRecovery off`,
+      );
     }
     if (config.drRegion && config.drRegion === config.region) {
-      report(ctx, ['drRegion'], `(${show(config.drRegion)}) equals region. Fix: pick a DR region other than the primary region`);
+      report(
+        ctx,
+        ['drRegion'],
+        `(${show(config.drRegion)}) equals region. Fix: pick a DR region other than the primary region`,
+      );
     }
   });
 

@@ -31,10 +31,18 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const noncurrentRules = [
-      { action: { type: 'Delete' }, condition: { numNewerVersions: props.noncurrentVersionsKept, withState: 'ARCHIVED' } },
+      {
+        action: { type: 'Delete' },
+        condition: { numNewerVersions: props.noncurrentVersionsKept, withState: 'ARCHIVED' },
+      },
       ...(props.noncurrentVersionMaxAgeDays === undefined
         ? []
-        : [{ action: { type: 'Delete' }, condition: { daysSinceNoncurrentTime: props.noncurrentVersionMaxAgeDays } }]),
+        : [
+            {
+              action: { type: 'Delete' },
+              condition: { daysSinceNoncurrentTime: props.noncurrentVersionMaxAgeDays },
+            },
+          ]),
     ];
     this.bucket = new StorageBucket(this, 'bucket', {
       name: props.name,

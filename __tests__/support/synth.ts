@@ -28,7 +28,9 @@ export function synthApp(config: EnvironmentConfig): SynthesizedApp {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     const result: SynthesizedApp = {};
     for (const [id, stack] of Object.entries<{ synthesizedStackPath: string }>(manifest.stacks)) {
-      result[id as StackId] = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'));
+      result[id as StackId] = JSON.parse(
+        fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'),
+      );
     }
     return result;
   } finally {

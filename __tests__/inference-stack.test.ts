@@ -1,0 +1,417 @@
+import { parse } from 'yaml';
+import { onlyResource, resourcesOf, synthEnvironment, SynthesizedStack } from './support/synth';
+
+type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function release(stack: SynthesizedStack | undefined, name: string): Record<string, unknown> {
+  const found = resourcesOf(stack, 'helm_release').find((r) => r.name === name);
+  if (!found) throw new Error(`no helm_release ${name}`);
+  return found;
+}
+
+/** The values document a release receives (one YAML string), parsed. */
+function valuesOf(stack: SynthesizedStack | undefined, name: string): Values {
+  const values = release(stack, name).values as string[];
+  expect(values).toHaveLength(1);
+  return parse(values[0]);
+}
+
+function extraObject(values: Values, kind: string, name: string): Values {
+  const found = (values.extraObjects as Values[]).find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in extraObjects`);
+  return found;
+}
+
+const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+const ILB_IP =
+  '${data.terraform_remote_state.cross-stack-reference-input-network.outputs.cross-stack-output-google_compute_addressinference-ilb-addressaddress}';
+const MODEL_BUCKET =
+  '${data.terraform_remote_state.cross-stack-reference-input-data.outputs.cross-stack-output-google_storage_bucketmodels_bucket_03E03D20name}';
+
+describe('inference stack', () => {
+  const dev = synthEnvironment('dev');
+  const prod = synthEnvironment('prod');
+  const growth = synthEnvironment('prod', 'growth');
+  const startup = synthEnvironment('dev', 'startup');
+
+  it('exists only in the tiers with GPUs', () => {
+    expect(dev.inference).toBeDefined();
+    expect(prod.inference).toBeDefined();
+    expect(growth.inference).toBeUndefined();
+    expect(startup.inference).toBeUndefined();
+  });
+
+  it('configures kubernetes and helm only from data sources of the existing cluster', () => {
+    const stack = prod.inference!;
+    expect(Object.values(stack.data?.google_container_cluster ?? {})).toEqual([
+      expect.objectContaining({ name: 'afpi-prod', location: 'us-central1', project: 'afpi-production' }),
+    ]);
+    expect(Object.keys(stack.data?.google_client_config ?? {})).toHaveLength(1);
+    const connection = {
+      host: expect.stringMatching(/^https:\/\/\$\{data\.google_container_cluster\.[^.]+\.endpoint\}$/),
+      token: expect.stringMatching(/^\$\{data\.google_client_config\.[^.]+\.access_token\}$/),
+      cluster_ca_certificate: expect.stringMatching(
+        /^\$\{base64decode\(data\.google_container_cluster\.[^.]+\.master_auth\[0\]\.cluster_ca_certificate\)\}$/,
+      ),
+    };
+    expect(stack.provider?.kubernetes).toEqual([connection]);
+    expect(stack.provider?.helm).toEqual([{ kubernetes: connection }]);
+    // Never from a kubeconfig on disk.
+    expect(JSON.stringify(stack.provider)).not.toMatch(/config_path|kubeconfig/);
+  });
+
+  it('creates the namespace with a default-deny ingress policy', () => {
+    expect(onlyResource(dev.inference, 'kubernetes_namespace_v1')).toEqual(
+      expect.objectContaining({ metadata: expect.objectContaining({ name: 'inference' }) }),
+    );
+    expect(onlyResource(dev.inference, 'kubernetes_network_policy_v1')).toEqual(
+      expect.objectContaining({
+        metadata: expect.objectContaining({ name: 'default-deny-ingress' }),
+        spec: expect.objectContaining({ pod_selector: {}, policy_types: ['Ingress'] }),
+      }),
+    );
+  });
+
+  it('gives each engine a Workload Identity that reads the model bucket and the HF token, nothing else', () => {
+    const stack = dev.inference!;
+    expect(resourcesOf(stack, 'google_service_account').map((a) => a.account_id)).toEqual([
+      'inference-tgi',
+      'inference-vllm',
+    ]);
+    expect(resourcesOf(stack, 'google_service_account_iam_member')).toEqual([
+      expect.objectContaining({
+        role: 'roles/iam.workloadIdentityUser',
+        member:
+          'serviceAccount:afpi-dev.svc.id.goog[${kubernetes_namespace_v1.namespace.metadata[0].name}/tgi]',
+      }),
+      expect.objectContaining({
+        role: 'roles/iam.workloadIdentityUser',
+        member:
+          'serviceAccount:afpi-dev.svc.id.goog[${kubernetes_namespace_v1.namespace.metadata[0].name}/vllm]',
+      }),
+    ]);
+    expect(resourcesOf(stack, 'kubernetes_service_account_v1')).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ name: 'tgi' }) }),
+      expect.objectContaining({
+        automount_service_account_token: false,
+        metadata: expect.objectContaining({
+          name: 'vllm',
+          annotations: {
+            'iam.gke.io/gcp-service-account': expect.stringContaining('google_service_account.vllm_gsa'),
+          },
+        }),
+      }),
+    ]);
+    expect(resourcesOf(stack, 'google_storage_bucket_iam_member')).toEqual([
+      expect.objectContaining({ bucket: MODEL_BUCKET, role: 'roles/storage.objectViewer' }),
+      expect.objectContaining({ bucket: MODEL_BUCKET, role: 'roles/storage.objectViewer' }),
+    ]);
+    expect(resourcesOf(stack, 'google_secret_manager_secret_iam_member')).toEqual([
+      expect.objectContaining({
+        role: 'roles/secretmanager.secretAccessor',
+        secret_id: expect.stringContaining('secret-hf-token'),
+      }),
+      expect.objectContaining({
+        role: 'roles/secretmanager.secretAccessor',
+        secret_id: expect.stringContaining('secret-hf-token'),
+      }),
+    ]);
+    // No project-wide roles for the engines.
+    expect(resourcesOf(stack, 'google_project_iam_member')).toEqual([]);
+  });
+
+  it('releases vllm-stack from the production-stack repository at a pinned version, atomically', () => {
+    expect(release(prod.inference, 'vllm')).toEqual(
+      expect.objectContaining({
+        repository: 'https://vllm-project.github.io/production-stack',
+        chart: 'vllm-stack',
+        version: '0.1.12',
+        namespace: '${kubernetes_namespace_v1.namespace.metadata[0].name}',
+        atomic: true,
+        wait: true,
+        timeout: 1800,
+        cleanup_on_fail: true,
+        max_history: 5,
+        depends_on: expect.arrayContaining([
+          expect.stringMatching(/^kubernetes_service_account_v1\.vllm_ksa/),
+          expect.stringMatching(/^google_storage_bucket_iam_member\.vllm_vllm-reads-models/),
+          expect.stringMatching(/^google_secret_manager_secret_iam_member\.vllm_vllm-reads-secret/),
+        ]),
+      }),
+    );
+  });
+
+  it('generates one model spec per model placed by the fit rule, with pinned images', () => {
+    const values = valuesOf(prod.inference, 'vllm');
+    const [mistral, llama] = values.servingEngineSpec.modelSpec;
+    expect(values.servingEngineSpec.modelSpec).toHaveLength(2);
+    expect(llama).toEqual(
+      expect.objectContaining({
+        name: 'llama-2-70b-chat',
+        repository: 'vllm/vllm-openai',
+        tag: 'v0.15.1',
+        modelURL: '/models/TheBloke/Llama-2-70B-Chat-AWQ',
+        runtimeClassName: '',
+        requestGPU: 2,
+        requestCPU: 18,
+        requestMemory: '110Gi',
+        limitMemory: '110Gi',
+        shmSize: '4Gi',
+        replicaCount: 1,
+        vllmConfig: {
+          tensorParallelSize: 2,
+          gpuMemoryUtilization: 0.9,
+          maxModelLen: 4096,
+          dtype: 'float16',
+          enablePrefixCaching: true,
+          extraArgs: ['--served-model-name', 'llama-2-70b-chat', '--quantization', 'awq'],
+        },
+        nodeSelectorTerms: [
+          {
+            matchExpressions: [
+              { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-tesla-a100'] },
+            ],
+          },
+        ],
+        tolerations: [GPU_TOLERATION],
+        pdb: { enabled: true, minAvailable: 1 },
+      }),
+    );
+    expect(mistral).toEqual(
+      expect.objectContaining({
+        name: 'mistral-7b-instruct-v0-2',
+        requestGPU: 1,
+        vllmConfig: expect.objectContaining({ tensorParallelSize: 1 }),
+        nodeSelectorTerms: [
+          {
+            matchExpressions: [
+              { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-tesla-t4'] },
+            ],
+          },
+        ],
+      }),
+    );
+    for (const spec of values.servingEngineSpec.modelSpec) {
+      expect(spec.tag).not.toBe('latest');
+      expect(spec.serviceAccountName).toMatch(
+        /^\$\{kubernetes_service_account_v1\.vllm_ksa_\w+\.metadata\[0\]\.name\}$/,
+      );
+    }
+    expect(values.servingEngineSpec.runtimeClassName).toBe('');
+    expect(values.routerSpec).toEqual(
+      expect.objectContaining({ enableRouter: true, repository: 'lmcache/lmstack-router', tag: 'v0.1.12' }),
+    );
+  });
+
+  it('mounts the model bucket read-only through GCS FUSE and keeps the engines off the Hub', () => {
+    const values = valuesOf(dev.inference, 'vllm');
+    const [spec] = values.servingEngineSpec.modelSpec;
+    expect(spec.podAnnotations).toEqual(expect.objectContaining({ 'gke-gcsfuse/volumes': 'true' }));
+    expect(spec.extraVolumes).toEqual([
+      {
+        name: 'model-cache',
+        csi: {
+          driver: 'gcsfuse.csi.storage.gke.io',
+          readOnly: true,
+          volumeAttributes: { bucketName: MODEL_BUCKET, mountOptions: 'implicit-dirs,only-dir=models' },
+        },
+      },
+    ]);
+    expect(spec.extraVolumeMounts).toEqual([{ name: 'model-cache', mountPath: '/models', readOnly: true }]);
+    expect(spec.env).toEqual([{ name: 'HF_HUB_OFFLINE', value: '1' }]);
+    expect((values.extraObjects as Values[]).map((o) => o.kind)).not.toContain('SecretProviderClass');
+    const tgi = valuesOf(dev.inference, 'tgi-mistral-7b-instruct-v0-2');
+    expect(tgi.modelCache).toEqual({ type: 'gcsfuse', gcsfuse: { onlyDir: 'models', bucket: MODEL_BUCKET } });
+    expect(tgi.hfToken).toEqual({ secretManagerVersion: '' });
+  });
+
+  it('allows for model load time in the probes', () => {
+    const values = valuesOf(dev.inference, 'vllm');
+    expect(values.servingEngineSpec.startupProbe).toEqual(
+      expect.objectContaining({ initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 180 }),
+    );
+    const tgi = valuesOf(dev.inference, 'tgi-mistral-7b-instruct-v0-2');
+    expect(tgi.probes.startup).toEqual({ initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 180 });
+  });
+
+  it('puts the vLLM router behind an internal load balancer on the reserved address, fenced by network policies', () => {
+    const values = valuesOf(dev.inference, 'vllm');
+    expect(extraObject(values, 'Service', 'vllm-endpoint')).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'vllm-endpoint',
+        annotations: {
+          'networking.gke.io/load-balancer-type': 'Internal',
+          'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
+        },
+      },
+      spec: expect.objectContaining({
+        type: 'LoadBalancer',
+        loadBalancerIP: ILB_IP,
+        loadBalancerSourceRanges: ['10.8.0.0/28'],
+        ports: [{ name: 'http', port: 8000, targetPort: 'router-port', protocol: 'TCP' }],
+      }),
+    });
+    const router = extraObject(values, 'NetworkPolicy', 'vllm-router');
+    expect(router.spec.ingress[0].from).toEqual([
+      { ipBlock: { cidr: '10.8.0.0/28' } },
+      { ipBlock: { cidr: '35.191.0.0/16' } },
+      { ipBlock: { cidr: '130.211.0.0/22' } },
+    ]);
+    const engines = extraObject(values, 'NetworkPolicy', 'vllm-engines');
+    expect(engines.spec.ingress).toEqual([
+      {
+        from: [
+          {
+            podSelector: {
+              matchLabels: { 'app.kubernetes.io/component': 'router', 'app.kubernetes.io/instance': 'vllm' },
+            },
+          },
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } },
+        ],
+        ports: [{ port: 'container-port', protocol: 'TCP' }],
+      },
+    ]);
+    expect(extraObject(values, 'PodMonitoring', '{{ .Release.Name }}-engines').spec.endpoints).toEqual([
+      { port: 'container-port', path: '/metrics', interval: '30s' },
+    ]);
+  });
+
+  it('releases TGI from the local chart as a Terraform asset, one release per model', () => {
+    const tgi = release(prod.inference, 'tgi-llama-2-70b-chat');
+    expect(tgi).toEqual(
+      expect.objectContaining({
+        chart: expect.stringMatching(/^assets\/tgi-chart\/[0-9A-F]+$/),
+        atomic: true,
+        wait: true,
+        timeout: 1800,
+        cleanup_on_fail: true,
+        max_history: 5,
+      }),
+    );
+    expect(tgi.repository).toBeUndefined();
+    const values = valuesOf(prod.inference, 'tgi-llama-2-70b-chat');
+    expect(values).toEqual(
+      expect.objectContaining({
+        image: {
+          repository: 'ghcr.io/huggingface/text-generation-inference',
+          tag: '3.3.5',
+          pullPolicy: 'IfNotPresent',
+        },
+        model: {
+          id: '/models/TheBloke/Llama-2-70B-Chat-AWQ',
+          numShard: 2,
+          quantize: 'awq',
+          dtype: '',
+          maxInputTokens: 3072,
+          maxTotalTokens: 4096,
+        },
+        gpu: { count: 2, acceleratorType: 'nvidia-tesla-a100', computeClass: '' },
+        serviceAccount: {
+          create: false,
+          name: expect.stringContaining('kubernetes_service_account_v1.tgi_ksa'),
+        },
+      }),
+    );
+    expect(values.service).toEqual(
+      expect.objectContaining({ type: 'LoadBalancer', internal: true, port: 8081, loadBalancerIP: ILB_IP }),
+    );
+    expect(valuesOf(prod.inference, 'tgi-mistral-7b-instruct-v0-2').service.port).toBe(8080);
+    expect(values.networkPolicy).toEqual(
+      expect.objectContaining({
+        allowedCidrs: ['10.8.0.0/28'],
+        healthCheckCidrs: ['35.191.0.0/16', '130.211.0.0/22'],
+      }),
+    );
+  });
+
+  it('scales on CPU where config says so (dev) and installs no metrics adapter', () => {
+    const hpa = extraObject(
+      valuesOf(dev.inference, 'vllm'),
+      'HorizontalPodAutoscaler',
+      'vllm-mistral-7b-instruct-v0-2',
+    );
+    expect(hpa.spec).toEqual(
+      expect.objectContaining({
+        scaleTargetRef: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'vllm-mistral-7b-instruct-v0-2-deployment-vllm',
+        },
+        minReplicas: 1,
+        maxReplicas: 5,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+          },
+        ],
+      }),
+    );
+    expect(valuesOf(dev.inference, 'tgi-mistral-7b-instruct-v0-2').autoscaling).toEqual(
+      expect.objectContaining({
+        metric: 'cpu',
+        targetCPUUtilizationPercentage: 70,
+        minReplicas: 1,
+        maxReplicas: 5,
+      }),
+    );
+    expect(resourcesOf(dev.inference, 'kubernetes_deployment_v1')).toEqual([]);
+  });
+
+  it('scales on queue depth where config says so (prod), with the custom metrics adapter and its own identity', () => {
+    const hpa = extraObject(
+      valuesOf(prod.inference, 'vllm'),
+      'HorizontalPodAutoscaler',
+      'vllm-llama-2-70b-chat',
+    );
+    expect(hpa.spec.metrics).toEqual([
+      {
+        type: 'Pods',
+        pods: {
+          metric: { name: 'prometheus.googleapis.com|vllm:num_requests_waiting|gauge' },
+          target: { type: 'AverageValue', averageValue: '5' },
+        },
+      },
+    ]);
+    expect(valuesOf(prod.inference, 'tgi-llama-2-70b-chat').autoscaling).toEqual(
+      expect.objectContaining({ metric: 'queue-depth', queueDepthTarget: 5 }),
+    );
+    expect(onlyResource(prod.inference, 'kubernetes_deployment_v1')).toEqual(
+      expect.objectContaining({
+        metadata: expect.objectContaining({
+          name: 'custom-metrics-stackdriver-adapter',
+          namespace: 'custom-metrics',
+        }),
+      }),
+    );
+    expect(
+      resourcesOf(prod.inference, 'kubernetes_api_service_v1')
+        .map((a) => (a.metadata as Values).name)
+        .sort(),
+    ).toEqual([
+      'v1beta1.custom.metrics.k8s.io',
+      'v1beta1.external.metrics.k8s.io',
+      'v1beta2.custom.metrics.k8s.io',
+    ]);
+    expect(onlyResource(prod.inference, 'google_project_iam_member')).toEqual(
+      expect.objectContaining({
+        role: 'roles/monitoring.viewer',
+        member: expect.stringContaining('google_service_account.custom-metrics-adapter_identity_gsa'),
+      }),
+    );
+  });
+
+  it('outputs the endpoints the Cloud Run backend calls', () => {
+    expect(prod.inference?.output?.endpoints.value).toEqual([
+      {
+        engine: 'vllm',
+        url: `http://${ILB_IP}:8000/v1`,
+        models: ['mistral-7b-instruct-v0.2', 'llama-2-70b-chat'],
+      },
+      { engine: 'tgi', url: `http://${ILB_IP}:8080/v1`, models: ['mistral-7b-instruct-v0.2'] },
+      { engine: 'tgi', url: `http://${ILB_IP}:8081/v1`, models: ['llama-2-70b-chat'] },
+    ]);
+  });
+});

@@ -1,0 +1,570 @@
+import { loadVariant } from './support/env-files';
+import {
+  onlyResource,
+  resourcesOf,
+  synthApp,
+  SynthesizedApp,
+  SynthesizedStack,
+  synthEnvironment,
+} from './support/synth';
+import { COST_ANOMALY_OFF } from '../config/sections/observability';
+
+type Resource = Record<string, unknown>;
+type Condition = {
+  display_name: string;
+  condition_threshold?: Resource;
+  condition_prometheus_query_language?: Resource;
+};
+
+const prod = synthEnvironment('prod'); // enterprise: DR replica, GPUs, 300 ms latency SLO
+const dev = synthEnvironment('dev'); // scale: GPUs, no replica
+const startup = synthEnvironment('dev', 'startup'); // no GKE
+const growth = synthEnvironment('staging', 'growth'); // GKE with CPU pools only
+
+/** A variant of prod with every optional part switched on. */
+const full: SynthesizedApp = (() => {
+  const { loaded } = loadVariant('prod', {
+    observability: {
+      billingAccountId: '01ABCD-23EF45-6789AB',
+      costAnomaly: { enabled: true },
+      auditLogSink: { enabled: true, retentionDays: 400 },
+      notifications: { webhookUrlSecret: 'alert-webhook-url', pagerDutyServiceKeySecret: 'pagerduty-key' },
+    },
+  });
+  return synthApp(loaded!.config);
+})();
+
+const REMOTE =
+  /\$\{data\.terraform_remote_state\.cross-stack-reference-input-([a-z-]+)\.outputs\.([A-Za-z0-9_-]+)\}/g;
+
+/** Resolves every cross-stack reference in `text` to the upstream output's value (a `${<type>.<name>.<attr>}`). */
+function upstreamRefs(app: SynthesizedApp, text: string): { stack: string; value: string }[] {
+  return [...text.matchAll(REMOTE)].map(([, stack, output]) => {
+    const value = app[stack as keyof SynthesizedApp]?.output?.[output]?.value;
+    if (typeof value !== 'string') throw new Error(`${stack} has no output ${output}`);
+    return { stack, value };
+  });
+}
+
+/** The upstream resource a single cross-stack reference in `text` points at: `<type>.<name>.<attribute>`. */
+function upstreamResource(
+  app: SynthesizedApp,
+  text: string,
+): { type: string; attribute: string; resource: Resource } {
+  const refs = upstreamRefs(app, text);
+  expect(refs).toHaveLength(1);
+  const [, type, name, attribute] = /^\$\{([a-z0-9_]+)\.([^.]+)\.([a-z_]+)\}$/.exec(refs[0].value)!;
+  const resource = app[refs[0].stack as keyof SynthesizedApp]?.resource?.[type]?.[name];
+  expect(resource).toBeDefined();
+  return { type, attribute, resource: resource! };
+}
+
+function policies(
+  stack: SynthesizedStack | undefined,
+): Record<string, Resource & { conditions: Condition[] }> {
+  const byName: Record<string, Resource & { conditions: Condition[] }> = {};
+  for (const policy of resourcesOf(stack, 'google_monitoring_alert_policy')) {
+    const label = (policy.user_labels as Record<string, string>).alert;
+    const key = label === 'uptime_check_failed' ? String(policy.display_name) : label;
+    byName[key] = policy as Resource & { conditions: Condition[] };
+  }
+  return byName;
+}
+
+function threshold(policy: { conditions: Condition[] }, index = 0): Resource {
+  return policy.conditions[index].condition_threshold!;
+}
+
+const channelNames = (stack: SynthesizedStack | undefined) =>
+  Object.keys(stack?.resource?.google_monitoring_notification_channel ?? {}).map(
+    (name) => `\${google_monitoring_notification_channel.${name}.name}`,
+  );
+
+describe('observability stack: the seed alerts', () => {
+  const prodPolicies = policies(prod.observability);
+
+  it('high_latency: p95 > 1000 ms at the load balancer or in the backend, 5 minutes, warning', () => {
+    const policy = prodPolicies.high_latency;
+    expect(policy).toEqual(expect.objectContaining({ severity: 'WARNING', combiner: 'OR' }));
+    const [lb, run] = [threshold(policy, 0), threshold(policy, 1)];
+    expect(lb.filter).toMatch(
+      /^metric\.type="loadbalancing\.googleapis\.com\/https\/total_latencies" AND resource\.type="https_lb_rule" AND resource\.label\.url_map_name="\$\{data\.terraform_remote_state\.cross-stack-reference-input-cloud-run/,
+    );
+    expect(run.filter).toBe(
+      'metric.type="run.googleapis.com/request_latencies" AND resource.type="cloud_run_revision" AND resource.label.service_name="afpi-backend"',
+    );
+    for (const condition of [lb, run]) {
+      expect(condition).toEqual(
+        expect.objectContaining({
+          comparison: 'COMPARISON_GT',
+          threshold_value: 1000,
+          duration: '300s',
+          aggregations: [
+            expect.objectContaining({
+              per_series_aligner: 'ALIGN_DELTA',
+              cross_series_reducer: 'REDUCE_PERCENTILE_95',
+              alignment_period: '60s',
+            }),
+          ],
+        }),
+      );
+    }
+    expect(upstreamResource(prod, String(lb.filter))).toEqual(
+      expect.objectContaining({ type: 'google_compute_url_map', attribute: 'name' }),
+    );
+  });
+
+  it('error_rate_spike: 5xx / all requests > 5 % as a ratio of two metrics, critical', () => {
+    const policy = prodPolicies.error_rate_spike;
+    expect(policy.severity).toBe('CRITICAL');
+    const condition = threshold(policy);
+    expect(condition).toEqual(
+      expect.objectContaining({ comparison: 'COMPARISON_GT', threshold_value: 0.05, duration: '300s' }),
+    );
+    expect(condition.filter).toContain('metric.type="loadbalancing.googleapis.com/https/request_count"');
+    expect(condition.filter).toMatch(/ AND metric\.label\.response_code_class=500$/);
+    expect(condition.denominator_filter).toBe(
+      String(condition.filter).replace(' AND metric.label.response_code_class=500', ''),
+    );
+    const sum = {
+      per_series_aligner: 'ALIGN_RATE',
+      cross_series_reducer: 'REDUCE_SUM',
+      group_by_fields: ['resource.label.url_map_name'],
+      alignment_period: '60s',
+    };
+    expect(condition.aggregations).toEqual([sum]);
+    expect(condition.denominator_aggregations).toEqual([sum]);
+  });
+
+  it('gpu_saturation: DCGM GPU utilisation > 90 % for 10 minutes, warning, where there are GPUs', () => {
+    expect(prodPolicies.gpu_saturation).toEqual(
+      expect.objectContaining({
+        severity: 'WARNING',
+        conditions: [
+          expect.objectContaining({
+            condition_prometheus_query_language: expect.objectContaining({
+              query: '(DCGM_FI_DEV_GPU_UTIL{cluster="afpi-prod"}) > 90',
+              duration: '600s',
+            }),
+          }),
+        ],
+      }),
+    );
+    // The metric exists: the cluster it watches exports DCGM through managed Prometheus.
+    expect(onlyResource(prod['gke-gpu'], 'google_container_cluster')).toEqual(
+      expect.objectContaining({
+        name: 'afpi-prod',
+        monitoring_config: expect.objectContaining({
+          enable_components: expect.arrayContaining(['DCGM']),
+          managed_prometheus: expect.objectContaining({ enabled: true }),
+        }),
+      }),
+    );
+    expect(policies(dev.observability).gpu_saturation).toBeDefined();
+    expect(policies(startup.observability).gpu_saturation).toBeUndefined();
+    expect(policies(growth.observability).gpu_saturation).toBeUndefined();
+  });
+
+  it('cost_anomaly: off without a billing account, and synth says so in the stack output', () => {
+    expect(resourcesOf(prod.observability, 'google_billing_budget')).toHaveLength(0);
+    expect(prod.observability?.output?.cost_anomaly_alert.value).toBe(COST_ANOMALY_OFF);
+    expect(COST_ANOMALY_OFF).toContain('observability.billingAccountId');
+  });
+
+  it('cost_anomaly: a budget at 1.5x of the baseline month, notifying the channels', () => {
+    const budget = onlyResource(full.observability, 'google_billing_budget');
+    expect(budget).toEqual(
+      expect.objectContaining({
+        billing_account: '01ABCD-23EF45-6789AB',
+        amount: { specified_amount: { currency_code: 'USD', units: '15000' } },
+        threshold_rules: [
+          { threshold_percent: 1.5, spend_basis: 'FORECASTED_SPEND' },
+          { threshold_percent: 1.5, spend_basis: 'CURRENT_SPEND' },
+          { threshold_percent: 1, spend_basis: 'CURRENT_SPEND' },
+        ],
+        budget_filter: expect.objectContaining({
+          projects: [
+            expect.stringMatching(
+              /^projects\/\$\{data\.google_project\.cost-anomaly_project_[A-F0-9]+\.number\}$/,
+            ),
+          ],
+          calendar_period: 'MONTH',
+        }),
+        all_updates_rule: expect.objectContaining({
+          monitoring_notification_channels: expect.arrayContaining(channelNames(full.observability)),
+          disable_default_iam_recipients: false,
+        }),
+      }),
+    );
+    expect(full.observability?.output?.cost_anomaly_alert.value).toBe(
+      'on: 1.5x of 15000 USD/month (500 USD/day baseline)',
+    );
+    expect(resourcesOf(full.observability, 'google_project_service').map((s) => s.service)).toContain(
+      'billingbudgets.googleapis.com',
+    );
+  });
+});
+
+describe('observability stack: resource alerts', () => {
+  const prodPolicies = policies(prod.observability);
+
+  it.each([
+    ['sql_cpu_high', 'cloudsql.googleapis.com/database/cpu/utilization', 0.8, '600s', 'WARNING'],
+    ['sql_disk_high', 'cloudsql.googleapis.com/database/disk/utilization', 0.85, '300s', 'WARNING'],
+    ['sql_replication_lag', 'cloudsql.googleapis.com/database/replication/replica_lag', 60, '300s', 'ERROR'],
+  ])(
+    "%s watches %s of the data stack's instance (> %s for %s, %s)",
+    (name, metric, value, duration, severity) => {
+      const policy = prodPolicies[name];
+      expect(policy.severity).toBe(severity);
+      const condition = threshold(policy);
+      expect(condition).toEqual(
+        expect.objectContaining({ comparison: 'COMPARISON_GT', threshold_value: value, duration }),
+      );
+      expect(condition.filter).toMatch(
+        new RegExp(
+          `^metric\\.type="${metric.replace(/\./g, '\\.')}" AND resource\\.type="cloudsql_database" AND resource\\.label\\.database_id="afpi-production:\\$\\{`,
+        ),
+      );
+      const { type, attribute, resource } = upstreamResource(prod, String(condition.filter));
+      expect([type, attribute]).toEqual(['google_sql_database_instance', 'name']);
+      expect(resource.name).toBe(name === 'sql_replication_lag' ? 'afpi-mysql-replica' : 'afpi-mysql');
+    },
+  );
+
+  it('has a replication-lag alert only where a replica exists', () => {
+    expect(resourcesOf(dev.data, 'google_sql_database_instance')).toHaveLength(1);
+    expect(policies(dev.observability).sql_replication_lag).toBeUndefined();
+  });
+
+  it("redis_memory_high watches the data stack's Redis instance (> 80 % for 5 minutes)", () => {
+    const condition = threshold(prodPolicies.redis_memory_high);
+    expect(condition).toEqual(
+      expect.objectContaining({ comparison: 'COMPARISON_GT', threshold_value: 0.8, duration: '300s' }),
+    );
+    expect(condition.filter).toContain(
+      'metric.type="redis.googleapis.com/stats/memory/usage_ratio" AND resource.type="redis_instance"',
+    );
+    expect(upstreamResource(prod, String(condition.filter))).toEqual(
+      expect.objectContaining({ type: 'google_redis_instance', attribute: 'id' }),
+    );
+  });
+
+  it('cloud_run_at_max_instances compares each service with its configured maxInstances', () => {
+    const policy = prodPolicies.cloud_run_at_max_instances;
+    const services = resourcesOf(prod['cloud-run'], 'google_cloud_run_v2_service');
+    for (const [index, name] of ['afpi-frontend', 'afpi-backend'].entries()) {
+      const service = services.find((s) => s.name === name)!;
+      const max = (service.template as { scaling: { max_instance_count: number } }).scaling
+        .max_instance_count;
+      expect(threshold(policy, index)).toEqual(
+        expect.objectContaining({
+          filter: `metric.type="run.googleapis.com/container/instance_count" AND resource.type="cloud_run_revision" AND resource.label.service_name="${name}"`,
+          comparison: 'COMPARISON_GE',
+          threshold_value: max,
+          duration: '300s',
+        }),
+      );
+    }
+  });
+
+  it('gives every policy severity, documentation, auto-close and the channels', () => {
+    for (const app of [prod, dev, startup]) {
+      const channels = channelNames(app.observability);
+      expect(channels).toHaveLength(1);
+      for (const policy of resourcesOf(app.observability, 'google_monitoring_alert_policy')) {
+        expect(policy).toEqual(
+          expect.objectContaining({
+            enabled: true,
+            severity: expect.stringMatching(/^(CRITICAL|ERROR|WARNING)$/),
+            notification_channels: channels,
+            alert_strategy: { auto_close: '1800s' },
+            documentation: expect.objectContaining({
+              mime_type: 'text/markdown',
+              content: expect.stringMatching(/^## What it means\n.+\n\n## First steps\n1\. .+\n2\. /s),
+              subject: expect.stringMatching(/^\[AFPI (prod|dev)\] (CRITICAL|ERROR|WARNING) /),
+            }),
+          }),
+        );
+      }
+    }
+  });
+});
+
+describe('observability stack: uptime checks', () => {
+  const checks = resourcesOf(prod.observability, 'google_monitoring_uptime_check_config');
+  const prodPolicies = policies(prod.observability);
+
+  it.each([
+    ['afpip.com', '/'],
+    ['api.afpip.com', '/health'],
+  ])('checks https://%s%s over TLS from three continents and alerts on failure', (host, path) => {
+    const check = checks.find(
+      (c) => (c.monitored_resource as { labels: { host: string } }).labels.host === host,
+    )!;
+    expect(check).toEqual(
+      expect.objectContaining({
+        period: '60s',
+        selected_regions: ['USA', 'EUROPE', 'ASIA_PACIFIC'],
+        monitored_resource: { type: 'uptime_url', labels: { project_id: 'afpi-production', host } },
+        http_check: expect.objectContaining({ path, port: 443, use_ssl: true, validate_ssl: true }),
+      }),
+    );
+    const policy = prodPolicies[`Uptime check failing: https://${host}${path}`];
+    expect(policy.severity).toBe('CRITICAL');
+    expect(threshold(policy)).toEqual(
+      expect.objectContaining({
+        filter: expect.stringMatching(
+          /^metric\.type="monitoring\.googleapis\.com\/uptime_check\/check_passed" AND resource\.type="uptime_url" AND metric\.label\.check_id="\$\{google_monitoring_uptime_check_config\.uptime-[a-z]+_check_[A-F0-9]+\.uptime_check_id\}"$/,
+        ),
+        comparison: 'COMPARISON_GE',
+        threshold_value: 2,
+        aggregations: [
+          expect.objectContaining({
+            per_series_aligner: 'ALIGN_NEXT_OLDER',
+            cross_series_reducer: 'REDUCE_COUNT_FALSE',
+          }),
+        ],
+      }),
+    );
+  });
+});
+
+describe('observability stack: SLOs', () => {
+  const slos = (app: SynthesizedApp) =>
+    Object.fromEntries(resourcesOf(app.observability, 'google_monitoring_slo').map((s) => [s.slo_id, s]));
+
+  it('holds backend availability at 99.9 % (bad = 5xx) over 28 days', () => {
+    expect(onlyResource(prod.observability, 'google_monitoring_custom_service')).toEqual(
+      expect.objectContaining({ service_id: 'afpi-backend' }),
+    );
+    expect(slos(prod).availability).toEqual(
+      expect.objectContaining({
+        goal: 0.999,
+        rolling_period_days: 28,
+        request_based_sli: {
+          good_total_ratio: {
+            total_service_filter:
+              'metric.type="run.googleapis.com/request_count" AND resource.type="cloud_run_revision" AND resource.label.service_name="afpi-backend"',
+            bad_service_filter:
+              'metric.type="run.googleapis.com/request_count" AND resource.type="cloud_run_revision" AND resource.label.service_name="afpi-backend" AND metric.label.response_code_class="5xx"',
+          },
+        },
+      }),
+    );
+  });
+
+  it('holds 95 % of backend requests under 500 ms, 300 ms where the tier tightens it (seed Phase 2)', () => {
+    const latency = (app: SynthesizedApp) => slos(app).latency;
+    expect(latency(dev)).toEqual(
+      expect.objectContaining({
+        goal: 0.95,
+        request_based_sli: {
+          distribution_cut: {
+            distribution_filter:
+              'metric.type="run.googleapis.com/request_latencies" AND resource.type="cloud_run_revision" AND resource.label.service_name="afpi-backend"',
+            range: { max: 500 },
+          },
+        },
+      }),
+    );
+    expect(
+      (latency(prod).request_based_sli as { distribution_cut: { range: unknown } }).distribution_cut.range,
+    ).toEqual({ max: 300 });
+  });
+
+  it.each([
+    ['availability', 'fast', '3600s', 14.4, '300s', 'CRITICAL'],
+    ['availability', 'slow', '21600s', 6, '1800s', 'WARNING'],
+    ['latency', 'fast', '3600s', 14.4, '300s', 'CRITICAL'],
+    ['latency', 'slow', '21600s', 6, '1800s', 'WARNING'],
+  ])(
+    'alerts on a %s %s burn (lookback %s, > %sx for %s, %s)',
+    (slo, speed, lookback, rate, duration, severity) => {
+      const policy = policies(prod.observability)[`slo_${slo}_${speed}_burn`];
+      expect(policy.severity).toBe(severity);
+      expect(threshold(policy)).toEqual({
+        filter: expect.stringMatching(
+          new RegExp(
+            `^select_slo_burn_rate\\("\\$\\{google_monitoring_slo\\.slo-${slo}_slo_[A-F0-9]+\\.name\\}", "${lookback}"\\)$`,
+          ),
+        ),
+        comparison: 'COMPARISON_GT',
+        threshold_value: rate,
+        duration,
+        trigger: { count: 1 },
+        evaluation_missing_data: 'EVALUATION_MISSING_DATA_INACTIVE',
+      });
+    },
+  );
+});
+
+describe('observability stack: dashboards and business metrics', () => {
+  const dashboards = (app: SynthesizedApp) =>
+    Object.fromEntries(
+      resourcesOf(app.observability, 'google_monitoring_dashboard').map((d) => {
+        const json = JSON.parse(String(d.dashboard_json));
+        return [json.displayName.split(': ')[1], json];
+      }),
+    );
+  const logMetrics = Object.fromEntries(
+    resourcesOf(prod.observability, 'google_logging_metric').map((m) => [
+      `logging.googleapis.com/user/${m.name}`,
+      m,
+    ]),
+  );
+  /** Metric types every dashboard may chart: GCP system metrics of the services deployed, and our log metrics. */
+  const SYSTEM_METRIC =
+    /^(loadbalancing\.googleapis\.com\/https|run\.googleapis\.com|cloudsql\.googleapis\.com\/database|redis\.googleapis\.com|kubernetes\.io\/container\/accelerator)\//;
+
+  it('builds serving, data and business dashboards everywhere, GPU/LLM only with GPUs', () => {
+    expect(Object.keys(dashboards(prod)).sort()).toEqual(['GPU and LLM', 'business', 'data', 'serving']);
+    expect(Object.keys(dashboards(dev)).sort()).toEqual(['GPU and LLM', 'business', 'data', 'serving']);
+    expect(Object.keys(dashboards(startup)).sort()).toEqual(['business', 'data', 'serving']);
+    expect(Object.keys(dashboards(growth)).sort()).toEqual(['business', 'data', 'serving']);
+  });
+
+  it('charts only metrics that exist, on resources of the stacks it watches', () => {
+    for (const json of Object.values(dashboards(prod))) {
+      const text = JSON.stringify(json);
+      const types = [...text.matchAll(/metric\.type=\\"([^\\]+)\\"/g)].map((m) => m[1]);
+      expect(types.length).toBeGreaterThan(0);
+      for (const type of types) {
+        if (type.startsWith('logging.googleapis.com/user/')) expect(logMetrics[type]).toBeDefined();
+        else expect(type).toMatch(SYSTEM_METRIC);
+      }
+      for (const ref of upstreamRefs(prod, text)) {
+        expect(ref.value).toMatch(/^\$\{google_(compute_url_map|sql_database_instance|redis_instance)\./);
+      }
+    }
+    const services = resourcesOf(prod['cloud-run'], 'google_cloud_run_v2_service').map((s) => s.name);
+    const serving = JSON.stringify(dashboards(prod).serving);
+    for (const service of new Set(services))
+      expect(serving).toContain(`resource.label.service_name=\\"${service}\\"`);
+    const gpu = JSON.stringify(dashboards(prod)['GPU and LLM']);
+    for (const query of [
+      'DCGM_FI_DEV_GPU_UTIL{cluster=\\"afpi-prod\\"}',
+      'DCGM_FI_DEV_FB_USED',
+      'vllm:num_requests_waiting',
+      'vllm:generation_tokens_total',
+    ]) {
+      expect(gpu).toContain(query);
+    }
+    // vLLM metrics reach Managed Prometheus through the inference stack's PodMonitoring.
+    expect(JSON.stringify(prod.inference?.resource?.helm_release)).toContain('PodMonitoring');
+  });
+
+  it('lays tiles on the 48-column mosaic without overlap and marks the alert thresholds', () => {
+    const serving = dashboards(prod).serving;
+    expect(serving.mosaicLayout.columns).toBe(48);
+    const cells = serving.mosaicLayout.tiles.map(
+      (t: { xPos: number; yPos: number }) => `${t.xPos},${t.yPos}`,
+    );
+    expect(new Set(cells).size).toBe(cells.length);
+    const thresholds = serving.mosaicLayout.tiles.flatMap(
+      (t: { widget: { xyChart: { thresholds?: { label: string; value: number }[] } } }) =>
+        t.widget.xyChart.thresholds ?? [],
+    );
+    expect(thresholds).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ label: 'high_latency', value: 1000 }),
+        expect.objectContaining({ label: 'error_rate_spike', value: 0.05 }),
+      ]),
+    );
+  });
+
+  it("counts LLM conversations and their API cost from the backend's structured logs", () => {
+    const filter =
+      'resource.type="cloud_run_revision" AND resource.labels.service_name="afpi-backend" AND jsonPayload.event="llm_conversation"';
+    const labelExtractors = {
+      route: 'EXTRACT(jsonPayload.llm_route)',
+      provider: 'EXTRACT(jsonPayload.llm_provider)',
+      model: 'EXTRACT(jsonPayload.llm_model)',
+    };
+    expect(logMetrics['logging.googleapis.com/user/afpi/llm_conversations']).toEqual(
+      expect.objectContaining({
+        filter,
+        label_extractors: labelExtractors,
+        metric_descriptor: expect.objectContaining({ metric_kind: 'DELTA', value_type: 'INT64' }),
+      }),
+    );
+    expect(logMetrics['logging.googleapis.com/user/afpi/llm_api_cost_usd']).toEqual(
+      expect.objectContaining({
+        filter: `${filter} AND jsonPayload.api_cost_usd>=0`,
+        value_extractor: 'EXTRACT(jsonPayload.api_cost_usd)',
+        label_extractors: labelExtractors,
+        metric_descriptor: expect.objectContaining({
+          metric_kind: 'DELTA',
+          value_type: 'DISTRIBUTION',
+          unit: 'USD',
+        }),
+      }),
+    );
+  });
+
+  it('has a business panel for each business metric', () => {
+    const titles = dashboards(prod).business.mosaicLayout.tiles.map(
+      (t: { widget: { title: string } }) => t.widget.title,
+    );
+    expect(titles).toEqual([
+      'LLM conversations per hour (local vs API)',
+      'LLM API cost per conversation (mean)',
+      'Share of conversations answered locally',
+    ]);
+    const share =
+      dashboards(prod).business.mosaicLayout.tiles[2].widget.xyChart.dataSets[0].timeSeriesQuery
+        .timeSeriesFilterRatio;
+    expect(share.numerator.filter).toContain('metric.label.route="local"');
+    expect(share.denominator.filter).not.toContain('metric.label.route');
+  });
+});
+
+describe('observability stack: logs and channels', () => {
+  it('keeps the _Default log bucket 90 days (seed) and adds no audit sink unless asked', () => {
+    expect(onlyResource(prod.observability, 'google_logging_project_bucket_config')).toEqual(
+      expect.objectContaining({
+        bucket_id: '_Default',
+        location: 'global',
+        retention_days: 90,
+        project: 'afpi-production',
+      }),
+    );
+    expect(resourcesOf(prod.observability, 'google_logging_project_sink')).toHaveLength(0);
+  });
+
+  it('routes audit logs to their own bucket with its retention where config asks', () => {
+    const buckets = resourcesOf(full.observability, 'google_logging_project_bucket_config');
+    expect(buckets).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ bucket_id: 'audit-logs', retention_days: 400, locked: false }),
+      ]),
+    );
+    expect(onlyResource(full.observability, 'google_logging_project_sink')).toEqual(
+      expect.objectContaining({
+        filter: 'logName:"cloudaudit.googleapis.com"',
+        destination: expect.stringMatching(
+          /^logging\.googleapis\.com\/\$\{google_logging_project_bucket_config\.log-retention_audit_[A-F0-9]+\.id\}$/,
+        ),
+        unique_writer_identity: true,
+      }),
+    );
+  });
+
+  it('reads webhook and PagerDuty credentials from Secret Manager, never from config', () => {
+    const channels = resourcesOf(full.observability, 'google_monitoring_notification_channel');
+    expect(channels.map((c) => c.type).sort()).toEqual(['email', 'pagerduty', 'webhook_tokenauth']);
+    const secrets = resourcesOf(
+      { resource: full.observability?.data },
+      'google_secret_manager_secret_version',
+    );
+    expect(secrets.map((s) => s.secret).sort()).toEqual(['alert-webhook-url', 'pagerduty-key']);
+    expect(channels.find((c) => c.type === 'pagerduty')?.sensitive_labels).toEqual({
+      service_key: expect.stringMatching(
+        /^\$\{data\.google_secret_manager_secret_version\.channels_pagerduty-secret_[A-F0-9]+\.secret_data\}$/,
+      ),
+    });
+    for (const policy of resourcesOf(full.observability, 'google_monitoring_alert_policy')) {
+      expect(policy.notification_channels).toHaveLength(3);
+    }
+  });
+});

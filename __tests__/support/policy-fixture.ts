@@ -1,0 +1,27 @@
+import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { PolicyPack, PolicyReport } from '../../policy/policy-pack';
+import { PolicyConfig, Rule } from '../../policy/rule';
+
+export interface FixtureOptions {
+  /** @default prod at tier enterprise (every "outside dev" rule applies) */
+  readonly config?: PolicyConfig;
+  /** Rules to run. @default every rule */
+  readonly rules?: readonly Rule[];
+}
+
+/** Builds stacks into a fresh app, runs the policy pack over it (no synthesis) and returns its report. */
+export function checkApp(build: (app: App) => void, options: FixtureOptions = {}): PolicyReport {
+  const app = Testing.app();
+  build(app);
+  const pack = new PolicyPack(options.config ?? { env: 'prod', tier: 'enterprise' }, options.rules);
+  Aspects.of(app).add(pack);
+  return pack.check(app);
+}
+
+/** `checkApp` for a single stack `fixture`. */
+export function checkStack(
+  build: (stack: TerraformStack) => void,
+  options: FixtureOptions = {},
+): PolicyReport {
+  return checkApp((app) => build(new TerraformStack(app, 'fixture')), options);
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { report, show } from '../rules';
+
+/** A percentage in (0, 100]. */
+const percent = z.number().superRefine((value, ctx) => {
+  if (!(value > 0 && value <= 100)) {
+    report(
+      ctx,
+      [],
+      `(${value}) is not a percentage between 0 and 100. Fix: use a number above 0 and at most 100`,
+    );
+  }
+});
+
+/** A latency in milliseconds, above zero. */
+const latencyMs = z.number().superRefine((value, ctx) => {
+  if (!(value > 0)) {
+    report(ctx, [], `(${value}) is not a positive latency. Fix: use a number of milliseconds above 0`);
+  }
+});
+
+/** An SLO goal in percent: 100 % would leave no error budget to burn. */
+const sloGoalPercent = z.number().superRefine((value, ctx) => {
+  if (value >= 100) {
+    report(
+      ctx,
+      [],
+      `(${value}) leaves no error budget: an SLO goal must be below 100 %. Fix: use a goal such as 99.9`,
+    );
+  } else if (!(value > 0)) {
+    report(ctx, [], `(${value}) is not a percentage between 0 and 100. Fix: use a goal such as 99.9`);
+  }
+});
+
+const email = z.string().superRefine((value, ctx) => {
+  if (!/^[^\s@"]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,63}$/i.test(value)) {
+    report(ctx, [], `(${show(value)}) is not an email address. Fix: write it as "name@example.com"`);
+  }
+});
+
+/** A Secret Manager secret id in the environment's project; the value is read at plan time (latest version). */
+const secretRef = z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/, {
+  error: (issue) =>
+    `(${show(issue.input)}) is not a Secret Manager secret id. Fix: up to 255 letters, digits, "-" and "_" (the secret must live in the environment's project)`,
+});
+
+const thresholdsSchema = z.strictObject({
+  /** Seed alert `high_latency`: p95 request latency above this. @default 1000 */
+  p95LatencyMs: latencyMs.default(1000),
+  /** Seed alert `error_rate_spike`: share of 5xx responses above this. @default 5 */
+  errorRatePercent: percent.default(5),
+  /** Seed alert `gpu_saturation`: GPU utilisation above this ... @default 90 */
+  gpuUtilizationPercent: percent.default(90),
+  /** ... for this long. @default 10 */
+  gpuSaturationMinutes: z.number().int().min(1).max(1440).default(10),
+  /** Seed alert `cost_anomaly`: spend above this multiple of the baseline. @default 1.5 */
+  costAnomalyMultiplier: z.number().min(1).max(10).default(1.5),
+  /** Expected daily spend in USD the cost_anomaly alert compares with (tier preset, from the seed's cost ranges). */
+  dailyCostBaselineUsd: z.number().positive().max(1_000_000),
+  /** Cloud SQL CPU utilisation above this for 10 minutes. @default 80 */
+  sqlCpuPercent: percent.default(80),
+  /** Cloud SQL disk utilisation above this. @default 85 */
+  sqlDiskPercent: percent.default(85),
+  /** Cross-region replica lag above this (seed RPO: < 5 minutes). @default 60 */
+  sqlReplicationLagSeconds: z.number().positive().max(3600).default(60),
+  /** Redis memory usage above this share of the instance's memory. @default 80 */
+  redisMemoryPercent: percent.default(80),
+});
+
+const burnRateSchema = (lookbackMinutes: number, threshold: number) =>
+  z
+    .strictObject({
+      /** Window the burn rate is measured over. */
+      lookbackMinutes: z.number().int().min(5).max(10080).default(lookbackMinutes),
+      /** Alert when the error budget burns this many times faster than the goal allows. */
+      threshold: z.number().positive().max(1000).default(threshold),
+    })
+    .prefault({});
+
+const sloSchema = z
+  .strictObject({
+    /** Backend availability goal (seed Phase 1: 99.9 % uptime SLA). @default 99.9 */
+    availabilityPercent: sloGoalPercent.default(99.9),
+    /** Latency objective for the backend's p95 (seed Phase 1: < 500 ms; Phase 2 tightens to 300). @default 500 */
+    latencyP95Ms: latencyMs.default(500),
+    /** Share of requests that must be faster than latencyP95Ms (95 % makes it a p95 objective). @default 95 */
+    latencyGoalPercent: sloGoalPercent.default(95),
+    /** Rolling compliance window. @default 28 */
+    rollingPeriodDays: z.number().int().min(1).max(30).default(28),
+    /** Fast burn: 2 % of a 30-day budget gone in an hour (SRE workbook). @default 60 min, 14.4x */
+    fastBurn: burnRateSchema(60, 14.4),
+    /** Slow burn: 5 % of the budget gone in six hours. @default 360 min, 6x */
+    slowBurn: burnRateSchema(360, 6),
+  })
+  .prefault({});
+
+export const observabilitySection = z
+  .strictObject({
+    /** Where alerts go. */
+    notifications: z.strictObject({
+      /** Email recipients of every alert and of the cost budget (at least one). */
+      emails: z.array(email).min(1),
+      /** Secret holding a webhook URL with its token (`webhook_tokenauth` channel). @default none */
+      webhookUrlSecret: secretRef.optional(),
+      /** Secret holding a PagerDuty Events API v2 integration key. @default none */
+      pagerDutyServiceKeySecret: secretRef.optional(),
+    }),
+    thresholds: thresholdsSchema,
+    /** Billing account the cost_anomaly budget lives on, "XXXXXX-XXXXXX-XXXXXX". @default none */
+    billingAccountId: z
+      .string()
+      .regex(/^[A-F0-9]{6}-[A-F0-9]{6}-[A-F0-9]{6}$/, {
+        error: (issue) =>
+          `(${show(issue.input)}) is not a billing account id. Fix: use the id shown by "gcloud billing accounts list", e.g. "012345-6789AB-CDEF01"`,
+      })
+      .optional(),
+    /** The cost_anomaly alert; turning it off is a conscious choice that synth reports. */
+    costAnomaly: z
+      .strictObject({
+        /** @default true */
+        enabled: z.boolean().default(true),
+      })
+      .prefault({}),
+    slo: sloSchema,
+    /** Uptime checks on https://<domain>/ and https://api.<domain><cloudRun.backend.healthPath>. */
+    uptime: z
+      .strictObject({
+        /** Seconds between checks from each region. @default 60 */
+        periodSeconds: z.union([z.literal(60), z.literal(300), z.literal(600), z.literal(900)]).default(60),
+      })
+      .prefault({}),
+    /** Audit logs routed to their own log bucket with longer retention. */
+    auditLogSink: z
+      .strictObject({
+        /** @default false */
+        enabled: z.boolean().default(false),
+        /** @default 365 */
+        retentionDays: z.number().int().min(1).max(3650).default(365),
+        /** Lock the bucket so retention cannot be shortened or the bucket deleted (irreversible). @default false */
+        locked: z.boolean().default(false),
+      })
+      .prefault({}),
+    /** Retention of the `_Default` log bucket (seed: 90-day retention in Cloud Logging). @default 90 */
+    logRetentionDays: z.number().int().min(1).max(3650).default(90),
+  })
+  .superRefine((value, ctx) => {
+    if (value.costAnomaly.enabled && !value.billingAccountId) {
+      report(
+        ctx,
+        ['billingAccountId'],
+        `is missing while costAnomaly.enabled is on (the cost_anomaly alert is a budget on the billing account). Fix: set observability.billingAccountId (e.g. "012345-6789AB-CDEF01"), or set observability.costAnomaly.enabled: false to deploy without the cost_anomaly alert`,
+      );
+    }
+  });
+
+export type ObservabilityConfig = z.output<typeof observabilitySection>;
+
+/** What synth says when the cost_anomaly alert is switched off (stack output, warning annotation, loader note). */
+export const COST_ANOMALY_OFF =
+  'cost_anomaly alert is OFF (observability.costAnomaly.enabled: false). Fix: set observability.billingAccountId and remove costAnomaly.enabled: false';
+
+/** Notes for the synth output about deliberate gaps in this environment's observability. */
+export function observabilityNotes(config: { observability: ObservabilityConfig }): string[] {
+  return config.observability.costAnomaly.enabled ? [] : [COST_ANOMALY_OFF];
+}

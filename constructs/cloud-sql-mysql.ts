@@ -1,0 +1,166 @@
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
+import {
+  SqlDatabaseInstance,
+  SqlDatabaseInstanceSettings,
+} from '@cdktf/provider-google/lib/sql-database-instance';
+import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
+import { Fn, ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { Grantee } from './grantee';
+
+export interface CloudSqlMysqlProps {
+  readonly projectId: string;
+  /** Instance name; the replica is `<name>-replica`. */
+  readonly name: string;
+  readonly region: string;
+  /** `MYSQL_8_0` or `MYSQL_8_4`. */
+  readonly databaseVersion: string;
+  /** `ENTERPRISE` or `ENTERPRISE_PLUS`. */
+  readonly edition: string;
+  /** Machine tier, e.g. `db-n1-standard-2`. */
+  readonly tier: string;
+  readonly diskSizeGb: number;
+  /** VPC id the instance gets its private IP in. */
+  readonly network: string;
+  /** Name of the private services access range to allocate from. */
+  readonly allocatedIpRange: string;
+  /** CMEK key id in `region`. */
+  readonly kmsKeyName: string;
+  /** Daily backups kept. */
+  readonly backupRetainedCount: number;
+  /** Days of binary logs for point-in-time recovery. */
+  readonly logRetentionDays: number;
+  /** UTC "HH:MM". */
+  readonly backupStartTime: string;
+  /** 1 = Monday ... 7 = Sunday, hour UTC, update track. */
+  readonly maintenanceWindow: { readonly day: number; readonly hour: number; readonly updateTrack: string };
+  /** The application's database. */
+  readonly databaseName: string;
+  /** Cross-region read replica (passive standby). @default none */
+  readonly replica?: { readonly region: string; readonly kmsKeyName: string };
+  /** e.g. the CMEK grants. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * Cloud SQL for MySQL with the platform's production settings: regional HA, private IP only, TLS required,
+ * daily backups, binary logs for point-in-time recovery, CMEK, deletion protection in Terraform and GCP,
+ * maintenance window, query insights, IAM database authentication; optionally a cross-region replica.
+ */
+export class CloudSqlMysql extends Construct {
+  readonly instance: SqlDatabaseInstance;
+  readonly database: SqlDatabase;
+  readonly replica?: SqlDatabaseInstance;
+  private readonly projectId: string;
+
+  constructor(scope: Construct, id: string, props: CloudSqlMysqlProps) {
+    super(scope, id);
+    this.projectId = props.projectId;
+    const common: Omit<SqlDatabaseInstanceSettings, 'availabilityType' | 'backupConfiguration'> = {
+      tier: props.tier,
+      edition: props.edition,
+      diskType: 'PD_SSD',
+      diskSize: props.diskSizeGb,
+      diskAutoresize: true,
+      deletionProtectionEnabled: true,
+      ipConfiguration: {
+        ipv4Enabled: false,
+        privateNetwork: props.network,
+        allocatedIpRange: props.allocatedIpRange,
+        sslMode: 'ENCRYPTED_ONLY',
+        enablePrivatePathForGoogleCloudServices: true,
+      },
+      databaseFlags: [{ name: 'cloudsql_iam_authentication', value: 'on' }],
+      maintenanceWindow: props.maintenanceWindow,
+      insightsConfig: {
+        queryInsightsEnabled: true,
+        queryStringLength: 1024,
+        recordApplicationTags: true,
+        recordClientAddress: false,
+      },
+    };
+    this.instance = new SqlDatabaseInstance(this, 'instance', {
+      name: props.name,
+      region: props.region,
+      databaseVersion: props.databaseVersion,
+      encryptionKeyName: props.kmsKeyName,
+      deletionProtection: true,
+      settings: {
+        ...common,
+        availabilityType: 'REGIONAL',
+        backupConfiguration: {
+          enabled: true,
+          startTime: props.backupStartTime,
+          binaryLogEnabled: true,
+          transactionLogRetentionDays: props.logRetentionDays,
+          backupRetentionSettings: { retainedBackups: props.backupRetainedCount, retentionUnit: 'COUNT' },
+        },
+      },
+      dependsOn: props.dependsOn,
+    });
+    this.database = new SqlDatabase(this, 'database', {
+      name: props.databaseName,
+      instance: this.instance.name,
+      charset: 'utf8mb4',
+      collation: 'utf8mb4_0900_ai_ci',
+    });
+    if (props.replica) {
+      // Passive standby: promoted to primary on regional failover (docs/dr-failover.md). Zonal while it only
+      // replays; the runbook turns on HA after promotion. Replicas take no backups of their own.
+      this.replica = new SqlDatabaseInstance(this, 'replica', {
+        name: `${props.name}-replica`,
+        region: props.replica.region,
+        databaseVersion: props.databaseVersion,
+        masterInstanceName: this.instance.name,
+        encryptionKeyName: props.replica.kmsKeyName,
+        deletionProtection: true,
+        settings: { ...common, availabilityType: 'ZONAL', backupConfiguration: { binaryLogEnabled: true } },
+        dependsOn: props.dependsOn,
+      });
+    }
+  }
+
+  get connectionName(): string {
+    return this.instance.connectionName;
+  }
+
+  get privateIpAddress(): string {
+    return this.instance.privateIpAddress;
+  }
+
+  /**
+   * Makes a service account a MySQL user that signs in with IAM (`CLOUD_IAM_SERVICE_ACCOUNT`) and lets it
+   * connect to this instance and its replica only (conditional `cloudsql.client` and `cloudsql.instanceUser`).
+   * `grantee.member` must be `serviceAccount:<email>`. Table privileges are MySQL GRANTs, given by the schema
+   * migrations.
+   */
+  addIamServiceAccountUser(grantee: Grantee): SqlUser {
+    const email = Fn.trimprefix(grantee.member, 'serviceAccount:');
+    const instances = [this.instance, ...(this.replica ? [this.replica] : [])]
+      .map((i) => `resource.name == "projects/${this.projectId}/instances/${i.name}"`)
+      .join(' || ');
+    for (const role of ['client', 'instanceUser']) {
+      new ProjectIamMember(
+        grantee.grantScope,
+        `${grantee.grantId}-sql-${role.toLowerCase()}-${this.node.id}`,
+        {
+          project: this.projectId,
+          role: `roles/cloudsql.${role}`,
+          member: grantee.member,
+          condition: {
+            title: `${role} on ${this.node.id}`,
+            description: 'Only the AFPI Cloud SQL instance and its replica',
+            expression: `resource.type == "sqladmin.googleapis.com/Instance" && (${instances})`,
+          },
+        },
+      );
+    }
+    // MySQL IAM user names are the service account email without ".gserviceaccount.com".
+    return new SqlUser(grantee.grantScope, `${grantee.grantId}-sql-user-${this.node.id}`, {
+      instance: this.instance.name,
+      name: Fn.trimsuffix(email, '.gserviceaccount.com'),
+      type: 'CLOUD_IAM_SERVICE_ACCOUNT',
+    });
+  }
+}

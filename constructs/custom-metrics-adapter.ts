@@ -1,0 +1,157 @@
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ApiServiceV1 } from '@cdktf/provider-kubernetes/lib/api-service-v1';
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Construct } from 'constructs';
+import { WorkloadIdentity } from './workload-identity';
+
+export interface CustomMetricsAdapterProps {
+  readonly project: string;
+  /** Pinned adapter image. @default CUSTOM_METRICS_ADAPTER_IMAGE */
+  readonly image?: string;
+}
+
+/** Google's release of the adapter (k8s-stackdriver, deploy/production/adapter_new_resource_model.yaml). */
+export const CUSTOM_METRICS_ADAPTER_IMAGE =
+  'gcr.io/gke-release/custom-metrics-stackdriver-adapter:v0.15.1-gke.0';
+
+const NAMESPACE = 'custom-metrics';
+const NAME = 'custom-metrics-stackdriver-adapter';
+const LABELS = { 'k8s-app': NAME };
+
+/**
+ * The Custom Metrics Stackdriver Adapter: serves Cloud Monitoring metrics (Managed Prometheus included, as
+ * `prometheus.googleapis.com|<metric>|<kind>`) on the custom and external metrics APIs so HPAs can scale on
+ * them. It runs as its own Workload Identity with `roles/monitoring.viewer` and nothing else. This is Google's
+ * production manifest (new resource model) as Terraform resources.
+ */
+export class CustomMetricsAdapter extends Construct {
+  readonly identity: WorkloadIdentity;
+
+  constructor(scope: Construct, id: string, props: CustomMetricsAdapterProps) {
+    super(scope, id);
+    const namespace = new NamespaceV1(this, 'namespace', { metadata: { name: NAMESPACE } });
+    this.identity = new WorkloadIdentity(this, 'identity', {
+      project: props.project,
+      accountId: 'inference-metrics-adapter',
+      description: 'Custom metrics Stackdriver adapter: reads Cloud Monitoring for HPAs',
+      namespace: NAMESPACE,
+      serviceAccountName: NAME,
+      // The adapter serves an aggregated API and reads pods and nodes: it needs its API token.
+      automountToken: true,
+      dependsOn: [namespace],
+    });
+    // Cloud Monitoring has no resource-level IAM: reading time series is a project role.
+    new ProjectIamMember(this, 'monitoring-viewer', {
+      project: props.project,
+      role: 'roles/monitoring.viewer',
+      member: this.identity.member,
+    });
+    const subject = [{ kind: 'ServiceAccount', name: NAME, namespace: NAMESPACE }];
+    new ClusterRoleBindingV1(this, 'auth-delegator', {
+      metadata: { name: 'custom-metrics:system:auth-delegator' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subject,
+    });
+    new RoleBindingV1(this, 'auth-reader', {
+      metadata: { name: 'custom-metrics-auth-reader', namespace: 'kube-system' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: 'extension-apiserver-authentication-reader',
+      },
+      subject,
+    });
+    new ClusterRoleV1(this, 'resource-reader', {
+      metadata: { name: 'custom-metrics-resource-reader' },
+      rule: [
+        { apiGroups: [''], resources: ['pods', 'nodes', 'nodes/stats'], verbs: ['get', 'list', 'watch'] },
+      ],
+    });
+    new ClusterRoleBindingV1(this, 'resource-reader-binding', {
+      metadata: { name: 'custom-metrics-resource-reader' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'custom-metrics-resource-reader',
+      },
+      subject,
+    });
+    new DeploymentV1(this, 'deployment', {
+      metadata: { name: NAME, namespace: NAMESPACE, labels: LABELS },
+      spec: {
+        replicas: '1',
+        selector: { matchLabels: LABELS },
+        template: {
+          metadata: { labels: LABELS },
+          spec: {
+            serviceAccountName: this.identity.serviceAccountName,
+            securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+            container: [
+              {
+                name: 'adapter',
+                image: props.image ?? CUSTOM_METRICS_ADAPTER_IMAGE,
+                imagePullPolicy: 'IfNotPresent',
+                command: [
+                  '/adapter',
+                  '--use-new-resource-model=true',
+                  '--fallback-for-container-metrics=true',
+                ],
+                resources: {
+                  requests: { cpu: '250m', memory: '400Mi' },
+                  limits: { cpu: '250m', memory: '400Mi' },
+                },
+                // Writable root: the adapter writes its self-signed serving certificate to its working directory.
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              },
+            ],
+          },
+        },
+      },
+    });
+    new ServiceV1(this, 'service', {
+      metadata: { name: NAME, namespace: NAMESPACE, labels: LABELS },
+      spec: {
+        type: 'ClusterIP',
+        selector: LABELS,
+        port: [{ port: 443, targetPort: '443', protocol: 'TCP' }],
+      },
+    });
+    // custom.metrics v1beta1 and v1beta2, external.metrics v1beta1, as in Google's manifest.
+    for (const [group, version, priority] of [
+      ['custom.metrics.k8s.io', 'v1beta1', 100],
+      ['custom.metrics.k8s.io', 'v1beta2', 200],
+      ['external.metrics.k8s.io', 'v1beta1', 100],
+    ] as const) {
+      new ApiServiceV1(this, `api-${version}-${group.split('.')[0]}`, {
+        metadata: { name: `${version}.${group}` },
+        spec: {
+          group,
+          version,
+          groupPriorityMinimum: 100,
+          versionPriority: priority,
+          // The adapter serves a self-signed certificate (Google's manifest does the same).
+          insecureSkipTlsVerify: true,
+          service: { name: NAME, namespace: NAMESPACE },
+        },
+      });
+    }
+    new ClusterRoleV1(this, 'external-metrics-reader', {
+      metadata: { name: 'external-metrics-reader' },
+      rule: [{ apiGroups: ['external.metrics.k8s.io'], resources: ['*'], verbs: ['list', 'get', 'watch'] }],
+    });
+    new ClusterRoleBindingV1(this, 'external-metrics-reader-binding', {
+      metadata: { name: 'external-metrics-reader' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'external-metrics-reader',
+      },
+      subject: [{ kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' }],
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** Taint every GPU node carries so only pods that tolerate it (and request GPUs) land there. */
+export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' } as const;
+
+/** Node label GKE sets to the accelerator type; pods select GPU nodes with it. */
+export const ACCELERATOR_LABEL_KEY = 'cloud.google.com/gke-accelerator';
+
+/** Node label GKE sets to the pool name; pods pin a pool with it. */
+export const NODE_POOL_LABEL_KEY = 'cloud.google.com/gke-nodepool';
+
+export interface GkeNodePoolAccelerator {
+  /** Compute Engine accelerator type, e.g. `nvidia-tesla-t4`. */
+  readonly type: string;
+  /** GPUs per node. */
+  readonly count: number;
+  /** GKE-installed driver: DEFAULT (the version's default) or LATEST. @default "DEFAULT" */
+  readonly driverVersion?: 'DEFAULT' | 'LATEST';
+}
+
+export interface GkeNodePoolProps {
+  /** Cluster id (`projects/<p>/locations/<l>/clusters/<name>`). */
+  readonly cluster: string;
+  /** Cluster location (region). */
+  readonly location: string;
+  readonly name: string;
+  readonly machineType: string;
+  /** Nodes across all the pool's zones. */
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly diskSizeGb: number;
+  readonly spot: boolean;
+  /** Email of the nodes' service account. */
+  readonly serviceAccount: string;
+  /** Zones for the nodes. @default the cluster's zones */
+  readonly zones?: readonly string[];
+  /** GPUs: adds the accelerator, driver installation, the nvidia.com/gpu taint and label. @default none */
+  readonly accelerator?: GkeNodePoolAccelerator;
+  /** @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A Standard-mode node pool: dedicated node service account, GKE metadata server, shielded instances,
+ * auto-repair and auto-upgrade, surge upgrades, image streaming, gVNIC, autoscaling on total node counts;
+ * GPU pools add the accelerator with driver auto-install, the `nvidia.com/gpu=present:NoSchedule` taint and a
+ * matching label.
+ */
+export class GkeNodePool extends Construct {
+  readonly pool: ContainerNodePool;
+
+  constructor(scope: Construct, id: string, props: GkeNodePoolProps) {
+    super(scope, id);
+    const gpu = props.accelerator;
+    const zoneCount = props.zones?.length ?? 3;
+    this.pool = new ContainerNodePool(this, 'pool', {
+      cluster: props.cluster,
+      location: props.location,
+      name: props.name,
+      nodeLocations: props.zones ? [...props.zones] : undefined,
+      // Per zone, only at creation: enough for the minimum, never above it.
+      initialNodeCount: Math.ceil(props.minNodes / zoneCount),
+      autoscaling: {
+        totalMinNodeCount: props.minNodes,
+        totalMaxNodeCount: props.maxNodes,
+        // Scarce GPUs: take whichever zone has capacity; CPU nodes spread evenly across zones.
+        locationPolicy: gpu ? 'ANY' : 'BALANCED',
+      },
+      management: { autoRepair: true, autoUpgrade: true },
+      upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
+      nodeConfig: {
+        machineType: props.machineType,
+        diskSizeGb: props.diskSizeGb,
+        diskType: 'pd-balanced',
+        imageType: 'COS_CONTAINERD',
+        serviceAccount: props.serviceAccount,
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        gcfsConfig: { enabled: true },
+        gvnic: { enabled: true },
+        spot: props.spot,
+        metadata: { 'disable-legacy-endpoints': 'true' },
+        ...(gpu
+          ? {
+              guestAccelerator: [
+                {
+                  type: gpu.type,
+                  count: gpu.count,
+                  gpuDriverInstallationConfig: { gpuDriverVersion: gpu.driverVersion ?? 'DEFAULT' },
+                },
+              ],
+              taint: [{ ...GPU_TAINT }],
+              labels: { [GPU_TAINT.key]: GPU_TAINT.value },
+            }
+          : {}),
+      },
+      // initial_node_count forces a new pool; a later change of minNodes must only resize.
+      lifecycle: { ignoreChanges: ['initial_node_count'] },
+      dependsOn: props.dependsOn,
+    });
+  }
+
+  get name(): string {
+    return this.pool.name;
+  }
+}

@@ -1,0 +1,57 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { renderValues } from '../inference/values';
+
+export interface InferenceEngineReleaseProps {
+  /** Helm release name. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Chart name in `repository`, or a chart path (a TerraformAsset's path for our own charts). */
+  readonly chart: string;
+  /** Chart repository URL. @default none: `chart` is a path */
+  readonly repository?: string;
+  /** Pinned chart version (required with `repository`). @default none: the local chart's own */
+  readonly version?: string;
+  /** File under helm-values/ holding the base values. */
+  readonly valuesFile: string;
+  /** Values generated from config, laid over the file (inference/values.ts mergeValues). */
+  readonly overrides: Record<string, unknown>;
+  /** Seconds Helm waits for the pods to be ready: image pull plus weight download and load. @default 1800 */
+  readonly timeoutSeconds?: number;
+  /** Release revisions kept for `helm rollback`. @default 5 */
+  readonly maxHistory?: number;
+  /** The identity, grants and namespace the pods need at start. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A Helm release of a model server with the settings every one of ours needs: atomic (a failed upgrade rolls
+ * back), waits for ready pods with a timeout that covers a model download, cleans up what a failed install
+ * created, keeps a bounded history, and lints the chart before installing.
+ */
+export class InferenceEngineRelease extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: InferenceEngineReleaseProps) {
+    super(scope, id);
+    if (props.repository && !props.version) {
+      throw new Error(`release ${props.name}: a chart from a repository needs a pinned version`);
+    }
+    this.release = new Release(this, 'release', {
+      name: props.name,
+      namespace: props.namespace,
+      chart: props.chart,
+      repository: props.repository,
+      version: props.version,
+      values: [renderValues(props.valuesFile, props.overrides)],
+      atomic: true,
+      wait: true,
+      timeout: props.timeoutSeconds ?? 1800,
+      cleanupOnFail: true,
+      maxHistory: props.maxHistory ?? 5,
+      lint: true,
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { PriceLookupError } from '../prices';
+import { Usage } from '../usage';
+
+/** A resource's attributes as synthesized (Terraform JSON). */
+export type Attrs = Record<string, unknown>;
+
+/** One resource of one synthesized stack. */
+export interface ResourceRef {
+  readonly stack: string;
+  readonly type: string;
+  /** Logical id within the stack (the Terraform resource name). */
+  readonly name: string;
+  readonly attrs: Attrs;
+}
+
+export function addressOf(resource: Pick<ResourceRef, 'type' | 'name'>): string {
+  return `${resource.type}.${resource.name}`;
+}
+
+/** What the pricers need to know about the whole environment, gathered before any resource is priced. */
+export interface EnvironmentFacts {
+  /** VMs that may use Cloud NAT, by region: expected GKE nodes plus VPC connector instances. */
+  readonly vmsByRegion: Readonly<Record<string, number>>;
+  /** Addresses of all global forwarding rules, in a stable order (the first five share one fee). */
+  readonly globalForwardingRules: readonly string[];
+  /** Global forwarding rules that serve HTTPS; load balancer data is charged on them. */
+  readonly httpsForwardingRules: number;
+  /** Cloud Armor policies; the requests they evaluate are split between them. */
+  readonly securityPolicies: number;
+  /** Cloud Run services in the primary region, by role. */
+  readonly primaryServices: Readonly<Record<ServiceRole, number>>;
+}
+
+export type ServiceRole = 'frontend' | 'backend';
+
+export interface PricingContext {
+  /** The environment's primary region: where resources without a literal location run. */
+  readonly region: string;
+  readonly usage: Usage;
+  readonly facts: EnvironmentFacts;
+  /** The resource in the same stack that a `${type.name.attribute}` reference points at, if any. */
+  readonly lookup: (reference: unknown) => Attrs | undefined;
+}
+
+/** A monthly estimate and how it was reached, for the reader of the report. */
+export interface Estimate {
+  readonly monthlyUsd: number;
+  readonly basis: string;
+}
+
+export type Pricer = (resource: ResourceRef, ctx: PricingContext) => Estimate;
+
+/** A resource a pricer cannot estimate (an attribute is a reference, a size is unknown). */
+export class NotPriceable extends PriceLookupError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotPriceable';
+  }
+}

@@ -1,0 +1,480 @@
+/**
+ * Helm values for the inference engines, as pure functions of config and the GPU catalog: the stack passes
+ * `helm-values/<chart>.yaml` merged with the overrides built here. Nothing in this module touches cdktf; values
+ * that come from other stacks (bucket name, endpoint address) arrive as plain strings (tokens at synth time).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { ModelPlacement, placeModel } from '../catalog/fit';
+import { MACHINE_TYPES } from '../catalog/gpus';
+import { deepMerge } from '../config/load';
+import { repoRoot } from '../config/paths';
+import { GpuPool, gpuPoolsOf, GkeConfig } from '../config/sections/gke';
+import { Engine, InferenceConfig, InferenceModelConfig } from '../config/sections/inference';
+
+export const HELM_VALUES_DIR = path.join(repoRoot, 'helm-values');
+export const TGI_CHART_DIR = path.join(repoRoot, 'charts', 'tgi');
+
+/** Google's load balancer and health check ranges: they must reach the endpoints of an internal load balancer. */
+export const HEALTH_CHECK_RANGES = ['35.191.0.0/16', '130.211.0.0/22'] as const;
+
+/** Release name of the vLLM stack; the chart derives every object name from it. */
+export const VLLM_RELEASE = 'vllm';
+/** Port of the vLLM router on the internal endpoint (OpenAI API for every vLLM model). */
+export const VLLM_ENDPOINT_PORT = 8000;
+/** TGI serves one model per release: model i listens on TGI_FIRST_PORT + i of the internal endpoint. */
+export const TGI_FIRST_PORT = 8080;
+
+/** Where the GCS FUSE volume with the model bucket is mounted; weights live under <bucket>/models/<hf-id>/. */
+const MODELS_MOUNT = '/models';
+const BUCKET_MODELS_DIR = 'models';
+const HF_TOKEN_DIR = '/var/run/secrets/huggingface';
+const HF_TOKEN_CLASS = `${VLLM_RELEASE}-hf-token`;
+const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+
+type Values = Record<string, unknown>;
+
+/** A configured model with its placement on its GPU pool (catalog fit rule). */
+export interface PlacedModel {
+  readonly config: InferenceModelConfig;
+  readonly pool: GpuPool;
+  readonly placement: ModelPlacement;
+  /** Kubernetes-safe name (the catalog id without dots): object names and the release of TGI. */
+  readonly k8sName: string;
+}
+
+/** What the values need from outside config: identities and addresses other constructs and stacks own. */
+export interface EngineEnvironment {
+  readonly inference: InferenceConfig;
+  readonly autopilot: boolean;
+  /** Kubernetes service account of the engine's pods (Workload Identity). */
+  readonly serviceAccountName: string;
+  readonly modelBucketName: string;
+  /** `projects/<p>/secrets/<id>/versions/latest` of the Hugging Face token. */
+  readonly hfTokenSecretVersion: string;
+  /** Reserved internal address of the endpoint (network stack). */
+  readonly loadBalancerIp: string;
+  /** Ranges the Cloud Run backend's VPC egress arrives from. */
+  readonly clientRanges: readonly string[];
+}
+
+/** Places every configured model on its pool; config validation has already refused models that do not fit. */
+export function placeModels(
+  inference: InferenceConfig,
+  gke: GkeConfig | undefined,
+  region: string,
+): PlacedModel[] {
+  const pools = gpuPoolsOf(gke);
+  return inference.models.map((model) => {
+    const pool = pools.find((p) => p.name === model.pool);
+    if (!pool) throw new Error(`inference model ${model.name}: no GPU pool "${model.pool}" in gke.gpuPools`);
+    const placement = placeModel({
+      model: model.name,
+      precision: model.precision,
+      pool,
+      gpuMemoryUtilization: model.gpuMemoryUtilization,
+      maxModelLen: model.maxModelLen,
+      region,
+    });
+    return { config: model, pool, placement, k8sName: model.name.replace(/\./g, '-') };
+  });
+}
+
+/** Splits `repo[:tag]` or `repo@sha256:...` into the chart's repository and tag fields. */
+export function splitImage(image: string): { repository: string; tag: string } {
+  const at = image.indexOf('@');
+  if (at >= 0) return { repository: image.slice(0, at), tag: image.slice(at) };
+  const colon = image.lastIndexOf(':');
+  if (colon <= image.lastIndexOf('/')) throw new Error(`image ${image} has no tag`);
+  return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
+}
+
+/**
+ * CPU and memory of one replica, from the pool's machine type: one replica owns a node (all its GPUs), so it
+ * takes 75 % of the vCPUs and 65 % of the memory, leaving GKE's reservation and the node daemons (logging,
+ * Managed Prometheus, DCGM, GCS FUSE sidecar) room. /dev/shm (memory-backed, inside the limit) grows with the
+ * GPU count for NCCL.
+ */
+export function podSize(pool: GpuPool): { cpu: number; memoryGiB: number; shmGiB: number } {
+  const machine = MACHINE_TYPES[pool.machineType];
+  return {
+    cpu: Math.max(1, Math.floor(machine.vcpus * 0.75)),
+    memoryGiB: Math.floor(machine.memoryGb * 0.65),
+    shmGiB: Math.min(8, 2 * pool.gpuCount),
+  };
+}
+
+/** Model id or path the engine loads: a folder of the mounted bucket, or the Hub id to download. */
+function modelSource(placed: PlacedModel, cache: InferenceConfig['modelCache']): string {
+  const id = placed.placement.huggingFaceId;
+  return cache === 'gcsfuse' ? `${MODELS_MOUNT}/${id}` : id;
+}
+
+/** The autoscaler metric for `engine`: CPU (seed) or its queue length from Managed Prometheus. */
+export function hpaMetrics(autoscaling: InferenceConfig['autoscaling'], engine: Engine): Values[] {
+  if (autoscaling.metric === 'cpu') {
+    return [
+      {
+        type: 'Resource',
+        resource: {
+          name: 'cpu',
+          target: { type: 'Utilization', averageUtilization: autoscaling.cpuTargetPercent },
+        },
+      },
+    ];
+  }
+  const metric = engine === 'vllm' ? 'vllm:num_requests_waiting' : 'tgi_queue_size';
+  return [
+    {
+      type: 'Pods',
+      pods: {
+        // How the custom metrics adapter names a Managed Prometheus gauge.
+        metric: { name: `prometheus.googleapis.com|${metric}|gauge` },
+        target: { type: 'AverageValue', averageValue: String(autoscaling.queueDepthTarget) },
+      },
+    },
+  ];
+}
+
+/** A new replica needs a GPU node and minutes of weight loading: scale down slowly, one pod at a time. */
+const HPA_BEHAVIOR = {
+  scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] },
+};
+
+function gcsfuseVolume(bucket: string): Values {
+  return {
+    name: 'model-cache',
+    csi: {
+      driver: 'gcsfuse.csi.storage.gke.io',
+      readOnly: true,
+      volumeAttributes: { bucketName: bucket, mountOptions: `implicit-dirs,only-dir=${BUCKET_MODELS_DIR}` },
+    },
+  };
+}
+
+/** GCS FUSE sidecar injection, without sidecar limits (large weight files would exhaust the defaults). */
+const GCSFUSE_POD_ANNOTATIONS = {
+  'gke-gcsfuse/volumes': 'true',
+  'gke-gcsfuse/cpu-limit': '0',
+  'gke-gcsfuse/memory-limit': '0',
+  'gke-gcsfuse/ephemeral-storage-limit': '0',
+};
+
+/** SecretProviderClass of the GKE Secret Manager add-on: the token as a file, read with the pod's identity. */
+function hfTokenSecretProviderClass(name: string, secretVersion: string): Values {
+  return {
+    apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+    kind: 'SecretProviderClass',
+    metadata: { name },
+    spec: {
+      provider: 'gke',
+      parameters: { secrets: stringifyYaml([{ resourceName: secretVersion, path: 'token' }]) },
+    },
+  };
+}
+
+function nodeSelectorTerms(placed: PlacedModel, autopilot: boolean): Values[] {
+  return [
+    {
+      matchExpressions: [
+        {
+          key: 'cloud.google.com/gke-accelerator',
+          operator: 'In',
+          values: [placed.placement.acceleratorLabel],
+        },
+        ...(autopilot
+          ? [{ key: 'cloud.google.com/compute-class', operator: 'In', values: ['Accelerator'] }]
+          : []),
+      ],
+    },
+  ];
+}
+
+/** One `servingEngineSpec.modelSpec` entry of the vllm-stack chart (keys from its values.yaml, chart 0.1.12). */
+export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Values {
+  const { inference } = env;
+  const { placement, config } = placed;
+  const size = podSize(placed.pool);
+  const gcsfuse = inference.modelCache === 'gcsfuse';
+  const image = splitImage(inference.images.vllm);
+  return {
+    name: placed.k8sName,
+    enabled: true,
+    repository: image.repository,
+    tag: image.tag,
+    modelURL: modelSource(placed, inference.modelCache),
+    serviceAccountName: env.serviceAccountName,
+    replicaCount: config.minReplicas,
+    // The chart defaults to the "nvidia" runtime class, which GKE does not have (its GPU nodes need none).
+    runtimeClassName: '',
+    requestCPU: size.cpu,
+    requestMemory: `${size.memoryGiB}Gi`,
+    limitMemory: `${size.memoryGiB}Gi`,
+    requestGPU: placement.gpuCount,
+    vllmConfig: {
+      tensorParallelSize: placement.tensorParallelSize,
+      gpuMemoryUtilization: placement.gpuMemoryUtilization,
+      maxModelLen: placement.maxModelLen,
+      dtype: placement.dtype,
+      enablePrefixCaching: true,
+      extraArgs: [
+        // Clients ask for the catalog id whatever the checkpoint or path behind it.
+        '--served-model-name',
+        config.name,
+        ...(placement.quantization ? ['--quantization', placement.quantization] : []),
+      ],
+    },
+    shmSize: `${size.shmGiB}Gi`,
+    nodeSelectorTerms: nodeSelectorTerms(placed, env.autopilot),
+    tolerations: [GPU_TOLERATION],
+    // Weights from the bucket need no Hub access; downloads into the volume read the token from Secret Manager.
+    ...(gcsfuse
+      ? {
+          env: [{ name: 'HF_HUB_OFFLINE', value: '1' }],
+          podAnnotations: GCSFUSE_POD_ANNOTATIONS,
+          extraVolumes: [gcsfuseVolume(env.modelBucketName)],
+          extraVolumeMounts: [{ name: 'model-cache', mountPath: MODELS_MOUNT, readOnly: true }],
+        }
+      : {
+          env: [{ name: 'HF_TOKEN_PATH', value: `${HF_TOKEN_DIR}/token` }],
+          extraVolumes: [
+            {
+              name: 'hf-token',
+              csi: {
+                driver: 'secrets-store-gke.csi.k8s.io',
+                readOnly: true,
+                volumeAttributes: { secretProviderClass: HF_TOKEN_CLASS },
+              },
+            },
+          ],
+          extraVolumeMounts: [{ name: 'hf-token', mountPath: HF_TOKEN_DIR, readOnly: true }],
+          pvcStorage: `${inference.pvc.sizeGb}Gi`,
+          storageClass: inference.pvc.storageClass,
+          pvcAccessMode: ['ReadWriteMany'],
+        }),
+    // A node upgrade never evicts the last replica of a model.
+    pdb: { enabled: true, minAvailable: 1 },
+  };
+}
+
+const ROUTER_SELECTOR = {
+  'app.kubernetes.io/component': 'router',
+  'app.kubernetes.io/instance': VLLM_RELEASE,
+};
+const ENGINE_SELECTOR = {
+  'app.kubernetes.io/component': 'serving-engine',
+  'app.kubernetes.io/instance': VLLM_RELEASE,
+};
+const FROM_MANAGED_PROMETHEUS = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } },
+};
+
+function ipBlocks(ranges: readonly string[]): Values[] {
+  return ranges.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
+/** Objects the vLLM release adds to the chart's: autoscalers, endpoint, network policies, token mount. */
+export function vllmExtraObjects(placed: readonly PlacedModel[], env: EngineEnvironment): Values[] {
+  const clients = [...env.clientRanges, ...HEALTH_CHECK_RANGES];
+  return [
+    ...placed.map((model) => ({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: `${VLLM_RELEASE}-${model.k8sName}` },
+      spec: {
+        scaleTargetRef: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: `${VLLM_RELEASE}-${model.k8sName}-deployment-vllm`,
+        },
+        minReplicas: model.config.minReplicas,
+        maxReplicas: model.config.maxReplicas,
+        metrics: hpaMetrics(env.inference.autoscaling, 'vllm'),
+        behavior: HPA_BEHAVIOR,
+      },
+    })),
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: `${VLLM_RELEASE}-endpoint`,
+        // Internal passthrough load balancer: reachable from the VPC (Cloud Run egress), never from the internet.
+        // Global access lets the DR region's backend reach it too; loadBalancerSourceRanges still limit clients.
+        annotations: {
+          'networking.gke.io/load-balancer-type': 'Internal',
+          'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
+        },
+      },
+      spec: {
+        type: 'LoadBalancer',
+        loadBalancerIP: env.loadBalancerIp,
+        loadBalancerSourceRanges: [...env.clientRanges],
+        // Keeps the client address so the network policy can check it.
+        externalTrafficPolicy: 'Local',
+        selector: ROUTER_SELECTOR,
+        ports: [{ name: 'http', port: VLLM_ENDPOINT_PORT, targetPort: 'router-port', protocol: 'TCP' }],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `${VLLM_RELEASE}-router` },
+      spec: {
+        podSelector: { matchLabels: ROUTER_SELECTOR },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from: ipBlocks(clients), ports: [{ port: 'router-port', protocol: 'TCP' }] },
+          { from: [FROM_MANAGED_PROMETHEUS], ports: [{ port: 'router-port', protocol: 'TCP' }] },
+        ],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `${VLLM_RELEASE}-engines` },
+      spec: {
+        podSelector: { matchLabels: ENGINE_SELECTOR },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: ROUTER_SELECTOR } }, FROM_MANAGED_PROMETHEUS],
+            ports: [{ port: 'container-port', protocol: 'TCP' }],
+          },
+        ],
+      },
+    },
+    ...(env.inference.modelCache === 'pvc'
+      ? [hfTokenSecretProviderClass(HF_TOKEN_CLASS, env.hfTokenSecretVersion)]
+      : []),
+  ];
+}
+
+/** Overrides for helm-values/vllm-stack.yaml: every model, the pinned router, the environment's objects. */
+export function vllmOverrides(placed: readonly PlacedModel[], env: EngineEnvironment): Values {
+  const router = splitImage(env.inference.images.router);
+  return {
+    servingEngineSpec: { modelSpec: placed.map((model) => vllmModelSpec(model, env)) },
+    routerSpec: { repository: router.repository, tag: router.tag },
+    extraObjects: vllmExtraObjects(placed, env),
+  };
+}
+
+/** Overrides for helm-values/tgi.yaml for one model (TGI serves one model per release). */
+export function tgiOverrides(placed: PlacedModel, index: number, env: EngineEnvironment): Values {
+  const { inference } = env;
+  const { placement, config } = placed;
+  const size = podSize(placed.pool);
+  const image = splitImage(inference.images.tgi);
+  const autoscaling = inference.autoscaling;
+  return {
+    fullnameOverride: tgiRelease(placed),
+    image: { repository: image.repository, tag: image.tag },
+    model: {
+      id: modelSource(placed, inference.modelCache),
+      numShard: placement.tensorParallelSize,
+      quantize: placement.quantization ?? '',
+      // TGI derives the compute dtype from the quantization method; --dtype only for unquantized weights.
+      dtype: placement.quantization ? '' : placement.dtype,
+      maxInputTokens: Math.floor((placement.maxModelLen * 3) / 4),
+      maxTotalTokens: placement.maxModelLen,
+    },
+    gpu: {
+      count: placement.gpuCount,
+      acceleratorType: placement.acceleratorLabel,
+      computeClass: env.autopilot ? 'Accelerator' : '',
+    },
+    resources: {
+      requests: { cpu: String(size.cpu), memory: `${size.memoryGiB}Gi` },
+      limits: { memory: `${size.memoryGiB}Gi` },
+    },
+    shmSize: `${size.shmGiB}Gi`,
+    modelCache:
+      inference.modelCache === 'gcsfuse'
+        ? { type: 'gcsfuse', gcsfuse: { bucket: env.modelBucketName, onlyDir: BUCKET_MODELS_DIR } }
+        : {
+            type: 'pvc',
+            pvc: {
+              size: `${inference.pvc.sizeGb}Gi`,
+              storageClassName: inference.pvc.storageClass,
+              accessModes: ['ReadWriteMany'],
+            },
+          },
+    hfToken: { secretManagerVersion: inference.modelCache === 'pvc' ? env.hfTokenSecretVersion : '' },
+    serviceAccount: { create: false, name: env.serviceAccountName },
+    service: {
+      type: 'LoadBalancer',
+      internal: true,
+      port: TGI_FIRST_PORT + index,
+      loadBalancerIP: env.loadBalancerIp,
+      loadBalancerSourceRanges: [...env.clientRanges],
+    },
+    autoscaling: {
+      enabled: true,
+      minReplicas: config.minReplicas,
+      maxReplicas: config.maxReplicas,
+      metric: autoscaling.metric,
+      targetCPUUtilizationPercentage: autoscaling.cpuTargetPercent,
+      queueDepthTarget: autoscaling.queueDepthTarget,
+    },
+    networkPolicy: { allowedCidrs: [...env.clientRanges], healthCheckCidrs: [...HEALTH_CHECK_RANGES] },
+  };
+}
+
+/** Helm release name of a model's TGI server. */
+export function tgiRelease(placed: PlacedModel): string {
+  return `tgi-${placed.k8sName}`;
+}
+
+/** Parses helm-values/<file>. */
+export function readValuesFile(file: string, dir = HELM_VALUES_DIR): Values {
+  const parsed: unknown = parseYaml(fs.readFileSync(path.join(dir, file), 'utf8'));
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${path.join(dir, file)} is not a YAML mapping`);
+  }
+  return parsed as Values;
+}
+
+/**
+ * Lays `overrides` over `base`: maps merge key by key, lists and scalars are replaced, except `extraObjects`,
+ * which is appended to (the file's static objects stay, the generated ones join them).
+ */
+export function mergeValues(base: Values, overrides: Values): Values {
+  const merged = deepMerge(base, overrides) as Values;
+  if (Array.isArray(base.extraObjects) && Array.isArray(overrides.extraObjects)) {
+    merged.extraObjects = [...base.extraObjects, ...overrides.extraObjects];
+  }
+  return merged;
+}
+
+/** The values document a release receives: the file merged with the overrides, as YAML. */
+export function renderValues(file: string, overrides: Values): string {
+  return stringifyYaml(mergeValues(readValuesFile(file), overrides), {
+    lineWidth: 0,
+    aliasDuplicateObjects: false,
+  });
+}
+
+/** What the Cloud Run backend calls: one OpenAI-compatible endpoint per engine and port. */
+export interface InferenceEndpoint {
+  readonly engine: Engine;
+  readonly port: number;
+  /** Catalog ids served there (vLLM routes by the request's `model`). */
+  readonly models: readonly string[];
+}
+
+export function endpointsOf(inference: InferenceConfig): InferenceEndpoint[] {
+  const models = inference.models.map((m) => m.name);
+  return [
+    ...(inference.engines.includes('vllm')
+      ? [{ engine: 'vllm' as const, port: VLLM_ENDPOINT_PORT, models }]
+      : []),
+    ...(inference.engines.includes('tgi')
+      ? models.map((model, index) => ({
+          engine: 'tgi' as const,
+          port: TGI_FIRST_PORT + index,
+          models: [model],
+        }))
+      : []),
+  ];
+}

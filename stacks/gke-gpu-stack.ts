@@ -1,0 +1,146 @@
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { GPUS, GpuId, zonesOffering } from '../catalog/gpus';
+import { EnvironmentConfig } from '../config/schema';
+import { gpuPoolsOf, GpuPool } from '../config/sections/gke';
+import { GkeCluster } from '../constructs/gke-cluster';
+import { GkeNodePool } from '../constructs/gke-node-pool';
+import { NodeServiceAccount } from '../constructs/node-service-account';
+import { ProjectServices } from '../constructs/project-services';
+import { AfpiStack, AfpiStackProps } from './afpi-stack';
+import { DataStack } from './data-stack';
+import { NetworkStack } from './network-stack';
+
+/** Cluster name of an environment; the inference stack finds the cluster by this name and the region. */
+export function gkeClusterName(config: Pick<EnvironmentConfig, 'env'>): string {
+  return `afpi-${config.env}`;
+}
+
+/** A GPU pool as workloads see it: how to select its nodes and what each node has. */
+export interface GpuPoolInfo extends GpuPool {
+  readonly gpu: GpuId;
+  /** Value of the node label `cloud.google.com/gke-accelerator` (the accelerator type). */
+  readonly acceleratorLabel: string;
+  /** GPUs per node: the most one replica can request, and its tensor-parallel size. */
+  readonly gpusPerNode: number;
+  /** Zones of the region that offer the GPU (the pool's node locations). */
+  readonly zones: readonly string[];
+  /** The node pool (Standard mode only; Autopilot provisions nodes from the pod's accelerator selector). */
+  readonly nodePool?: GkeNodePool;
+}
+
+export interface GkeGpuStackProps extends AfpiStackProps {
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+}
+
+/**
+ * The GKE cluster (seed Phase 2 "GKE + GPU"): hardened regional cluster, Standard with a CPU pool and GPU
+ * pools from the catalog, or Autopilot; a dedicated node service account.
+ */
+export class GkeGpuStack extends AfpiStack {
+  readonly apis: ProjectServices;
+  readonly nodeServiceAccount: NodeServiceAccount;
+  readonly cluster: GkeCluster;
+  /** Cluster name and region (also derivable from config: `gkeClusterName(config)`, `config.region`). */
+  readonly clusterName: string;
+  readonly clusterLocation: string;
+  readonly mode: 'standard' | 'autopilot';
+  /** The CPU pool (Standard mode). */
+  readonly cpuPool?: GkeNodePool;
+  /** GPU pools, in config order (none in growth). */
+  readonly gpuPools: readonly GpuPoolInfo[];
+
+  constructor(scope: Construct, props: GkeGpuStackProps) {
+    super(scope, 'gke-gpu', props);
+    const { config, network, data } = props;
+    const gke = config.gke;
+    if (!gke)
+      throw new Error(`gke-gpu stack needs the gke section (config validation should have required it)`);
+    this.mode = gke.mode;
+    this.clusterName = gkeClusterName(config);
+    this.clusterLocation = config.region;
+
+    this.apis = new ProjectServices(this, 'apis', {
+      services: [
+        'container.googleapis.com',
+        // PROJECT_SINGLETON_POLICY_ENFORCE evaluates the project's Binary Authorization policy.
+        'binaryauthorization.googleapis.com',
+        // Image streaming (gcfs_config) reads images through the Container File System API.
+        'containerfilesystem.googleapis.com',
+        'iam.googleapis.com',
+        'logging.googleapis.com',
+        'monitoring.googleapis.com',
+      ],
+    });
+
+    this.nodeServiceAccount = new NodeServiceAccount(this, 'nodes', {
+      projectId: config.projectId,
+      accountId: `${this.clusterName}-nodes`.slice(0, 30),
+    });
+
+    // The data stack grants this key to the GKE service agent, so the key is usable before this stack applies.
+    this.cluster = new GkeCluster(this, 'cluster', {
+      projectId: config.projectId,
+      name: this.clusterName,
+      location: config.region,
+      mode: gke.mode,
+      network: network.network.id,
+      subnetwork: network.primary.subnet.id,
+      podsRangeName: network.primary.podsRangeName,
+      servicesRangeName: network.primary.servicesRangeName,
+      releaseChannel: gke.releaseChannel,
+      maintenanceWindow: gke.maintenanceWindow,
+      privateEndpoint: gke.privateEndpoint,
+      managedPrometheus: gke.managedPrometheus,
+      masterAuthorizedNetworks: gke.masterAuthorizedNetworks,
+      masterIpv4CidrBlock: gke.masterIpv4CidrBlock,
+      databaseEncryptionKey: data.kmsKey('gke').id,
+      nodeServiceAccount: this.nodeServiceAccount.email,
+      deletionProtection: gke.deletionProtection,
+      dependsOn: [...this.apis.dependables, ...this.nodeServiceAccount.grants],
+    });
+
+    const standard = gke.mode === 'standard';
+    const poolCommon = {
+      cluster: this.cluster.id,
+      location: config.region,
+      serviceAccount: this.nodeServiceAccount.email,
+    };
+    if (standard) {
+      this.cpuPool = new GkeNodePool(this, 'cpu-pool', { ...poolCommon, name: 'cpu', ...gke.cpuPool });
+    }
+    this.gpuPools = gpuPoolsOf(gke).map((pool): GpuPoolInfo => {
+      const gpu = GPUS[pool.gpu];
+      const zones = zonesOffering(pool.gpu, config.region);
+      const nodePool = standard
+        ? new GkeNodePool(this, `${pool.name}-pool`, {
+            ...poolCommon,
+            name: pool.name,
+            machineType: pool.machineType,
+            minNodes: pool.minNodes,
+            maxNodes: pool.maxNodes,
+            diskSizeGb: pool.diskSizeGb,
+            spot: pool.spot,
+            zones,
+            accelerator: { type: gpu.acceleratorType, count: pool.gpuCount, driverVersion: 'LATEST' },
+          })
+        : undefined;
+      return { ...pool, acceleratorLabel: gpu.acceleratorType, gpusPerNode: pool.gpuCount, zones, nodePool };
+    });
+
+    new TerraformOutput(this, 'cluster_name', { value: this.cluster.name });
+    new TerraformOutput(this, 'cluster_location', { value: this.clusterLocation });
+    new TerraformOutput(this, 'node_service_account', { value: this.nodeServiceAccount.email });
+    new TerraformOutput(this, 'gpu_pools', {
+      value: this.gpuPools.map((p) => ({
+        name: p.name,
+        accelerator: p.acceleratorLabel,
+        gpus_per_node: p.gpusPerNode,
+        zones: p.zones,
+      })),
+      description:
+        'GPU pools: select nodes with cloud.google.com/gke-accelerator and tolerate nvidia.com/gpu',
+    });
+  }
+}

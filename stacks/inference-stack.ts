@@ -1,0 +1,168 @@
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { AssetType, ITerraformDependable, TerraformAsset, TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { Engine } from '../config/sections/inference';
+import { CustomMetricsAdapter } from '../constructs/custom-metrics-adapter';
+import { GkeProviders } from '../constructs/gke-providers';
+import { InferenceEngineRelease } from '../constructs/inference-engine-release';
+import { ProjectServices } from '../constructs/project-services';
+import { WorkloadIdentity } from '../constructs/workload-identity';
+import {
+  EngineEnvironment,
+  endpointsOf,
+  placeModels,
+  TGI_CHART_DIR,
+  tgiOverrides,
+  tgiRelease,
+  VLLM_RELEASE,
+  vllmOverrides,
+} from '../inference/values';
+import { AfpiStack, AfpiStackProps } from './afpi-stack';
+import { DataStack } from './data-stack';
+import { GkeGpuStack } from './gke-gpu-stack';
+import { NetworkStack } from './network-stack';
+
+export const VLLM_CHART_REPOSITORY = 'https://vllm-project.github.io/production-stack';
+export const VLLM_CHART = 'vllm-stack';
+
+export interface InferenceStackProps extends AfpiStackProps {
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly gkeGpu: GkeGpuStack;
+}
+
+/**
+ * The seed's "LLM Inference Service (GPU Node Pool)": vLLM (production-stack chart) and TGI (our chart) on the
+ * GPU pools of the gke-gpu cluster, each engine with its own Workload Identity that can read the model bucket
+ * and the Hugging Face token and nothing else, behind an internal load balancer on the network stack's reserved
+ * address: the Cloud Run backend's local LLM endpoint.
+ *
+ * Kubernetes and Helm talk to the cluster found by name and region, so this stack plans only once gke-gpu is
+ * deployed.
+ */
+export class InferenceStack extends AfpiStack {
+  readonly providers: GkeProviders;
+  readonly namespace: NamespaceV1;
+  readonly identities: Readonly<Partial<Record<Engine, WorkloadIdentity>>>;
+  readonly releases: readonly InferenceEngineRelease[];
+  /** Installed when autoscaling on queue depth. */
+  readonly metricsAdapter?: CustomMetricsAdapter;
+
+  constructor(scope: Construct, props: InferenceStackProps) {
+    super(scope, 'inference', props);
+    const { config, network, data, gkeGpu } = props;
+    const inference = config.inference;
+    if (!inference)
+      throw new Error('inference stack needs the inference section (config validation requires it)');
+    const ilbAddress = network.inferenceIlbAddress;
+    if (!ilbAddress) throw new Error('inference stack needs the network stack reserved internal address');
+    // Nothing references the cluster's resources (providers read it by name): order the deploys explicitly.
+    this.addDependency(gkeGpu);
+
+    new ProjectServices(this, 'apis', {
+      services: [
+        'container.googleapis.com',
+        'iam.googleapis.com',
+        'monitoring.googleapis.com',
+        'secretmanager.googleapis.com',
+      ],
+    });
+    this.providers = new GkeProviders(this, 'gke', {
+      clusterName: gkeGpu.clusterName,
+      location: gkeGpu.clusterLocation,
+      project: config.projectId,
+    });
+
+    this.namespace = new NamespaceV1(this, 'namespace', {
+      metadata: { name: inference.namespace, labels: { app: 'afpi-inference' } },
+    });
+    const namespace = this.namespace.metadata.name;
+    // Releases open the traffic each engine needs; anything else is denied.
+    const defaultDeny = new NetworkPolicyV1(this, 'default-deny-ingress', {
+      metadata: { name: 'default-deny-ingress', namespace },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+
+    if (inference.autoscaling.metric === 'queue-depth') {
+      this.metricsAdapter = new CustomMetricsAdapter(this, 'custom-metrics-adapter', {
+        project: config.projectId,
+      });
+    }
+
+    const placed = placeModels(inference, config.gke, config.region);
+    const hfToken = data.secret(inference.hfTokenSecret);
+    const identities: Partial<Record<Engine, WorkloadIdentity>> = {};
+    const releases: InferenceEngineRelease[] = [];
+    const tgiChart = inference.engines.includes('tgi')
+      ? new TerraformAsset(this, 'tgi-chart', { path: TGI_CHART_DIR, type: AssetType.DIRECTORY })
+      : undefined;
+
+    for (const engine of inference.engines as Engine[]) {
+      const identity = new WorkloadIdentity(this, engine, {
+        project: config.projectId,
+        accountId: `inference-${engine}`,
+        description: `${engine} model servers: read the model bucket and the Hugging Face token`,
+        namespace,
+        serviceAccountName: engine,
+        dependsOn: [this.namespace],
+      });
+      identities[engine] = identity;
+      // The pods mount the bucket and the token at start: the grants must exist before the release waits on them.
+      const needs: ITerraformDependable[] = [
+        identity.kubernetesServiceAccount,
+        data.modelBucket.grantRead(identity),
+        hfToken.grantAccess(identity),
+        defaultDeny,
+      ];
+      const env: EngineEnvironment = {
+        inference,
+        autopilot: gkeGpu.mode === 'autopilot',
+        serviceAccountName: identity.serviceAccountName,
+        modelBucketName: data.modelBucket.name,
+        hfTokenSecretVersion: `${hfToken.id}/versions/latest`,
+        loadBalancerIp: ilbAddress.address,
+        clientRanges: network.cloudRunEgress.sourceRanges,
+      };
+      if (engine === 'vllm') {
+        releases.push(
+          new InferenceEngineRelease(this, 'vllm-release', {
+            name: VLLM_RELEASE,
+            namespace,
+            repository: VLLM_CHART_REPOSITORY,
+            chart: VLLM_CHART,
+            version: inference.vllmChartVersion,
+            valuesFile: 'vllm-stack.yaml',
+            overrides: vllmOverrides(placed, env),
+            dependsOn: needs,
+          }),
+        );
+      } else {
+        placed.forEach((model, index) => {
+          releases.push(
+            new InferenceEngineRelease(this, `${tgiRelease(model)}-release`, {
+              name: tgiRelease(model),
+              namespace,
+              chart: tgiChart!.path,
+              valuesFile: 'tgi.yaml',
+              overrides: tgiOverrides(model, index, env),
+              dependsOn: needs,
+            }),
+          );
+        });
+      }
+    }
+    this.identities = identities;
+    this.releases = releases;
+
+    new TerraformOutput(this, 'namespace_name', { value: namespace });
+    new TerraformOutput(this, 'endpoints', {
+      value: endpointsOf(inference).map((e) => ({
+        engine: e.engine,
+        url: `http://${ilbAddress.address}:${e.port}/v1`,
+        models: e.models,
+      })),
+      description: 'OpenAI-compatible endpoints on the internal load balancer (reachable from the VPC only)',
+    });
+  }
+}
