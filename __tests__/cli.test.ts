@@ -32,7 +32,9 @@ describe('npm run synth (main.ts)', () => {
     const run = synth({ AFPI_ENV: 'staging', AFPI_TIER: 'startup' }, outdir);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`Synthesized staging (tier startup, project afpi-staging) into ${outdir}/stacks:`);
+    expect(run.stdout).toContain(
+      `Synthesized staging (tier startup, project afpi-staging) into ${outdir}/stacks:`,
+    );
     expect(run.stdout).toMatch(/^ {2}state +1 resources +0 data sources +1 outputs$/m);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     for (const id of Object.keys(manifest.stacks)) {
@@ -47,7 +49,9 @@ describe('npm run synth (main.ts)', () => {
     const before = fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8');
     const run = synth({ AFPI_ENV: 'dev', AFPI_TIER: 'nope' }, outdir);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('AFPI_TIER=nope: no such tier. Fix: use one of startup, growth, scale, enterprise');
+    expect(run.stderr).toContain(
+      'AFPI_TIER=nope: no such tier. Fix: use one of startup, growth, scale, enterprise',
+    );
     expect(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).toBe(before);
   });
 });

@@ -135,7 +135,9 @@ describe('cloud-run stack: services', () => {
         DB_IAM_AUTH: 'true',
         REDIS_HOST: remote('redis.*host'),
         REDIS_PORT: remote('redis.*port'),
-        INFERENCE_ENDPOINT: expect.stringMatching(/^http:\/\/\$\{data\.terraform_remote_state.*inference-ilb-address.*\}:8000\/v1$/),
+        INFERENCE_ENDPOINT: expect.stringMatching(
+          /^http:\/\/\$\{data\.terraform_remote_state.*inference-ilb-address.*\}:8000\/v1$/,
+        ),
         LLM_LOCAL_SHARE_PERCENT: '50',
         LLM_API_FALLBACK_ORDER: 'xai,openai',
       }),

@@ -34,29 +34,14 @@ const full: SynthesizedApp = (() => {
   return synthApp(loaded!.config);
 })();
 
-const REMOTE =
-  /\$\{data\.terraform_remote_state\.cross-stack-reference-input-([a-z-]+)\.outputs\.([A-Za-z0-9_-]+)\}/g;
-
-/** Resolves every cross-stack reference in `text` to the upstream output's value (a `${<type>.<name>.<attr>}`). */
-function upstreamRefs(app: SynthesizedApp, text: string): { stack: string; value: string }[] {
-  return [...text.matchAll(REMOTE)].map(([, stack, output]) => {
-    const value = app[stack as keyof SynthesizedApp]?.output?.[output]?.value;
-    if (typeof value !== 'string') throw new Error(`${stack} has no output ${output}`);
-    return { stack, value };
-  });
-}
-
-/** The upstream resource a single cross-stack reference in `text` points at: `<type>.<name>.<attribute>`. */
-function upstreamResource(
-  app: SynthesizedApp,
-  text: string,
-): { type: string; attribute: string; resource: Resource } {
-  const refs = upstreamRefs(app, text);
-  expect(refs).toHaveLength(1);
-  const [, type, name, attribute] = /^\$\{([a-z0-9_]+)\.([^.]+)\.([a-z_]+)\}$/.exec(refs[0].value)!;
-  const resource = app[refs[0].stack as keyof SynthesizedApp]?.resource?.[type]?.[name];
-  expect(resource).toBeDefined();
-  return { type, attribute, resource: resource! };
+/**
+ * The one resource of `type` named `name` in an upstream stack. Filters quote names known at synth time (a
+ * reference inside a quoted filter breaks `synth --hcl`); this checks such a name is a resource that stack deploys.
+ */
+function upstreamNamed(stack: SynthesizedStack | undefined, type: string, name: string): Resource {
+  const named = resourcesOf(stack, type).filter((r) => r.name === name);
+  expect(named).toHaveLength(1);
+  return named[0];
 }
 
 function policies(
@@ -87,8 +72,8 @@ describe('observability stack: the seed alerts', () => {
     const policy = prodPolicies.high_latency;
     expect(policy).toEqual(expect.objectContaining({ severity: 'WARNING', combiner: 'OR' }));
     const [lb, run] = [threshold(policy, 0), threshold(policy, 1)];
-    expect(lb.filter).toMatch(
-      /^metric\.type="loadbalancing\.googleapis\.com\/https\/total_latencies" AND resource\.type="https_lb_rule" AND resource\.label\.url_map_name="\$\{data\.terraform_remote_state\.cross-stack-reference-input-cloud-run/,
+    expect(lb.filter).toBe(
+      'metric.type="loadbalancing.googleapis.com/https/total_latencies" AND resource.type="https_lb_rule" AND resource.label.url_map_name="afpi-https"',
     );
     expect(run.filter).toBe(
       'metric.type="run.googleapis.com/request_latencies" AND resource.type="cloud_run_revision" AND resource.label.service_name="afpi-backend"',
@@ -109,9 +94,7 @@ describe('observability stack: the seed alerts', () => {
         }),
       );
     }
-    expect(upstreamResource(prod, String(lb.filter))).toEqual(
-      expect.objectContaining({ type: 'google_compute_url_map', attribute: 'name' }),
-    );
+    upstreamNamed(prod['cloud-run'], 'google_compute_url_map', 'afpi-https');
   });
 
   it('error_rate_spike: 5xx / all requests > 5 % as a ratio of two metrics, critical', () => {
@@ -221,14 +204,11 @@ describe('observability stack: resource alerts', () => {
       expect(condition).toEqual(
         expect.objectContaining({ comparison: 'COMPARISON_GT', threshold_value: value, duration }),
       );
-      expect(condition.filter).toMatch(
-        new RegExp(
-          `^metric\\.type="${metric.replace(/\./g, '\\.')}" AND resource\\.type="cloudsql_database" AND resource\\.label\\.database_id="afpi-production:\\$\\{`,
-        ),
+      const instance = name === 'sql_replication_lag' ? 'afpi-mysql-replica' : 'afpi-mysql';
+      expect(condition.filter).toBe(
+        `metric.type="${metric}" AND resource.type="cloudsql_database" AND resource.label.database_id="afpi-production:${instance}"`,
       );
-      const { type, attribute, resource } = upstreamResource(prod, String(condition.filter));
-      expect([type, attribute]).toEqual(['google_sql_database_instance', 'name']);
-      expect(resource.name).toBe(name === 'sql_replication_lag' ? 'afpi-mysql-replica' : 'afpi-mysql');
+      upstreamNamed(prod.data, 'google_sql_database_instance', instance);
     },
   );
 
@@ -242,11 +222,11 @@ describe('observability stack: resource alerts', () => {
     expect(condition).toEqual(
       expect.objectContaining({ comparison: 'COMPARISON_GT', threshold_value: 0.8, duration: '300s' }),
     );
-    expect(condition.filter).toContain(
-      'metric.type="redis.googleapis.com/stats/memory/usage_ratio" AND resource.type="redis_instance"',
+    expect(condition.filter).toBe(
+      'metric.type="redis.googleapis.com/stats/memory/usage_ratio" AND resource.type="redis_instance" AND resource.label.instance_id="projects/afpi-production/locations/us-central1/instances/afpi-redis"',
     );
-    expect(upstreamResource(prod, String(condition.filter))).toEqual(
-      expect.objectContaining({ type: 'google_redis_instance', attribute: 'id' }),
+    expect(upstreamNamed(prod.data, 'google_redis_instance', 'afpi-redis')).toEqual(
+      expect.objectContaining({ region: 'us-central1' }),
     );
   });
 
@@ -314,9 +294,7 @@ describe('observability stack: uptime checks', () => {
     expect(policy.severity).toBe('CRITICAL');
     expect(threshold(policy)).toEqual(
       expect.objectContaining({
-        filter: expect.stringMatching(
-          /^metric\.type="monitoring\.googleapis\.com\/uptime_check\/check_passed" AND resource\.type="uptime_url" AND metric\.label\.check_id="\$\{google_monitoring_uptime_check_config\.uptime-[a-z]+_check_[A-F0-9]+\.uptime_check_id\}"$/,
-        ),
+        filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND resource.label.host="${host}"`,
         comparison: 'COMPARISON_GE',
         threshold_value: 2,
         aggregations: [
@@ -327,6 +305,11 @@ describe('observability stack: uptime checks', () => {
         ],
       }),
     );
+    // The filter names the host, not the check: the policy follows its check through depends_on instead.
+    const checkKey = Object.keys(prod.observability!.resource!.google_monitoring_uptime_check_config).find(
+      (key) => prod.observability!.resource!.google_monitoring_uptime_check_config[key] === check,
+    );
+    expect(policy.depends_on).toContain(`google_monitoring_uptime_check_config.${checkKey}`);
   });
 });
 
@@ -384,17 +367,19 @@ describe('observability stack: SLOs', () => {
       const policy = policies(prod.observability)[`slo_${slo}_${speed}_burn`];
       expect(policy.severity).toBe(severity);
       expect(threshold(policy)).toEqual({
-        filter: expect.stringMatching(
-          new RegExp(
-            `^select_slo_burn_rate\\("\\$\\{google_monitoring_slo\\.slo-${slo}_slo_[A-F0-9]+\\.name\\}", "${lookback}"\\)$`,
-          ),
-        ),
+        filter: `select_slo_burn_rate("projects/afpi-production/services/afpi-backend/serviceLevelObjectives/${slo}", "${lookback}")`,
         comparison: 'COMPARISON_GT',
         threshold_value: rate,
         duration,
         trigger: { count: 1 },
         evaluation_missing_data: 'EVALUATION_MISSING_DATA_INACTIVE',
       });
+      // The filter names the SLO by the service and SLO ids the stack gives them, so the SLO comes first.
+      expect(slos(prod)[slo]).toEqual(expect.objectContaining({ service: 'afpi-backend', slo_id: slo }));
+      expect(slos(prod)[slo].depends_on).toContain('google_monitoring_custom_service.backend-service');
+      expect(policy.depends_on).toContainEqual(
+        expect.stringMatching(new RegExp(`^google_monitoring_slo\\.slo-${slo}_slo_[A-F0-9]+$`)),
+      );
     },
   );
 });
@@ -433,10 +418,25 @@ describe('observability stack: dashboards and business metrics', () => {
         if (type.startsWith('logging.googleapis.com/user/')) expect(logMetrics[type]).toBeDefined();
         else expect(type).toMatch(SYSTEM_METRIC);
       }
-      for (const ref of upstreamRefs(prod, text)) {
-        expect(ref.value).toMatch(/^\$\{google_(compute_url_map|sql_database_instance|redis_instance)\./);
-      }
     }
+    // The resources charted are the ones the upstream stacks deploy, by the names those stacks give them.
+    const text = Object.values(dashboards(prod))
+      .map((json) => JSON.stringify(json))
+      .join('\n');
+    const charted = (label: string) =>
+      [...new Set(text.match(new RegExp(`(?<=resource\\.label\\.${label}=\\\\")[^\\\\]+`, 'g')))].sort();
+    expect(charted('url_map_name')).toEqual(['afpi-https']);
+    upstreamNamed(prod['cloud-run'], 'google_compute_url_map', 'afpi-https');
+    expect(charted('database_id')).toEqual([
+      'afpi-production:afpi-mysql',
+      'afpi-production:afpi-mysql-replica',
+    ]);
+    upstreamNamed(prod.data, 'google_sql_database_instance', 'afpi-mysql');
+    upstreamNamed(prod.data, 'google_sql_database_instance', 'afpi-mysql-replica');
+    expect(charted('instance_id')).toEqual([
+      'projects/afpi-production/locations/us-central1/instances/afpi-redis',
+    ]);
+    upstreamNamed(prod.data, 'google_redis_instance', 'afpi-redis');
     const services = resourcesOf(prod['cloud-run'], 'google_cloud_run_v2_service').map((s) => s.name);
     const serving = JSON.stringify(dashboards(prod).serving);
     for (const service of new Set(services))
@@ -452,6 +452,21 @@ describe('observability stack: dashboards and business metrics', () => {
     }
     // vLLM metrics reach Managed Prometheus through the inference stack's PodMonitoring.
     expect(JSON.stringify(prod.inference?.resource?.helm_release)).toContain('PodMonitoring');
+  });
+
+  it('writes dashboard JSON that Terraform keeps as it is, in JSON and in HCL output', () => {
+    for (const d of resourcesOf(prod.observability, 'google_monitoring_dashboard')) {
+      const json = String(d.dashboard_json);
+      // Several lines: `synth --hcl` writes them as a heredoc, which keeps the JSON's `\"` escapes.
+      expect(json.split('\n').length).toBeGreaterThan(10);
+      // No Terraform template left unescaped: `${` and `%{` only as `$${` and `%%{` (read back as `${`, `%{`).
+      expect(json.replace(/\$\$\{|%%\{/g, '')).not.toMatch(/\$\{|%\{/);
+    }
+    const legends = JSON.stringify(dashboards(prod).business).match(/"legendTemplate":"[^"]*"/g);
+    expect(legends).toEqual([
+      '"legendTemplate":"$${metric.labels.route}"',
+      '"legendTemplate":"$${metric.labels.route}"',
+    ]);
   });
 
   it('lays tiles on the 48-column mosaic without overlap and marks the alert thresholds', () => {

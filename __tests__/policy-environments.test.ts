@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthesize } from '../app/synthesize';
 import { TIERS } from '../config/schema';
 import { loadEnvironment } from '../config/load';
 import { formatFinding } from '../policy/policy-pack';
@@ -23,5 +27,19 @@ describe.each(['dev', 'staging', 'prod'])('policy of environment %s', (env) => {
       for (const finding of report.suppressed)
         expect(finding.suppressedBecause!.length).toBeGreaterThanOrEqual(20);
     });
+  });
+});
+
+describe.each(['dev', 'prod'])('npm run synth of %s', (env) => {
+  it('checks its written output exactly as the pack checks the resolved app', () => {
+    const { config } = loadEnvironment(env);
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'policy-output-')), 'cdktf.out');
+    const byStack = Object.fromEntries(
+      synthesize(config, outdir).map((s) => [s.id, s.policy?.checksPassed ?? 0]),
+    );
+    const { report } = checkEnvironment(env);
+    expect(byStack).toEqual(
+      Object.fromEntries(config.stacks.map((id) => [id, report.checksPassedByStack[id] ?? 0])),
+    );
   });
 });

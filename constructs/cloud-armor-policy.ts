@@ -4,7 +4,7 @@ import {
 } from '@cdktf/provider-google/lib/compute-security-policy';
 import { Construct } from 'constructs';
 
-/** Cloud Armor preconfigured WAF rule sets (ModSecurity CRS 3.3) evaluated on every request. */
+/** Cloud Armor preconfigured WAF rule sets (ModSecurity CRS 3.3, plus Google's CVE rules) evaluated on every request. */
 export const WAF_RULE_SETS = [
   'sqli-v33-stable',
   'xss-v33-stable',
@@ -14,6 +14,8 @@ export const WAF_RULE_SETS = [
   'scannerdetection-v33-stable',
   'protocolattack-v33-stable',
   'sessionfixation-v33-stable',
+  // Log4Shell (CVE-2021-44228/45046) and other newly published CVEs.
+  'cve-canary',
 ] as const;
 
 export interface CloudArmorPolicyProps {

@@ -52,11 +52,16 @@ export class CloudSqlMysql extends Construct {
   readonly instance: SqlDatabaseInstance;
   readonly database: SqlDatabase;
   readonly replica?: SqlDatabaseInstance;
+  /** Instance names, known at synth time: monitoring filters and IAM conditions quote them, and cdktf's HCL
+   * writer (`synth --hcl`) cannot quote a cross-stack reference inside a string. */
+  readonly instanceName: string;
+  readonly replicaName?: string;
   private readonly projectId: string;
 
   constructor(scope: Construct, id: string, props: CloudSqlMysqlProps) {
     super(scope, id);
     this.projectId = props.projectId;
+    this.instanceName = props.name;
     const common: Omit<SqlDatabaseInstanceSettings, 'availabilityType' | 'backupConfiguration'> = {
       tier: props.tier,
       edition: props.edition,
@@ -71,7 +76,11 @@ export class CloudSqlMysql extends Construct {
         sslMode: 'ENCRYPTED_ONLY',
         enablePrivatePathForGoogleCloudServices: true,
       },
-      databaseFlags: [{ name: 'cloudsql_iam_authentication', value: 'on' }],
+      // local_infile off: the server never reads client-side files through LOAD DATA LOCAL (CIS GCP 6.1.3).
+      databaseFlags: [
+        { name: 'cloudsql_iam_authentication', value: 'on' },
+        { name: 'local_infile', value: 'off' },
+      ],
       maintenanceWindow: props.maintenanceWindow,
       insightsConfig: {
         queryInsightsEnabled: true,
@@ -106,10 +115,11 @@ export class CloudSqlMysql extends Construct {
       collation: 'utf8mb4_0900_ai_ci',
     });
     if (props.replica) {
-      // Passive standby: promoted to primary on regional failover (docs/dr-failover.md). Zonal while it only
+      this.replicaName = `${props.name}-replica`;
+      // Passive standby: promoted to primary on regional failover (docs/runbooks/dr-failover.md). Zonal while it only
       // replays; the runbook turns on HA after promotion. Replicas take no backups of their own.
       this.replica = new SqlDatabaseInstance(this, 'replica', {
-        name: `${props.name}-replica`,
+        name: this.replicaName,
         region: props.replica.region,
         databaseVersion: props.databaseVersion,
         masterInstanceName: this.instance.name,
@@ -137,8 +147,8 @@ export class CloudSqlMysql extends Construct {
    */
   addIamServiceAccountUser(grantee: Grantee): SqlUser {
     const email = Fn.trimprefix(grantee.member, 'serviceAccount:');
-    const instances = [this.instance, ...(this.replica ? [this.replica] : [])]
-      .map((i) => `resource.name == "projects/${this.projectId}/instances/${i.name}"`)
+    const instances = [this.instanceName, ...(this.replicaName ? [this.replicaName] : [])]
+      .map((name) => `resource.name == "projects/${this.projectId}/instances/${name}"`)
       .join(' || ');
     for (const role of ['client', 'instanceUser']) {
       new ProjectIamMember(

@@ -32,6 +32,8 @@ export interface HttpsLoadBalancerProps {
  */
 export class HttpsLoadBalancer extends Construct {
   readonly urlMap: ComputeUrlMap;
+  /** The URL map's name, known at synth time (for monitoring filters). */
+  readonly urlMapName: string;
   readonly certificates: ComputeManagedSslCertificate[];
   readonly sslPolicy: ComputeSslPolicy;
   readonly httpsProxy: ComputeTargetHttpsProxy;
@@ -41,8 +43,9 @@ export class HttpsLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: HttpsLoadBalancerProps) {
     super(scope, id);
     const matcher = (i: number) => `host-${i}`;
+    this.urlMapName = `${props.name}-https`;
     this.urlMap = new ComputeUrlMap(this, 'url-map', {
-      name: `${props.name}-https`,
+      name: this.urlMapName,
       defaultService: props.routes[0].backendService,
       hostRule: props.routes.map((r, i) => ({ hosts: [r.host], pathMatcher: matcher(i) })),
       pathMatcher: props.routes.map((r, i) => ({ name: matcher(i), defaultService: r.backendService })),

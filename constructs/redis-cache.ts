@@ -3,6 +3,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface RedisCacheProps {
+  readonly projectId: string;
   readonly name: string;
   readonly region: string;
   /** `STANDARD_HA` (replica in another zone, automatic failover) or `BASIC`. */
@@ -30,9 +31,12 @@ export interface RedisCacheProps {
  */
 export class RedisCache extends Construct {
   readonly instance: RedisInstance;
+  /** `projects/<p>/locations/<region>/instances/<name>`, known at synth time (for monitoring filters). */
+  readonly instanceId: string;
 
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
+    this.instanceId = `projects/${props.projectId}/locations/${props.region}/instances/${props.name}`;
     this.instance = new RedisInstance(this, 'instance', {
       name: props.name,
       region: props.region,

@@ -26,7 +26,12 @@ export interface BurnRateWindow {
 }
 
 export interface ServiceSloProps {
-  /** `service_id` of the Monitoring service the SLO belongs to. */
+  /** Project of the Monitoring service. */
+  readonly projectId: string;
+  /**
+   * `service_id` of the Monitoring service the SLO belongs to, known at synth time: the burn-rate filters quote
+   * the SLO's resource name, and `synth --hcl` cannot quote a reference. Put the service in `dependsOn`.
+   */
   readonly serviceId: string;
   /** Short id, e.g. `availability`; also names the burn-rate alerts. */
   readonly sloId: string;
@@ -73,6 +78,7 @@ export class ServiceSlo extends Construct {
       requestBasedSli: requestBasedSli(props.sli),
       dependsOn: props.dependsOn,
     });
+    const sloName = `projects/${props.projectId}/services/${props.serviceId}/serviceLevelObjectives/${props.sloId}`;
     const burnAlert = (speed: 'fast' | 'slow', window: BurnRateWindow) =>
       new AlertPolicy(this, `${speed}-burn`, {
         name: `slo_${props.sloId}_${speed}_burn`,
@@ -96,7 +102,7 @@ export class ServiceSlo extends Construct {
             kind: 'threshold',
             displayName: `${props.sloId} burn rate over ${window.lookbackMinutes} min`,
             signal: {
-              filter: `select_slo_burn_rate("${this.slo.name}", "${seconds(window.lookbackMinutes * 60)}")`,
+              filter: `select_slo_burn_rate("${sloName}", "${seconds(window.lookbackMinutes * 60)}")`,
             },
             comparison: 'COMPARISON_GT',
             threshold: window.threshold,
@@ -105,7 +111,8 @@ export class ServiceSlo extends Construct {
         ],
         notificationChannels: props.notificationChannels,
         subjectPrefix: props.subjectPrefix,
-        dependsOn: props.dependsOn,
+        // The filter names the SLO by its resource name only: create the SLO first.
+        dependsOn: [...(props.dependsOn ?? []), this.slo],
       });
     this.fastBurnAlert = burnAlert('fast', props.fastBurn);
     this.slowBurnAlert = burnAlert('slow', props.slowBurn);

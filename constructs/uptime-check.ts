@@ -68,7 +68,11 @@ export class UptimeCheck extends Construct {
           kind: 'threshold',
           displayName: `${url} failing`,
           signal: {
-            filter: `${metricFilter('monitoring.googleapis.com/uptime_check/check_passed', 'uptime_url')} AND metric.label.check_id="${this.check.uptimeCheckId}"`,
+            // By host, not by check_id: the id is assigned by the API, and a reference quoted inside the filter
+            // breaks `synth --hcl`. The platform has one check per host.
+            filter: metricFilter('monitoring.googleapis.com/uptime_check/check_passed', 'uptime_url', {
+              'resource.label.host': props.host,
+            }),
             // Counts failed checks per host over the last period of each region (Google's recommended shape).
             aggregation: {
               alignmentPeriodSeconds: Math.max(periodSeconds * 5, 300),
@@ -84,7 +88,7 @@ export class UptimeCheck extends Construct {
       ],
       notificationChannels: props.notificationChannels,
       subjectPrefix: props.subjectPrefix,
-      dependsOn: props.dependsOn,
+      dependsOn: [...(props.dependsOn ?? []), this.check],
     });
   }
 }

@@ -9,6 +9,8 @@ import {
   Tokenization,
 } from 'cdktf';
 import { IConstruct } from 'constructs';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Attributes, CheckResult, PolicyConfig, PolicyResource, Rule, RuleContext } from './rule';
 import { RULES } from './rules';
 import { hasReason, MIN_REASON_LENGTH, ownSuppressions, suppressionFor } from './suppressions';
@@ -82,6 +84,17 @@ export function checkPolicy(app: IConstruct): PolicyReport {
   return report;
 }
 
+/**
+ * Checks what `app.synth()` wrote to `outdir` (the synth path of `npm run synth`): the resources are read back
+ * from the output instead of being resolved a second time. The pack's aspect pass must have been skipped with
+ * `PolicyPack.of(app).checkOutputOnly()` before `app.synth()`. Throws PolicyError like checkPolicy.
+ */
+export function checkSynthesizedPolicy(app: IConstruct, outdir: string): PolicyReport {
+  const report = PolicyPack.of(app).checkSynthesized(app, outdir);
+  if (report.violations.length > 0) throw new PolicyError(report);
+  return report;
+}
+
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 function stackOf(construct: IConstruct): string {
@@ -125,6 +138,30 @@ function indexResources(root: IConstruct): Map<IConstruct, PolicyResource> {
   return index;
 }
 
+interface SynthesizedResource {
+  '//': { metadata: { path: string } };
+  [attribute: string]: unknown;
+}
+
+/** The resources a synth wrote to `outdir`, keyed by their construct (cdktf records each one's path). */
+function indexSynthesized(root: IConstruct, outdir: string): Map<IConstruct, PolicyResource> {
+  const byPath = new Map(root.node.findAll().map((c) => [c.node.path, c]));
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const index = new Map<IConstruct, PolicyResource>();
+  for (const [stack, { synthesizedStackPath }] of Object.entries<{ synthesizedStackPath: string }>(
+    manifest.stacks,
+  )) {
+    const tf = JSON.parse(fs.readFileSync(path.join(outdir, synthesizedStackPath), 'utf8'));
+    for (const [type, byName] of Object.entries<Record<string, SynthesizedResource>>(tf.resource ?? {})) {
+      for (const [name, { '//': meta, ...attributes }] of Object.entries(byName)) {
+        const node = byPath.get(meta.metadata.path);
+        if (node) index.set(node, { type, name, path: meta.metadata.path, stack, attributes });
+      }
+    }
+  }
+  return index;
+}
+
 const REFERENCE = /\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.[^}]*)?\}/;
 
 /**
@@ -162,6 +199,8 @@ export class PolicyPack implements IAspect {
   private readonly findings: Finding[] = [];
   private readonly passedByStack: Record<string, number> = {};
   private index?: Map<IConstruct, PolicyResource>;
+  /** Set by checkOutputOnly: cdktf's aspect pass then does nothing and checkSynthesized does the work. */
+  private outputOnly = false;
 
   constructor(
     readonly config: PolicyConfig,
@@ -173,8 +212,19 @@ export class PolicyPack implements IAspect {
 
   /** Checks every construct under `root` (once: cdktf's own aspect pass then finds nothing new). */
   check(root: IConstruct): PolicyReport {
-    for (const node of root.node.findAll()) this.visit(node);
+    for (const node of root.node.findAll()) this.inspect(node);
     return this.report();
+  }
+
+  /** Skips the aspect pass during `app.synth()`; call checkSynthesized on the output afterwards. */
+  checkOutputOnly(): void {
+    this.outputOnly = true;
+  }
+
+  /** Checks every construct under `root` against the resources `app.synth()` wrote to `outdir`. */
+  checkSynthesized(root: IConstruct, outdir: string): PolicyReport {
+    this.index = indexSynthesized(root, outdir);
+    return this.check(root);
   }
 
   report(): PolicyReport {
@@ -187,6 +237,10 @@ export class PolicyPack implements IAspect {
   }
 
   visit(node: IConstruct): void {
+    if (!this.outputOnly) this.inspect(node);
+  }
+
+  private inspect(node: IConstruct): void {
     if (this.visited.has(node)) return;
     this.visited.add(node);
     this.checkSuppressions(node);

@@ -126,6 +126,7 @@ export class DataStack extends AfpiStack {
     });
 
     this.redis = new RedisCache(this, 'redis', {
+      projectId: config.projectId,
       name: `${NAME}-redis`,
       region: config.region,
       tier: redis.tier,

@@ -62,10 +62,12 @@ export function observedPlatform(props: ObservabilityStackProps): ObservedPlatfo
   return {
     frontendServiceName: cloudRun.frontend.serviceName,
     backendServiceName: cloudRun.backend.serviceName,
-    urlMapName: cloudRun.loadBalancer.urlMap.name,
-    sqlInstanceName: data.sql.instance.name,
-    sqlReplicaName: data.sql.replica?.name,
-    redisInstanceId: data.redis.instance.id,
+    // Names known at synth time, not cross-stack references: filters quote them, and `synth --hcl` cannot
+    // quote a reference inside a string.
+    urlMapName: cloudRun.loadBalancer.urlMapName,
+    sqlInstanceName: data.sql.instanceName,
+    sqlReplicaName: data.sql.replicaName,
+    redisInstanceId: data.redis.instanceId,
     gpuClusterName: gkeGpu && gkeGpu.gpuPools.length > 0 ? gkeGpu.clusterName : undefined,
   };
 }
@@ -358,19 +360,21 @@ export class ObservabilityStack extends AfpiStack {
     );
 
     // SLOs on the backend.
+    const backendServiceId = 'afpi-backend';
     this.backendService = new MonitoringCustomService(this, 'backend-service', {
-      serviceId: 'afpi-backend',
+      serviceId: backendServiceId,
       displayName: `AFPI backend API (${observed.backendServiceName})`,
       dependsOn,
     });
     const sloCommon = {
-      serviceId: this.backendService.serviceId,
+      projectId: config.projectId,
+      serviceId: backendServiceId,
       rollingPeriodDays: obs.slo.rollingPeriodDays,
       fastBurn: obs.slo.fastBurn,
       slowBurn: obs.slo.slowBurn,
       notificationChannels,
       subjectPrefix,
-      dependsOn,
+      dependsOn: [...dependsOn, this.backendService],
     };
     this.slos = [
       new ServiceSlo(this, 'slo-availability', {
