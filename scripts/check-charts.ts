@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { repoRoot } from '../config/paths';
-import { synthAll, synthErrorLines } from './synth-all';
+import { synthAllOrReport } from './synth-all';
 
 const OUT_ROOT = path.join(repoRoot, 'cdktf.out.charts');
 const TOOLS = path.join(repoRoot, 'scripts', 'tools');
@@ -144,15 +144,8 @@ function main(): number {
     console.error('check-charts: installing helm or kubernetes-validate failed (see above)');
     return 1;
   }
-  let envs;
-  try {
-    envs = synthAll(OUT_ROOT);
-  } catch (err) {
-    const lines = synthErrorLines(err);
-    if (!lines) throw err;
-    console.error(`check-charts: synth failed, ${lines.join('\n  ')}`);
-    return 1;
-  }
+  const envs = synthAllOrReport(OUT_ROOT, 'check-charts');
+  if (!envs) return 1;
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'afpi-charts-'));
   const placeholders = new Placeholders();

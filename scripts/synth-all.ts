@@ -29,11 +29,24 @@ export function synthAll(root: string): SynthesizedEnvironment[] {
   });
 }
 
-/** The message of a ConfigError or PolicyError (one problem per line), or undefined for anything else. */
-export function synthErrorLines(err: unknown): string[] | undefined {
-  if (err instanceof ConfigError) return ['config error:', ...err.problems];
-  if (err instanceof PolicyError) return ['policy violations:', ...err.lines];
-  return undefined;
+/**
+ * synthAll for a command-line tool: on a ConfigError or PolicyError prints `<tool>: synth failed, ...` with one
+ * problem per line and returns undefined; any other error propagates.
+ */
+export function synthAllOrReport(root: string, tool: string): SynthesizedEnvironment[] | undefined {
+  try {
+    return synthAll(root);
+  } catch (err) {
+    const lines =
+      err instanceof ConfigError
+        ? ['config error:', ...err.problems]
+        : err instanceof PolicyError
+          ? ['policy violations:', ...err.lines]
+          : undefined;
+    if (!lines) throw err;
+    console.error(`${tool}: synth failed, ${lines.join('\n  ')}`);
+    return undefined;
+  }
 }
 
 function main(argv: string[]): number {
@@ -41,19 +54,14 @@ function main(argv: string[]): number {
     console.error('Usage: node dist/scripts/synth-all.js <output root>');
     return 2;
   }
-  try {
-    for (const s of synthAll(argv[0])) {
-      console.log(
-        `${s.env.padEnd(8)} tier ${s.config.tier}: ${s.stacks.map((x) => x.id).join(', ')} -> ${s.outdir}`,
-      );
-    }
-    return 0;
-  } catch (err) {
-    const lines = synthErrorLines(err);
-    if (!lines) throw err;
-    console.error(`synth failed, ${lines.join('\n  ')}`);
-    return 1;
+  const envs = synthAllOrReport(argv[0], 'synth-all');
+  if (!envs) return 1;
+  for (const s of envs) {
+    console.log(
+      `${s.env.padEnd(8)} tier ${s.config.tier}: ${s.stacks.map((x) => x.id).join(', ')} -> ${s.outdir}`,
+    );
   }
+  return 0;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -10,7 +10,7 @@ import { execFile, execFileSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { repoRoot } from '../config/paths';
-import { synthAll, synthErrorLines } from './synth-all';
+import { synthAllOrReport } from './synth-all';
 
 const OUT_ROOT = path.join(repoRoot, 'cdktf.out.validate');
 const TF_MIRROR = path.join(repoRoot, 'scripts', 'tools', 'tf-mirror.sh');
@@ -89,15 +89,8 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  let envs;
-  try {
-    envs = synthAll(OUT_ROOT);
-  } catch (err) {
-    const lines = synthErrorLines(err);
-    if (!lines) throw err;
-    console.error(`validate: synth failed, ${lines.join('\n  ')}`);
-    return 1;
-  }
+  const envs = synthAllOrReport(OUT_ROOT, 'validate');
+  if (!envs) return 1;
   const synthSeconds = (Date.now() - started) / 1000;
   console.log(
     `${version}; providers from ${tfEnv.TF_CLI_CONFIG_FILE}; synthesized in ${synthSeconds.toFixed(1)} s`,

@@ -39,11 +39,27 @@ export function synthApp(config: EnvironmentConfig): SynthesizedApp {
 }
 
 const cache = new Map<string, SynthesizedApp>();
+// Shared by the jest workers of one run (jest removes .jest-tmp at the end), so each environment and tier is
+// synthesized once per run, not once per test file.
+const SHARED_CACHE = path.join(__dirname, '..', '..', '.jest-tmp', 'synth-cache');
 
-/** Synthesizes an environment (optionally at another tier) once per test file. */
+/** Synthesizes an environment (optionally at another tier) once per test run. */
 export function synthEnvironment(env: string, tier?: string): SynthesizedApp {
-  const key = `${env}/${tier ?? ''}`;
-  if (!cache.has(key)) cache.set(key, synthApp(loadEnvironment(env, { tier }).config));
+  const { config } = loadEnvironment(env, { tier });
+  const key = `${env}-${config.tier}`;
+  const file = path.join(SHARED_CACHE, `${key}.json`);
+  if (!cache.has(key)) {
+    if (fs.existsSync(file)) {
+      cache.set(key, JSON.parse(fs.readFileSync(file, 'utf8')));
+    } else {
+      const app = synthApp(config);
+      fs.mkdirSync(SHARED_CACHE, { recursive: true });
+      // Written aside and renamed: another worker never reads a half-written file.
+      fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(app));
+      fs.renameSync(`${file}.${process.pid}`, file);
+      cache.set(key, app);
+    }
+  }
   return cache.get(key)!;
 }
 
