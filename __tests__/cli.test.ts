@@ -15,7 +15,8 @@ function synth(env: Record<string, string>, outdir: string) {
 }
 
 describe('npm run synth (main.ts)', () => {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-')), 'cdktf.out');
+  // Nested and not there yet, as in CI's cdktf.out.ci/<env>: synth creates the parents.
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-')), 'ci', 'cdktf.out');
 
   it('stops on an unknown AFPI_ENV, lists the valid ones and writes nothing', () => {
     const run = synth({ AFPI_ENV: 'nope' }, outdir);
@@ -53,5 +54,20 @@ describe('npm run synth (main.ts)', () => {
       'AFPI_TIER=nope: no such tier. Fix: use one of startup, growth, scale, enterprise',
     );
     expect(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).toBe(before);
+  });
+});
+
+describe('npm run synth:hcl (main.ts under cdktf synth --hcl)', () => {
+  it('writes HCL for every stack and still checks the policy', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-hcl-')), 'cdktf.out');
+    const run = synth({ AFPI_ENV: 'staging', AFPI_TIER: 'startup', SYNTH_HCL_OUTPUT: 'true' }, outdir);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Policy: \d+ checks passed, 0 violations, 0 suppressed$/m);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    for (const stack of Object.values<{ synthesizedStackPath: string }>(manifest.stacks)) {
+      expect(stack.synthesizedStackPath).toMatch(/cdk\.tf$/);
+      expect(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8')).toMatch(/^resource "/m);
+    }
   });
 });

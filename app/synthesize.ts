@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { EnvironmentConfig, STACK_IDS } from '../config/schema';
 import {
+  checkPolicy,
   checkSynthesizedPolicy,
   PolicyPack,
   PolicyReport,
@@ -82,11 +83,18 @@ function withoutTokenStackTraces<T>(work: () => T): T {
 export function synthesize(config: EnvironmentConfig, outdir: string): StackSummary[] {
   const staging = `${outdir}.staging-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(staging), { recursive: true }); // cdktf creates only the last folder
   let policy: PolicyReport;
   try {
     policy = withoutTokenStackTraces(() => {
       const app = new App({ outdir: staging, stackTraces: false });
       buildApp(app, config);
+      if (app.hclOutput) {
+        // `cdktf synth --hcl` writes HCL, which the pack cannot read back: check the resolved app instead.
+        const report = checkPolicy(app);
+        app.synth();
+        return report;
+      }
       PolicyPack.of(app).checkOutputOnly();
       app.synth();
       // Throws PolicyError listing every violation of every stack; the staged output is then removed.

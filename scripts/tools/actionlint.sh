@@ -16,47 +16,10 @@ set -euo pipefail
 ACTIONLINT_VERSION="v1.7.12"
 ACTIONLINT_PACKAGE="github.com/rhysd/actionlint/cmd/actionlint"
 
-SELF="actionlint"
-CACHE_DIR="${AFPI_CACHE_DIR:-$HOME/.cache/afpi}"
-BIN_DIR="$CACHE_DIR/bin"
-ACTIONLINT_BIN="$BIN_DIR/actionlint"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-log() { printf '%s: %s\n' "$SELF" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$SELF" "$*" >&2; exit 1; }
-
-case "${1:-}" in
-  "") ;;
-  --print-path) printf '%s\n' "$ACTIONLINT_BIN"; exit 0 ;;
-  -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 0 ;;
-  *) die "unknown argument: $1 (try --help)" ;;
-esac
-
+parse_mode "${1:-}" --print-path
+[[ "$MODE" != --print-path ]] || { printf '%s\n' "$BIN_DIR/actionlint"; exit 0; }
 # `go install` stamps the module version into the binary; `-version` prints it on the first line.
-installed_version() { "$ACTIONLINT_BIN" -version 2>/dev/null | head -1 || true; }
-
-if [[ -x "$ACTIONLINT_BIN" && "$(installed_version)" == "$ACTIONLINT_VERSION" ]]; then
-  printf '%s\n' "$ACTIONLINT_BIN"
-  exit 0
-fi
-
-command -v go >/dev/null 2>&1 || [[ ! -x /usr/local/go/bin/go ]] || PATH="/usr/local/go/bin:$PATH"
-command -v go >/dev/null 2>&1 || die "go is not on PATH (needed to build actionlint)"
-
-start="$(date +%s)"
-work="$(mktemp -d "${TMPDIR:-/tmp}/afpi-actionlint.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-
-log "building actionlint $ACTIONLINT_VERSION from $ACTIONLINT_PACKAGE ..."
-if ! CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOBIN="$work/bin" \
-  go install -trimpath -ldflags='-s -w' "$ACTIONLINT_PACKAGE@$ACTIONLINT_VERSION" >"$work/go.log" 2>&1; then
-  sed 's/^/    /' "$work/go.log" >&2
-  die "go install of $ACTIONLINT_PACKAGE@$ACTIONLINT_VERSION failed (is the Go module proxy reachable?)"
-fi
-
-mkdir -p "$BIN_DIR"
-install -m 0755 "$work/bin/actionlint" "$ACTIONLINT_BIN.partial"
-mv -f "$ACTIONLINT_BIN.partial" "$ACTIONLINT_BIN"
-got="$(installed_version)"
-[[ "$got" == "$ACTIONLINT_VERSION" ]] || die "built $ACTIONLINT_BIN but it reports version '$got', expected $ACTIONLINT_VERSION"
-log "installed actionlint $ACTIONLINT_VERSION at $ACTIONLINT_BIN in $(($(date +%s) - start)) s"
-printf '%s\n' "$ACTIONLINT_BIN"
+go_install_pinned actionlint "$ACTIONLINT_PACKAGE" "$ACTIONLINT_VERSION" "" -version

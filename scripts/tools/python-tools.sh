@@ -13,24 +13,15 @@
 # python3; the pins were resolved on CPython 3.11).
 set -euo pipefail
 
-SELF="python-tools"
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REQUIREMENTS="$SCRIPT_DIR/requirements.txt"
-CACHE_DIR="${AFPI_CACHE_DIR:-$HOME/.cache/afpi}"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+REQUIREMENTS="$TOOLS_DIR/requirements.txt"
 VENV="$CACHE_DIR/venv"
 PYTHON="${AFPI_PYTHON:-python3}"
 
-log() { printf '%s: %s\n' "$SELF" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$SELF" "$*" >&2; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-
-case "${1:-}" in
-  "") ;;
-  --print-bin) printf '%s\n' "$VENV/bin"; exit 0 ;;
-  -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 0 ;;
-  *) die "unknown argument: $1 (try --help)" ;;
-esac
+parse_mode "${1:-}" --print-bin
+[[ "$MODE" != --print-bin ]] || { printf '%s\n' "$VENV/bin"; exit 0; }
 
 [[ -f "$REQUIREMENTS" ]] || die "missing $REQUIREMENTS"
 command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found (set AFPI_PYTHON to a Python 3.11 interpreter)"
@@ -76,25 +67,17 @@ if [[ -x "$VENV/bin/python" ]]; then
 fi
 
 start="$(now)"
-logf="$(mktemp "${TMPDIR:-/tmp}/afpi-python-tools.XXXXXX")"
-trap 'rm -f "$logf"' EXIT
-fail() {
-  {
-    printf '%s: error: %s. Output:\n' "$SELF" "$1"
-    sed 's/^/    /' "$logf"
-  } >&2
-  exit 1
-}
+make_work
 
 if [[ ! -x "$VENV/bin/python" ]]; then
   mkdir -p "$CACHE_DIR"
-  "$PYTHON" -m venv "$VENV" >>"$logf" 2>&1 || fail "$PYTHON -m venv $VENV failed"
+  "$PYTHON" -m venv "$VENV" >>"$LOGF" 2>&1 || fail "$PYTHON -m venv $VENV failed"
 fi
-echo "\$ $VENV/bin/python -m pip install -r $REQUIREMENTS" >>"$logf"
+echo "\$ $VENV/bin/python -m pip install -r $REQUIREMENTS" >>"$LOGF"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-  -r "$REQUIREMENTS" >>"$logf" 2>&1 || fail "pip install -r $REQUIREMENTS failed"
+  -r "$REQUIREMENTS" >>"$LOGF" 2>&1 || fail "pip install -r $REQUIREMENTS failed"
 if ! mismatch="$(check_pins 2>&1)"; then
-  printf '%s\n' "$mismatch" >>"$logf"
+  printf '%s\n' "$mismatch" >>"$LOGF"
   fail "after pip install the venv still differs from the pins"
 fi
 log "installed $(grep -cE '^[A-Za-z0-9]' "$REQUIREMENTS") pinned packages into $VENV (Python $want_py) in $(elapsed "$start")s"

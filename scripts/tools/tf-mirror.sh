@@ -27,16 +27,11 @@ PROVIDERS_TSV='google	6.50.0	github.com/hashicorp/terraform-provider-google	956f
 kubernetes	2.38.0	github.com/hashicorp/terraform-provider-kubernetes	be88f44271050f69d52f410bca388834afedfe71
 helm	3.1.1	github.com/hashicorp/terraform-provider-helm	1cbf08f6a306ab3cdff6079b87a61c7641b64f3b'
 
-SELF="tf-mirror"
-CACHE_DIR="${AFPI_CACHE_DIR:-$HOME/.cache/afpi}"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 MIRROR_DIR="$CACHE_DIR/tf-mirror"
 TFRC="$CACHE_DIR/terraform-mirror.tfrc"
-
-log() { printf '%s: %s\n' "$SELF" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$SELF" "$*" >&2; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; }
 
 # Terraform's platform name for this machine (no Go needed, so --check works without it).
 platform() {
@@ -75,45 +70,28 @@ EOF
 }
 
 install_one() { # name version module commit dest
-  local name="$1" version="$2" module="$3" commit="$4" dest="$5" work rc=0
-  work="$(mktemp -d "${TMPDIR:-/tmp}/afpi-tf-$name.XXXXXX")"
+  local name="$1" version="$2" module="$3" commit="$4" dest="$5" gobin="$WORK/$1" rc=0
+  LOGF="$WORK/$name.log"
   # Each provider reads its version from one of these symbols; -X of an absent symbol is a no-op.
-  local ldflags="-s -w -X main.Version=$version -X main.version=$version -X $module/version.ProviderVersion=$version"
-  local cmd=(go install -trimpath "-ldflags=$ldflags" "$module@$commit")
-  printf '$ CGO_ENABLED=0 GOBIN=%s %s\n' "$work/bin" "$(printf '%q ' "${cmd[@]}")" >"$work/go.log"
-  CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOBIN="$work/bin" "${cmd[@]}" >>"$work/go.log" 2>&1 || rc=$?
-  if [[ "$rc" != 0 || ! -x "$work/bin/${module##*/}" ]]; then
-    {
-      printf '%s: error: go install of terraform-provider-%s %s failed. Go output:\n' "$SELF" "$name" "$version"
-      sed 's/^/    /' "$work/go.log"
-      if grep -q -e 'This module version is not available' -e '403 Forbidden' "$work/go.log"; then
-        printf '%s: the Go module proxy does not serve %s at the pinned commit, so the provider cannot be installed here (known blocker, see issue 9).\n' \
-          "$SELF" "$module"
-      fi
-    } >&2
-    chmod -R u+w "$work" 2>/dev/null || true
-    rm -rf "$work"
+  go_build "$gobin" "$module@$commit" \
+    "-X main.Version=$version -X main.version=$version -X $module/version.ProviderVersion=$version" || rc=$?
+  if [[ "$rc" != 0 || ! -x "$gobin/${module##*/}" ]]; then
+    report_failure "go install of terraform-provider-$name $version failed"
+    if grep -q -e 'This module version is not available' -e '403 Forbidden' "$LOGF"; then
+      printf '%s: the Go module proxy does not serve %s at the pinned commit, so the provider cannot be installed here (known blocker, see issue 9).\n' \
+        "$SELF" "$module" >&2
+    fi
     return 1
   fi
-  mkdir -p "$(dirname "$dest")"
-  install -m 0755 "$work/bin/${module##*/}" "$dest.partial"
-  mv -f "$dest.partial" "$dest"
-  rm -rf "$work"
+  install_bin "$gobin/${module##*/}" "$dest"
 }
 
 main() {
-  local mode=install
-  case "${1:-}" in
-    "") ;;
-    --print-config) mode=print ;;
-    --check) mode=check ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage; die "unknown argument: $1" ;;
-  esac
+  parse_mode "${1:-}" --print-config --check
   [[ $# -le 1 ]] || die "one argument at most (try --help)"
 
   write_tfrc
-  if [[ "$mode" == print ]]; then
+  if [[ "$MODE" == --print-config ]]; then
     printf '%s\n' "$TFRC"
     return 0
   fi
@@ -125,7 +103,7 @@ main() {
     if [[ -x "$dest" ]]; then cached=$((cached + 1)); else missing+=("$name"); fi
   done <<<"$PROVIDERS_TSV"
 
-  if [[ "$mode" == check ]]; then
+  if [[ "$MODE" == --check ]]; then
     [[ ${#missing[@]} == 0 ]] ||
       die "the mirror $MIRROR_DIR lacks: ${missing[*]}. Run scripts/tools/tf-mirror.sh (the Go module proxy refuses these provider versions: see issue 9)"
     printf '%s\n' "$TFRC"
@@ -133,8 +111,8 @@ main() {
   fi
 
   if [[ ${#missing[@]} -gt 0 ]]; then
-    command -v go >/dev/null 2>&1 || [[ ! -x /usr/local/go/bin/go ]] || PATH="/usr/local/go/bin:$PATH"
-    command -v go >/dev/null 2>&1 || die "go is not on PATH (needed to install the providers)"
+    need_go "install the providers"
+    make_work
     # One install at a time per cache dir (a second caller waits, then finds the mirror filled).
     exec 9>"$CACHE_DIR/.tf-mirror.lock"
     if command -v flock >/dev/null 2>&1 && ! flock -n 9; then
