@@ -1,0 +1,208 @@
+/**
+ * The platform's alert policies as data: thresholds from config, names from the observed platform, and the
+ * documentation a responder reads. The stack turns each spec into an AlertPolicy.
+ */
+import { AlertCondition, AlertPolicyProps } from '../constructs/alert-policy';
+import { EnvironmentConfig } from '../config/schema';
+import { ObservedPlatform, PlatformSignals } from './observed-platform';
+
+/** An alert policy before it is bound to the stack's channels, subject prefix and dependencies. */
+export type AlertSpec = Omit<AlertPolicyProps, 'notificationChannels' | 'subjectPrefix' | 'dependsOn'>;
+
+const FIVE_MINUTES = 300;
+
+/** The seed's alerts and the resource alerts beside them, in a stable order. */
+export function alertSpecs(
+  config: EnvironmentConfig,
+  observed: ObservedPlatform,
+  signals: PlatformSignals,
+): AlertSpec[] {
+  const { thresholds } = config.observability;
+  const { lb, backend, services, sql, replica, redis, gpu } = signals;
+  const specs: AlertSpec[] = [];
+
+  // Seed "Alerting Thresholds".
+  specs.push({
+    name: 'high_latency',
+    displayName: `p95 latency above ${thresholds.p95LatencyMs} ms`,
+    severity: 'WARNING',
+    meaning: `The 95th percentile of request latency has been above ${thresholds.p95LatencyMs} ms for 5 minutes, at the load balancer (what users see) or inside the backend (what the API spends).`,
+    firstSteps: [
+      'Open the serving dashboard: is it the load balancer only (clients, CDN misses) or the backend too?',
+      'For the backend: check instance count against max instances, Cloud SQL CPU and query insights, Redis, and LLM provider latency in the backend logs.',
+      'If instances sit at the maximum, raise cloudRun.backend.maxInstances; if a new revision is slower, roll traffic back.',
+    ],
+    conditions: [
+      {
+        kind: 'threshold',
+        displayName: `load balancer p95 > ${thresholds.p95LatencyMs} ms`,
+        signal: lb.latencyP95,
+        comparison: 'COMPARISON_GT',
+        threshold: thresholds.p95LatencyMs,
+        durationSeconds: FIVE_MINUTES,
+      },
+      {
+        kind: 'threshold',
+        displayName: `backend p95 > ${thresholds.p95LatencyMs} ms`,
+        signal: backend.latencyP95,
+        comparison: 'COMPARISON_GT',
+        threshold: thresholds.p95LatencyMs,
+        durationSeconds: FIVE_MINUTES,
+      },
+    ],
+  });
+  specs.push({
+    name: 'error_rate_spike',
+    displayName: `5xx error rate above ${thresholds.errorRatePercent} %`,
+    severity: 'CRITICAL',
+    meaning: `More than ${thresholds.errorRatePercent} % of the requests through the load balancer have failed with a 5xx for 5 minutes.`,
+    firstSteps: [
+      'Open the serving dashboard to see which service fails (frontend or backend) and since when.',
+      "Read the failing service's error logs in Cloud Logging (severity>=ERROR), and check Cloud SQL / Redis health.",
+      'If it started with a deploy, shift traffic back to the previous revision (cloudRun.<service>.traffic).',
+    ],
+    conditions: [
+      {
+        kind: 'threshold',
+        displayName: `5xx / all requests > ${thresholds.errorRatePercent} %`,
+        signal: lb.serverErrors,
+        denominator: lb.requests,
+        comparison: 'COMPARISON_GT',
+        threshold: thresholds.errorRatePercent / 100,
+        durationSeconds: FIVE_MINUTES,
+      },
+    ],
+  });
+  if (gpu) {
+    specs.push({
+      name: 'gpu_saturation',
+      displayName: `GPU utilisation above ${thresholds.gpuUtilizationPercent} % for ${thresholds.gpuSaturationMinutes} min`,
+      severity: 'WARNING',
+      meaning: `A GPU of cluster ${observed.gpuClusterName} has been more than ${thresholds.gpuUtilizationPercent} % busy for ${thresholds.gpuSaturationMinutes} minutes: local inference is at capacity and requests queue.`,
+      firstSteps: [
+        'Open the GPU/LLM dashboard: is the vLLM queue growing, and on which model?',
+        'Check the HPA and the GPU pool autoscaler: are more replicas pending for lack of GPU nodes or quota?',
+        "Raise the pool's maxNodes or lower cloudRun.llmRouting.localSharePercent so more traffic falls back to the APIs.",
+      ],
+      conditions: [
+        {
+          kind: 'promql',
+          displayName: `DCGM GPU utilisation > ${thresholds.gpuUtilizationPercent} %`,
+          query: gpu.gpuUtilization,
+          comparison: 'COMPARISON_GT',
+          threshold: thresholds.gpuUtilizationPercent,
+          durationSeconds: thresholds.gpuSaturationMinutes * 60,
+        },
+      ],
+    });
+  }
+
+  // Resource alerts beside the seed's.
+  specs.push({
+    name: 'sql_cpu_high',
+    displayName: `Cloud SQL CPU above ${thresholds.sqlCpuPercent} %`,
+    severity: 'WARNING',
+    meaning: `The primary Cloud SQL instance ${observed.sqlInstanceName} has used more than ${thresholds.sqlCpuPercent} % CPU for 10 minutes; queries slow down and latency follows.`,
+    firstSteps: [
+      'Open Query insights for the instance and find the top queries by CPU.',
+      'Check the backend for a retry storm or a missing cache (Redis hit ratio on the data dashboard).',
+      'If the load is legitimate, raise data.sql.tier.',
+    ],
+    conditions: [
+      {
+        kind: 'threshold',
+        displayName: `CPU > ${thresholds.sqlCpuPercent} %`,
+        signal: sql.cpuUtilization,
+        comparison: 'COMPARISON_GT',
+        threshold: thresholds.sqlCpuPercent / 100,
+        durationSeconds: 2 * FIVE_MINUTES,
+      },
+    ],
+  });
+  specs.push({
+    name: 'sql_disk_high',
+    displayName: `Cloud SQL disk above ${thresholds.sqlDiskPercent} %`,
+    severity: 'WARNING',
+    meaning: `The primary Cloud SQL instance's disk is more than ${thresholds.sqlDiskPercent} % full. Automatic storage increase grows it, but growth is one-way and a full disk stops writes.`,
+    firstSteps: [
+      'Check what grew: tables, binary logs (PITR), temporary files.',
+      'Purge or archive data that is no longer needed; review data.sql.logRetentionDays.',
+      'Confirm storage auto-increase is on and its limit is not reached.',
+    ],
+    conditions: [
+      {
+        kind: 'threshold',
+        displayName: `disk > ${thresholds.sqlDiskPercent} %`,
+        signal: sql.diskUtilization,
+        comparison: 'COMPARISON_GT',
+        threshold: thresholds.sqlDiskPercent / 100,
+        durationSeconds: FIVE_MINUTES,
+      },
+    ],
+  });
+  if (replica) {
+    specs.push({
+      name: 'sql_replication_lag',
+      displayName: `Cloud SQL replica lag above ${thresholds.sqlReplicationLagSeconds} s`,
+      severity: 'ERROR',
+      meaning: `The cross-region standby ${observed.sqlReplicaName} is more than ${thresholds.sqlReplicationLagSeconds} s behind the primary; a failover now would lose that much data (seed RPO: < 5 minutes).`,
+      firstSteps: [
+        "Check the replica's CPU and disk and the primary's write rate (data dashboard).",
+        'Look for long transactions or large batch writes on the primary.',
+        'If the lag keeps growing, consider a larger replica tier; do not promote the replica while it lags unless the primary is lost.',
+      ],
+      conditions: [
+        {
+          kind: 'threshold',
+          displayName: `replica lag > ${thresholds.sqlReplicationLagSeconds} s`,
+          signal: replica.replicaLag,
+          comparison: 'COMPARISON_GT',
+          threshold: thresholds.sqlReplicationLagSeconds,
+          durationSeconds: FIVE_MINUTES,
+        },
+      ],
+    });
+  }
+  specs.push({
+    name: 'redis_memory_high',
+    displayName: `Redis memory above ${thresholds.redisMemoryPercent} %`,
+    severity: 'WARNING',
+    meaning: `Memorystore uses more than ${thresholds.redisMemoryPercent} % of its memory; evictions of cache and session keys follow, and sessions may be lost.`,
+    firstSteps: [
+      'Check the cache hit ratio and key count on the data dashboard.',
+      'Look for keys without TTL written by the backend.',
+      'If the working set really grew, raise data.redis.memorySizeGb.',
+    ],
+    conditions: [
+      {
+        kind: 'threshold',
+        displayName: `memory > ${thresholds.redisMemoryPercent} %`,
+        signal: redis.memoryUsageRatio,
+        comparison: 'COMPARISON_GT',
+        threshold: thresholds.redisMemoryPercent / 100,
+        durationSeconds: FIVE_MINUTES,
+      },
+    ],
+  });
+  specs.push({
+    name: 'cloud_run_at_max_instances',
+    displayName: 'Cloud Run service at its maximum instances',
+    severity: 'WARNING',
+    meaning:
+      'A Cloud Run service has run at its configured maximum number of instances for 5 minutes: it cannot scale further, so requests queue and latency and 429/5xx responses follow.',
+    firstSteps: [
+      'Confirm on the serving dashboard whether latency or errors rise with it.',
+      'Check for abuse (Cloud Armor rate-limit logs) before adding capacity.',
+      'Raise cloudRun.<service>.maxInstances (mind Cloud SQL connection limits) or concurrency.',
+    ],
+    conditions: services.map((s): AlertCondition => ({
+      kind: 'threshold',
+      displayName: `${s.role} instances >= ${s.max}`,
+      signal: s.signals.instances,
+      comparison: 'COMPARISON_GE',
+      threshold: s.max,
+      durationSeconds: FIVE_MINUTES,
+    })),
+  });
+  return specs;
+}
