@@ -1,7 +1,7 @@
 import { nodePricePerHourUsd, PRESETS } from '../catalog/presets';
 import { breakEven, referenceGkeMonthlyUsd } from '../cost/break-even';
 import { PRICERS } from '../cost/pricers';
-import { EnvironmentFacts } from '../cost/pricers/types';
+import { NO_FACTS } from '../cost/pricers/types';
 import { SEED } from '../cost/prices';
 import { HOURS_PER_MONTH, TIER_USAGE } from '../cost/usage';
 
@@ -62,14 +62,12 @@ describe("the seed's cost comparison and break-even", () => {
   });
 
   it("prices the seed's control plane and 24/7 T4 nodes within 1.1% of its table", () => {
-    const facts: EnvironmentFacts = {
-      vmsByRegion: {},
-      globalForwardingRules: [],
-      httpsForwardingRules: 0,
-      securityPolicies: 0,
-      primaryServices: { frontend: 0, backend: 0 },
+    const ctx = {
+      region: 'us-central1',
+      usage: TIER_USAGE.startup,
+      facts: NO_FACTS,
+      lookup: () => undefined,
     };
-    const ctx = { region: 'us-central1', usage: TIER_USAGE.startup, facts, lookup: () => undefined };
     const cluster = PRICERS.google_container_cluster(
       { stack: 's', type: 'google_container_cluster', name: 'c', attrs: { remove_default_node_pool: true } },
       ctx,

@@ -1,6 +1,6 @@
 import { CostEstimate, estimateCosts, nodePools } from './estimate';
 import { containerCluster, containerNodePool } from './pricers/compute';
-import { EnvironmentFacts, PricingContext } from './pricers/types';
+import { NO_FACTS, PricingContext } from './pricers/types';
 import { SynthesizedStack } from './synthesized';
 import { Usage } from './usage';
 
@@ -55,17 +55,10 @@ export function breakEven(input: BreakEvenInput): BreakEven {
  * GPU pool of its own to compare with.
  */
 export function referenceGkeMonthlyUsd(region: string, usage: Usage): number {
-  const facts: EnvironmentFacts = {
-    vmsByRegion: {},
-    globalForwardingRules: [],
-    httpsForwardingRules: 0,
-    securityPolicies: 0,
-    primaryServices: { frontend: 0, backend: 0 },
-  };
   const ctx: PricingContext = {
     region,
     usage: { ...usage, expectedNodes: {} },
-    facts,
+    facts: NO_FACTS,
     lookup: () => undefined,
   };
   const pool = (name: string, nodes: number, nodeConfig: object) =>

@@ -4,7 +4,7 @@ import { connectorInstances, nodePoolNodes } from './pricers/compute';
 import { freeReason, NOT_PRICED_TYPES, PRICERS } from './pricers';
 import { servesHttps } from './pricers/network';
 import { serviceRole } from './pricers/serverless';
-import { addressOf, Attrs, EnvironmentFacts, PricingContext } from './pricers/types';
+import { addressOf, Attrs, EnvironmentFacts, NO_FACTS, PricingContext } from './pricers/types';
 import { SynthesizedStack } from './synthesized';
 import { Usage } from './usage';
 
@@ -53,14 +53,6 @@ export function hasGpus(attrs: Attrs): boolean {
     bundledGpus(literalString(nodeConfig.machine_type) ?? '').length > 0
   );
 }
-
-const NO_FACTS: EnvironmentFacts = {
-  vmsByRegion: {},
-  globalForwardingRules: [],
-  httpsForwardingRules: 0,
-  securityPolicies: 0,
-  primaryServices: { frontend: 0, backend: 0 },
-};
 
 export interface NodePoolSummary {
   /** The pool's `name` attribute (the key of `cost.expectedNodes`). */

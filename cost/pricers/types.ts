@@ -33,6 +33,15 @@ export interface EnvironmentFacts {
 
 export type ServiceRole = 'frontend' | 'backend';
 
+/** Facts of an environment with nothing in it: for pricing one resource or a reference setup on its own. */
+export const NO_FACTS: EnvironmentFacts = {
+  vmsByRegion: {},
+  globalForwardingRules: [],
+  httpsForwardingRules: 0,
+  securityPolicies: 0,
+  primaryServices: { frontend: 0, backend: 0 },
+};
+
 export interface PricingContext {
   /** The environment's primary region: where resources without a literal location run. */
   readonly region: string;
