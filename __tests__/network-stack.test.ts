@@ -6,6 +6,16 @@ import { NetworkStack } from '../stacks/network-stack';
 import { loadVariant } from './support/env-files';
 import { onlyResource, resourcesOf, SynthesizedStack, synthEnvironment } from './support/synth';
 
+/** prod's subnet, pods and connector ranges in us-central1, then in the DR region us-east1. */
+const PROD_INTERNAL_RANGES = [
+  '10.10.0.0/20',
+  '10.16.0.0/14',
+  '10.8.0.0/28',
+  '10.11.0.0/20',
+  '10.20.0.0/14',
+  '10.8.0.16/28',
+];
+
 function named(stack: SynthesizedStack | undefined, type: string, name: string): Record<string, unknown> {
   const found = resourcesOf(stack, type).find((r) => r.name === name);
   if (!found) throw new Error(`no ${type} named ${name}`);
@@ -169,14 +179,7 @@ describe('network stack', () => {
     expect(named(prod, 'google_compute_firewall', 'afpi-allow-internal')).toEqual(
       expect.objectContaining({
         priority: 1000,
-        source_ranges: [
-          '10.10.0.0/20',
-          '10.16.0.0/14',
-          '10.8.0.0/28',
-          '10.11.0.0/20',
-          '10.20.0.0/14',
-          '10.8.0.16/28',
-        ],
+        source_ranges: PROD_INTERNAL_RANGES,
         allow: [{ protocol: 'tcp' }, { protocol: 'udp' }, { protocol: 'icmp' }],
       }),
     );
@@ -249,14 +252,7 @@ describe('network stack', () => {
       egress: 'PRIVATE_RANGES_ONLY',
     });
     expect(stack.dr?.cloudRunEgress.sourceRanges).toEqual(['10.8.0.16/28']);
-    expect(stack.internalRanges).toEqual([
-      '10.10.0.0/20',
-      '10.16.0.0/14',
-      '10.8.0.0/28',
-      '10.11.0.0/20',
-      '10.20.0.0/14',
-      '10.8.0.16/28',
-    ]);
+    expect(stack.internalRanges).toEqual(PROD_INTERNAL_RANGES);
     expect(stack.privateServicesRange).toBe('10.30.0.0/16');
     expect(stack.inferenceIlbAddress).toBeDefined();
   });
