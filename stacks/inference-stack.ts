@@ -18,6 +18,7 @@ import {
   VLLM_RELEASE,
   vllmOverrides,
 } from '../inference/values';
+import { timingBudget } from '../inference/timing-budget';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
 import { DataStack } from './data-stack';
 import { GkeGpuStack } from './gke-gpu-stack';
@@ -91,6 +92,7 @@ export class InferenceStack extends AfpiStack {
     }
 
     const placed = placeModels(inference, config.gke, config.region);
+    const timing = timingBudget();
     const hfToken = data.secret(inference.hfTokenSecret);
     const identities: Partial<Record<Engine, WorkloadIdentity>> = {};
     const releases: InferenceEngineRelease[] = [];
@@ -123,6 +125,7 @@ export class InferenceStack extends AfpiStack {
         hfTokenSecretVersion: `${hfToken.id}/versions/latest`,
         loadBalancerIp: ilbAddress.address,
         clientRanges: network.cloudRunEgress.sourceRanges,
+        timing,
       };
       if (engine === 'vllm') {
         releases.push(
@@ -134,6 +137,7 @@ export class InferenceStack extends AfpiStack {
             version: inference.vllmChartVersion,
             valuesFile: 'vllm-stack.yaml',
             overrides: vllmOverrides(placed, env),
+            timeoutSeconds: timing.helmTimeoutSeconds,
             dependsOn: needs,
           }),
         );
@@ -146,6 +150,7 @@ export class InferenceStack extends AfpiStack {
               chart: tgiChart!.path,
               valuesFile: 'tgi.yaml',
               overrides: tgiOverrides(model, index, env),
+              timeoutSeconds: timing.helmTimeoutSeconds,
               dependsOn: needs,
             }),
           );
