@@ -118,7 +118,8 @@ describe('values merge', () => {
     // From the file, untouched by the overrides.
     expect(values.pdb).toEqual({ enabled: true, minAvailable: 1 });
     expect(values.podMonitoring).toEqual({ enabled: true, interval: '30s' });
-    expect(values.probes.startup.failureThreshold).toBe(180);
+    expect(values.probes.startup).toEqual(timingBudget().startupProbe);
+    expect(values.progressDeadlineSeconds).toBe(timingBudget().progressDeadlineSeconds);
   });
 
   it('passes --dtype to TGI only for unquantized weights', () => {
@@ -163,7 +164,7 @@ describe('generated overrides', () => {
   });
 
   it('sizes a replica from its pool’s machine: 75 % of the vCPUs, 65 % of the memory, shm by GPU count', () => {
-    expect(enginePodSize(mistral.pool)).toEqual({ cpu: 3, memoryGiB: 9, shmGiB: 2 });
+    expect(enginePodSize(mistral.pool)).toEqual({ cpu: 6, memoryGiB: 20, shmGiB: 2 });
     expect(enginePodSize(llama.pool)).toEqual({ cpu: 18, memoryGiB: 110, shmGiB: 4 });
   });
 
@@ -172,7 +173,7 @@ describe('generated overrides', () => {
     expect(spec.nodeSelectorTerms).toEqual([
       {
         matchExpressions: [
-          { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-tesla-t4'] },
+          { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
           { key: 'cloud.google.com/compute-class', operator: 'In', values: ['Accelerator'] },
         ],
       },

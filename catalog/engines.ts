@@ -72,7 +72,10 @@ export function imageSupport(engine: string, image: string): EngineImageSupport 
   const rules = ENGINE_IMAGE_SUPPORT.filter((r) => r.engine === engine);
   if (rules.length === 0) throw new Error(`engine ${engine} has no rule in catalog/engines.ts`);
   const version = versionOf(image);
-  return rules.find((r) => r.upTo !== undefined && version !== undefined && notAfter(version, r.upTo)) ?? rules.at(-1)!;
+  return (
+    rules.find((r) => r.upTo !== undefined && version !== undefined && notAfter(version, r.upTo)) ??
+    rules.at(-1)!
+  );
 }
 
 /** GPUs of the catalog that `image` of `engine` runs on. */

@@ -97,7 +97,7 @@ export function splitImage(image: string): { repository: string; tag: string } {
 }
 
 /** Model id or path the engine loads: a folder of the mounted bucket, or the Hub id to download. */
-function modelSource(placed: PlacedModel, cache: InferenceConfig['modelCache']): string {
+export function modelSource(placed: PlacedModel, cache: InferenceConfig['modelCache']): string {
   const id = placed.placement.huggingFaceId;
   return cache === 'gcsfuse' ? `${MODELS_MOUNT}/${id}` : id;
 }

@@ -206,7 +206,12 @@ export function inferenceRules(config: InferenceRulesInput, ctx: z.RefinementCtx
     });
     for (const name of ENGINES.filter((e) => inference.engines.includes(e))) {
       const wrong = engineGpuProblem(name, inference.images[name], pool.gpu, `inference.images.${name}`);
-      if (wrong) report(ctx, at('pool'), `(${show(model.pool)}) cannot run ${name}: ${wrong.problem}. Fix: ${wrong.fix}`);
+      if (wrong)
+        report(
+          ctx,
+          at('pool'),
+          `(${show(model.pool)}) cannot serve with ${name}: ${wrong.problem}. Fix: ${wrong.fix}`,
+        );
     }
     const unfit = enginePodFitProblem(pool.machineType, enginePodSize(pool));
     if (unfit) {
