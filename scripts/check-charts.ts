@@ -5,7 +5,7 @@
  * `helm template`, the built-in kinds against the Kubernetes JSON schemas of GKE's version (offline,
  * `kubernetes-validate --strict`), and the assertions of scripts/chart-assertions.ts on the rendered objects.
  * Our charts come from charts/<name>; the upstream vllm-stack chart from its published package
- * (AFPI_VLLM_CHART, default <repo>/../shared/charts/vllm-stack-<version>.tgz). The vLLM release is also rendered
+ * (scripts/chart-contract.ts chartPackage: AFPI_VLLM_CHART, AFPI_SHARED_DIR, or ../shared/charts next to the repo). The vLLM release is also rendered
  * under another release name once, to prove every object follows the release name.
  * Terraform references in the values resolve to the literal they point at in the same stack (namespace, service
  * account names) or else become fixed placeholders, printed once. One line per release; exits 1 on any finding.
@@ -31,6 +31,7 @@ import {
   VLLM_ENDPOINT_PORT,
 } from '../inference/values';
 import { VLLM_CHART } from '../stacks/inference-stack';
+import { chartPackage } from './chart-contract';
 import { assertRelease, EngineExpectation, K8sObject, ReleaseExpectation } from './chart-assertions';
 import { synthAllOrReport } from './synth-all';
 
@@ -77,23 +78,6 @@ function tool(script: string): string {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
-}
-
-/** The published vllm-stack package of `version`: AFPI_VLLM_CHART, or the shared charts folder next to the repo. */
-export function vllmChartPackage(version: string, processEnv: NodeJS.ProcessEnv = process.env): string {
-  const file =
-    processEnv.AFPI_VLLM_CHART ||
-    path.join(
-      processEnv.AFPI_SHARED_DIR || path.join(repoRoot, '..', 'shared'),
-      'charts',
-      `${VLLM_CHART}-${version}.tgz`,
-    );
-  if (!fs.existsSync(file)) {
-    throw new Error(
-      `check-charts: the ${VLLM_CHART} ${version} chart package ${file} does not exist. Fix: set AFPI_VLLM_CHART to the .tgz (or AFPI_SHARED_DIR to the folder holding charts/), or fetch it with \`helm pull vllm/${VLLM_CHART} --version ${version}\``,
-    );
-  }
-  return file;
 }
 
 /**
@@ -352,7 +336,7 @@ function main(): number {
             );
             continue;
           }
-          chart = vllmChartPackage(r.version!);
+          chart = chartPackage(r.chart, r.version!);
           chartLabel = `${r.chart} ${r.version}`;
           forbidden = chartDefaultLabelKeys(tools.helm, chart);
         } else {
@@ -376,7 +360,8 @@ function main(): number {
           ]),
         ];
         const namespace = refs.replace(r.namespace ?? 'default');
-        const names: string[] = r.chart === VLLM_CHART && !renamedChecked ? [r.name, RENAMED_RELEASE] : [r.name];
+        const names: string[] =
+          r.chart === VLLM_CHART && !renamedChecked ? [r.name, RENAMED_RELEASE] : [r.name];
         renamedChecked ||= names.length > 1;
         for (const name of names) {
           const expected = expectationOf(t.config, r, name, forbidden);
@@ -390,7 +375,7 @@ function main(): number {
       }
     }
   } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
+    console.error(`check-charts: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
