@@ -206,7 +206,10 @@ export const kubernetesRules: Rule[] = [
     statement: 'HorizontalPodAutoscaler can scale beyond the nodes of the GPU pool it runs on',
     fix: "lower the model's maxReplicas to the pool's node ceiling (one replica takes a node), or raise the pool's maxNodes",
     resourceTypes: HELM,
-    appliesTo: (a) => autoscalersOf(a).length > 0,
+    // Autopilot provisions nodes per pod: no pool to bound by.
+    appliesTo: (a, context) =>
+      autoscalersOf(a).length > 0 &&
+      !context.ofType('google_container_cluster').some((c) => isTrue(c.attributes.enable_autopilot)),
     check: (a, context) => {
       const nodes = poolNodesByAccelerator(context);
       return autoscalersOf(a).flatMap((h) => {
