@@ -61,8 +61,8 @@ describe('inference config: bad input', () => {
 
     it('refuses TGI and the current vLLM build on a T4 pool, naming image, GPU and fix', () => {
       expect(problemsOf('dev', T4_POOL)).toEqual([
-        'config/tiers/scale.yaml: inference.models.0.pool ("gpu-small") cannot serve with vllm: image "vllm/vllm-openai:v0.15.1" (inference.images.vllm) cannot run on T4 (compute capability 7.5): vLLM builds after v0.8.5 need compute capability 8.0 (Ampere) or higher. Fix: move the model to a pool of L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or pin inference.images.vllm to "vllm/vllm-openai:v0.8.5", the last vLLM build for T4, or remove "vllm" from inference.engines',
-        'config/tiers/scale.yaml: inference.models.0.pool ("gpu-small") cannot serve with tgi: image "ghcr.io/huggingface/text-generation-inference:3.3.5" (inference.images.tgi) cannot run on T4 (compute capability 7.5): TGI\'s flash-attention kernels need compute capability 8.0 (Ampere) or higher (huggingface/text-generation-inference#2456). Fix: move the model to a pool of L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or remove "tgi" from inference.engines',
+        'config/environments/dev.yaml: inference.models.0.pool ("gpu-small") cannot serve with vllm: image "vllm/vllm-openai:v0.15.1" (inference.images.vllm) cannot run on T4 (compute capability 7.5): vLLM builds after v0.8.5 need compute capability 8.0 (Ampere) or higher. Fix: move the model to a pool of L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or pin inference.images.vllm to "vllm/vllm-openai:v0.8.5", the last vLLM build for T4, or remove "vllm" from inference.engines',
+        'config/environments/dev.yaml: inference.models.0.pool ("gpu-small") cannot serve with tgi: image "ghcr.io/huggingface/text-generation-inference:3.3.5" (inference.images.tgi) cannot run on T4 (compute capability 7.5): TGI\'s flash-attention kernels need compute capability 8.0 (Ampere) or higher (huggingface/text-generation-inference#2456). Fix: move the model to a pool of L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or remove "tgi" from inference.engines',
       ]);
     });
 
