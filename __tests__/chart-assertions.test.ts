@@ -162,8 +162,8 @@ describe('check:charts assertions', () => {
     expect(assertRelease(render(), expected)).toEqual({ count: expect.any(Number), failures: [] });
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   it.each<[string, (objects: any[]) => void, string]>([
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     [
       'chart default labels in a selector (defect 1)',
       (o) => (o[0].spec.selector.matchLabels = { ...POD, environment: 'test' }),
