@@ -122,7 +122,8 @@ export class InferenceStack extends AfpiStack {
         modelBucketName: data.modelBucket.name,
         hfTokenSecretVersion: `${hfToken.id}/versions/latest`,
         loadBalancerIp: ilbAddress.address,
-        clientRanges: network.cloudRunEgress.sourceRanges,
+        // The load balancer sends clients to the nearest serving region: each region's backend calls in.
+        clientRanges: network.cloudRunSourceRanges,
       };
       if (engine === 'vllm') {
         releases.push(
