@@ -2,7 +2,9 @@
  * What GCP and Kubernetes would reject or get wrong at apply time (issue 19): each test reads the synthesized
  * output of a real environment and fails on the output from before the fix.
  */
+import { TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
+import { RegistryMirrors } from '../constructs/registry-mirrors';
 import { problemsOf } from './support/env-files';
 import { resourcesOf, synthEnvironment, SynthesizedStack } from './support/synth';
 
@@ -168,6 +170,46 @@ describe('apply-time fixes (issue 19)', () => {
     const metrics = resourcesOf(prod.observability, 'google_logging_metric') as Values[];
     const cost = metrics.find((m) => m.name === 'afpi/llm_api_cost_usd')!;
     expect(cost.metric_descriptor.unit).toBe('{USD}');
+  });
+
+  it('pulls the engine and router images through Artifact Registry remote repositories', () => {
+    const remotes = resourcesOf(prod.inference, 'google_artifact_registry_repository') as Values[];
+    expect(remotes.map((r) => [r.repository_id, r.location, r.mode, r.remote_repository_config])).toEqual([
+      [
+        'docker-hub',
+        'us-central1',
+        'REMOTE_REPOSITORY',
+        expect.objectContaining({ docker_repository: { public_repository: 'DOCKER_HUB' } }),
+      ],
+      [
+        'ghcr',
+        'us-central1',
+        'REMOTE_REPOSITORY',
+        expect.objectContaining({ docker_repository: { custom_repository: { uri: 'https://ghcr.io' } } }),
+      ],
+    ]);
+    const registry = 'us-central1-docker.pkg.dev/afpi-production';
+    const vllm = valuesOf(prod.inference, 'vllm');
+    for (const spec of vllm.servingEngineSpec.modelSpec as Values[]) {
+      expect(spec.repository).toBe(`${registry}/docker-hub/vllm/vllm-openai`);
+    }
+    expect(vllm.routerSpec.repository).toBe(`${registry}/docker-hub/lmcache/lmstack-router`);
+    expect(valuesOf(prod.inference, 'tgi-llama-2-70b-chat').image.repository).toBe(
+      `${registry}/ghcr/huggingface/text-generation-inference`,
+    );
+  });
+
+  it('maps image references onto the mirrors, leaving other registries alone', () => {
+    const stack = new TerraformStack(Testing.app(), 'fixture');
+    const mirrors = new RegistryMirrors(stack, 'mirrors', { projectId: 'p-1', location: 'us-east1' });
+    const at = 'us-east1-docker.pkg.dev/p-1';
+    expect(mirrors.imageUrl('vllm/vllm-openai:v1')).toBe(`${at}/docker-hub/vllm/vllm-openai:v1`);
+    expect(mirrors.imageUrl('busybox:1.36')).toBe(`${at}/docker-hub/library/busybox:1.36`);
+    expect(mirrors.imageUrl('docker.io/busybox:1.36')).toBe(`${at}/docker-hub/library/busybox:1.36`);
+    expect(mirrors.imageUrl('docker.io/org/x@sha256:ab')).toBe(`${at}/docker-hub/org/x@sha256:ab`);
+    expect(mirrors.imageUrl('ghcr.io/org/x:2')).toBe(`${at}/ghcr/org/x:2`);
+    expect(mirrors.imageUrl('gcr.io/gke-release/x:1')).toBe('gcr.io/gke-release/x:1');
+    expect(mirrors.imageUrl('localhost:5000/x:1')).toBe('localhost:5000/x:1');
   });
 
   it('lets vLLM pick awq_marlin for AWQ on Ampere and later, keeps awq on T4', () => {

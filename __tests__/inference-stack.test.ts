@@ -147,7 +147,7 @@ describe('inference stack', () => {
     expect(llama).toEqual(
       expect.objectContaining({
         name: 'llama-2-70b-chat',
-        repository: 'vllm/vllm-openai',
+        repository: 'us-central1-docker.pkg.dev/afpi-production/docker-hub/vllm/vllm-openai',
         tag: 'v0.15.1',
         modelURL: '/models/TheBloke/Llama-2-70B-Chat-AWQ',
         runtimeClassName: '',
@@ -199,7 +199,11 @@ describe('inference stack', () => {
     }
     expect(values.servingEngineSpec.runtimeClassName).toBe('');
     expect(values.routerSpec).toEqual(
-      expect.objectContaining({ enableRouter: true, repository: 'lmcache/lmstack-router', tag: 'v0.1.12' }),
+      expect.objectContaining({
+        enableRouter: true,
+        repository: 'us-central1-docker.pkg.dev/afpi-production/docker-hub/lmcache/lmstack-router',
+        tag: 'v0.1.12',
+      }),
     );
   });
 
@@ -295,7 +299,7 @@ describe('inference stack', () => {
     expect(values).toEqual(
       expect.objectContaining({
         image: {
-          repository: 'ghcr.io/huggingface/text-generation-inference',
+          repository: 'us-central1-docker.pkg.dev/afpi-production/ghcr/huggingface/text-generation-inference',
           tag: '3.3.5',
           pullPolicy: 'IfNotPresent',
         },
