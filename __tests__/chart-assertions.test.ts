@@ -225,6 +225,11 @@ describe('check:charts assertions', () => {
       'Deployment vllm-deployment-router .containers[router].image: "lmcache/lmstack-router:latest" is not one of vllm/vllm-openai:v0.15.1, lmcache/lmstack-router:v0.1.12',
     ],
     [
+      'engine replicas rendered next to the HPA',
+      (o) => (engineOf(o).spec.replicas = 1),
+      'Deployment vllm-m-deployment-vllm .spec.replicas: 1, every helm upgrade would reset what the HPA scaled to',
+    ],
+    [
       'a Deployment without a PDB',
       (o) => o.splice(4, 1),
       'Deployment vllm-deployment-router: no PodDisruptionBudget selects its pods',

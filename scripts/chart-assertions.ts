@@ -430,6 +430,21 @@ export const ASSERTIONS: readonly Assertion[] = [
     },
   },
   {
+    name: 'the HPA owns the engine replica count (no rendered replicas, no KEDA object)',
+    check: (objects, expected) => [
+      ...eachEngine(objects, expected, (d, _c, _e, at) =>
+        d.spec?.replicas === undefined
+          ? []
+          : [
+              `${at('.spec.replicas')}: ${show(d.spec.replicas)}, every helm upgrade would reset what the HPA scaled to`,
+            ],
+      ),
+      ...ofKind(objects, 'ScaledObject').map(
+        (o) => `${nameOf(o)}: KEDA object rendered (no KEDA in the cluster)`,
+      ),
+    ],
+  },
+  {
     name: 'NetworkPolicies select pods',
     check: (objects) => {
       const pods = ofKind(objects, 'Deployment').map(podLabels);
