@@ -29,8 +29,8 @@ export interface EngineExpectation {
   readonly cpu: number;
   readonly memoryGiB: number;
   readonly shmGiB: number;
-  /** Flag -> value the engine's command line must carry (e.g. `--tensor-parallel-size` -> `2`). */
-  readonly args: Readonly<Record<string, string>>;
+  /** Flag -> value the engine's command line must carry (e.g. `--tensor-parallel-size` -> `2`); null: must not. */
+  readonly args: Readonly<Record<string, string | null>>;
   /** Model id or path the engine loads. */
   readonly modelSource: string;
   readonly modelCache: 'gcsfuse' | 'pvc';
@@ -223,6 +223,8 @@ export const ASSERTIONS: readonly Assertion[] = [
         const line = commandLine(c);
         const failures = Object.entries(e.args).flatMap(([flag, value]) => {
           const i = line.indexOf(flag);
+          if (value === null)
+            return i < 0 ? [] : [`${at('.command/args')}: expected no ${flag}, got ${flag} ${line[i + 1]}`];
           return i >= 0 && line[i + 1] === value
             ? []
             : [

@@ -17,6 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { synthesize } from '../app/synthesize';
+import { GPUS } from '../catalog/gpus';
 import { enginePodSize } from '../catalog/node-capacity';
 import { DEFAULT_ENV, loadEnvironment } from '../config/load';
 import { repoRoot } from '../config/paths';
@@ -30,6 +31,7 @@ import {
   tgiRelease,
   VLLM_ENDPOINT_PORT,
 } from '../inference/values';
+import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
 import { VLLM_CHART } from '../stacks/inference-stack';
 import { chartPackage } from './chart-contract';
 import { assertRelease, EngineExpectation, K8sObject, ReleaseExpectation } from './chart-assertions';
@@ -161,18 +163,20 @@ function expectationOf(
 ): ReleaseExpectation | undefined {
   const inference = config.inference!;
   const placed = placeModels(inference, config.gke, config.region);
+  // The engines pull their public images through the project's Artifact Registry mirrors.
+  const pulled = (image: string) => mirroredImage(image, mirrorPrefix(config.projectId, config.region));
   const timing = timingBudget();
   const engine = (
     p: PlacedModel,
     e: 'vllm' | 'tgi',
     deployment: string,
-    args: Record<string, string>,
+    args: Record<string, string | null>,
   ): EngineExpectation => {
     const size = enginePodSize(p.pool);
     return {
       deployment,
       container: e,
-      image: inference.images[e],
+      image: pulled(inference.images[e]),
       gpuCount: p.placement.gpuCount,
       acceleratorLabel: p.placement.acceleratorLabel,
       cpu: size.cpu,
@@ -191,7 +195,7 @@ function expectationOf(
     return {
       ...base,
       engine: 'vllm',
-      images: [inference.images.vllm, inference.images.router],
+      images: [pulled(inference.images.vllm), pulled(inference.images.router)],
       engines: placed.map((p) =>
         engine(p, 'vllm', `${name}-${p.k8sName}-deployment-vllm`, {
           '--tensor-parallel-size': String(p.placement.tensorParallelSize),
@@ -199,7 +203,11 @@ function expectationOf(
           '--dtype': p.placement.dtype,
           '--gpu_memory_utilization': String(p.placement.gpuMemoryUtilization),
           '--served-model-name': p.config.name,
-          ...(p.placement.quantization ? { '--quantization': p.placement.quantization } : {}),
+          // AWQ on Ampere+ (bf16 GPUs): no flag, so vLLM picks its awq_marlin kernels from the checkpoint.
+          '--quantization':
+            p.placement.quantization === 'awq' && GPUS[p.pool.gpu].bf16
+              ? null
+              : (p.placement.quantization ?? null),
         }),
       ),
       endpointPorts: [VLLM_ENDPOINT_PORT],
@@ -212,7 +220,7 @@ function expectationOf(
   return {
     ...base,
     engine: 'tgi',
-    images: [inference.images.tgi],
+    images: [pulled(inference.images.tgi)],
     engines: [
       engine(p, 'tgi', name, {
         '--num-shard': String(p.placement.tensorParallelSize),
