@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadEnvironment } from '../config/load';
+import { KNOWN_REGIONS } from '../config/rules';
+import { PRICE_TABLE, PriceLookupError } from '../cost/prices';
 import { buildCostReport, renderConsole, renderMarkdown } from '../cost/report';
 import { CostInputError, readSynthesized, SynthesizedStack } from '../cost/synthesized';
 import { resolveUsage, TIER_USAGE } from '../cost/usage';
@@ -148,6 +150,30 @@ describe('cost report of the synthesized environments', () => {
     expect(report.estimate.notes).toEqual([
       expect.stringMatching(/^cost\.expectedNodes\.gpu-smal matches no node pool \(pools: /),
     ]);
+  });
+});
+
+describe('regions', () => {
+  const { config } = loadEnvironment('staging', { tier: 'scale' });
+  const stacks = stacksOf(synthEnvironment('staging', 'scale'));
+
+  // Never a $0 total or a break-even verdict from an empty price table: a right answer or a clear refusal.
+  it.each(KNOWN_REGIONS.map((region) => [region]))('%s: priced, or refused in one line', (region) => {
+    const build = () => buildCostReport({ ...config, region }, stacks);
+    if (PRICE_TABLE[region]) {
+      expect(build().estimate.monthlyUsd).toBeGreaterThan(1000);
+    } else {
+      expect(build).toThrow(PriceLookupError);
+      expect(build).toThrow(
+        `config/environments/staging.yaml region: region "${region}" has no prices in cost/prices.ts (priced: us-central1, us-east1), so no estimate is made. Fix: add its prices to PRICE_TABLE with each page and date, or estimate a priced region`,
+      );
+    }
+  });
+
+  it('refuses a DR region without prices', () => {
+    expect(() => buildCostReport({ ...config, drRegion: 'europe-west1' }, stacks)).toThrow(
+      'drRegion of staging (tier scale): region "europe-west1" has no prices in cost/prices.ts',
+    );
   });
 });
 

@@ -277,6 +277,20 @@ export class PriceLookupError extends Error {
   }
 }
 
+/**
+ * Stops a report whose regions the table lacks: one line naming the region, where it is set and the fix. Without
+ * it every resource there would be "not priced" and the total and break-even would read $0.
+ */
+export function assertPriced(regions: Readonly<Record<string, string>>): void {
+  for (const [region, where] of Object.entries(regions)) {
+    if (!PRICE_TABLE[region]) {
+      throw new PriceLookupError(
+        `${where}: region "${region}" has no prices in cost/prices.ts (priced: ${Object.keys(PRICE_TABLE).join(', ')}), so no estimate is made. Fix: add its prices to PRICE_TABLE with each page and date, or estimate a priced region`,
+      );
+    }
+  }
+}
+
 export function pricesFor(region: string): RegionPrices {
   const prices = PRICE_TABLE[region];
   if (!prices) {

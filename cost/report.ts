@@ -1,7 +1,7 @@
 import { EnvironmentConfig } from '../config/schema';
 import { environmentBreakEven, EnvironmentBreakEven } from './break-even';
 import { CostEstimate, estimateCosts, ListedResource } from './estimate';
-import { pricesAsOf } from './prices';
+import { assertPriced, pricesAsOf } from './prices';
 import { SynthesizedStack } from './synthesized';
 import { resolveUsage, Usage } from './usage';
 
@@ -16,10 +16,16 @@ export interface CostReport {
   readonly breakEven: EnvironmentBreakEven;
 }
 
+/** Throws PriceLookupError (one line) when the table lacks the region or the DR region. */
 export function buildCostReport(
-  config: Pick<EnvironmentConfig, 'env' | 'tier' | 'projectId' | 'region' | 'cost'>,
+  config: Pick<EnvironmentConfig, 'env' | 'tier' | 'projectId' | 'region' | 'drRegion' | 'cost'>,
   stacks: SynthesizedStack[],
 ): CostReport {
+  const file = `config/environments/${config.env}.yaml`;
+  assertPriced({
+    [config.region]: `${file} region`,
+    ...(config.drRegion ? { [config.drRegion]: `drRegion of ${config.env} (tier ${config.tier})` } : {}),
+  });
   const usage = resolveUsage(config);
   const estimate = estimateCosts(stacks, config.region, usage);
   return {
