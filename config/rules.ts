@@ -29,7 +29,10 @@ export const KNOWN_REGIONS = [
 ] as const;
 
 export const region = z.string().superRefine((value, ctx) => {
-  if (!GCP_REGION.test(value)) {
+  const zone = /^([a-z]+-[a-z]+[0-9]{1,2})-[a-z]$/.exec(value);
+  if (zone) {
+    report(ctx, [], `(${show(value)}) is a zone, not a region. Fix: use its region "${zone[1]}"`);
+  } else if (!GCP_REGION.test(value)) {
     report(ctx, [], `(${show(value)}) is not a GCP region name. Fix: use a region such as "us-central1"`);
   } else if (!(KNOWN_REGIONS as readonly string[]).includes(value)) {
     report(
