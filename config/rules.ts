@@ -28,6 +28,13 @@ export const KNOWN_REGIONS = [
   'asia-southeast1',
 ] as const;
 
+/** The Cloud Storage multi-region holding a region (us-central1 -> US, europe-west4 -> EU, asia-southeast1 -> ASIA). */
+export function multiRegionOf(regionName: string): 'US' | 'EU' | 'ASIA' {
+  if (regionName.startsWith('europe-')) return 'EU';
+  if (regionName.startsWith('asia-')) return 'ASIA';
+  return 'US';
+}
+
 export const region = z.string().superRefine((value, ctx) => {
   const zone = /^([a-z]+-[a-z]+[0-9]{1,2})-[a-z]$/.exec(value);
   if (zone) {
