@@ -9,18 +9,10 @@ import { loadEnvironment } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { TIERS } from '../config/schema';
 import { buildCostReport } from '../cost/report';
+import { markdownFiles } from './support/docs';
 import { synthApp } from './support/synth';
 
 const EXAMPLE = path.join(repoRoot, 'docs', 'examples', 'qa.yaml');
-
-/** Markdown files of the repository that a reader may follow (README.md and docs/). */
-function markdownFiles(dir = repoRoot): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return dir === repoRoot && entry.name !== 'docs' ? [] : markdownFiles(full);
-    return entry.name.endsWith('.md') ? [full] : [];
-  });
-}
 
 describe('the minimal environment file of "Add an environment"', () => {
   const text = fs.readFileSync(EXAMPLE, 'utf8');
