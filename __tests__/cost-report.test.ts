@@ -139,6 +139,20 @@ describe('cost report of the synthesized environments', () => {
     expect(markdown).toContain('| Stack | USD/month |');
     expect(markdown).toMatch(/^\| \*\*Total\*\* \| \*\*\$[\d,]+\.\d\d\*\* \|$/m);
     expect(markdown).toContain('#### LLM serving break-even');
+    expect(text).not.toContain('Spot nodes');
+  });
+
+  it('shows the Spot range of the total where pools run Spot, and lists what it leaves out', () => {
+    const report = reportFor('dev');
+    expect(report.estimate.minMonthlyUsd).toBeLessThan(report.estimate.monthlyUsd);
+    const money = (usd: number) =>
+      `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const line = `Spot nodes priced at on-demand, the top of their range: with Spot at its deepest discount the total is ${money(report.estimate.minMonthlyUsd)} (range ${money(report.estimate.minMonthlyUsd)}-${money(report.estimate.monthlyUsd)}/month)`;
+    expect(renderConsole(report)).toContain(`\n${line}\n`);
+    expect(renderMarkdown(report)).toContain(`\n${line}\n`);
+    expect(reportFor('prod').estimate.notes).toContain(
+      'not in the total: cross-region replication to google_sql_database_instance.mysql_replica_B8756D43 (us-east1), inter-region data transfer per GiB the primary writes',
+    );
   });
 
   it('notes an expectedNodes entry that matches no node pool', () => {
@@ -149,6 +163,8 @@ describe('cost report of the synthesized environments', () => {
     );
     expect(report.estimate.notes).toEqual([
       expect.stringMatching(/^cost\.expectedNodes\.gpu-smal matches no node pool \(pools: /),
+      'not in the total: Cloud KMS cryptographic operations, $0.030 per 10K (CMEK services such as Cloud SQL, Storage and GKE call them too)',
+      'not in the total: Secret Manager access operations, $0.030 per 10K',
     ]);
   });
 });

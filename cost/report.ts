@@ -97,6 +97,14 @@ function breakEvenLines(b: EnvironmentBreakEven, conversations: number): string[
   ];
 }
 
+/** The Spot range of the total, when there are Spot nodes. */
+function spotRange(r: CostReport): string | undefined {
+  const { minMonthlyUsd, monthlyUsd } = r.estimate;
+  return minMonthlyUsd < monthlyUsd - 0.005
+    ? `Spot nodes priced at on-demand, the top of their range: with Spot at its deepest discount the total is ${money(minMonthlyUsd)} (range ${money(minMonthlyUsd)}-${money(monthlyUsd)}/month)`
+    : undefined;
+}
+
 function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
@@ -113,7 +121,10 @@ export function renderConsole(r: CostReport): string {
     if (stack.notPriced.length > 0) lines.push(`  not priced: ${stack.notPriced.length} (listed below)`);
     lines.push(`  ${pad('subtotal', width - 2)} ${pad(money(stack.monthlyUsd), 11, true)}`, '');
   }
-  lines.push(`${pad('TOTAL', width)} ${pad(money(r.estimate.monthlyUsd), 11, true)}  per month`, '');
+  lines.push(`${pad('TOTAL', width)} ${pad(money(r.estimate.monthlyUsd), 11, true)}  per month`);
+  const range = spotRange(r);
+  if (range) lines.push(range);
+  lines.push('');
   lines.push(`Not priced (${notPricedCount(r)}):${notPricedCount(r) === 0 ? ' none' : ''}`);
   for (const m of notPriced(r)) lines.push(`  ${m.stack}: ${m.what}: ${m.reason}`);
   for (const note of r.estimate.notes) lines.push(`Note: ${note}`);
@@ -137,6 +148,8 @@ export function renderMarkdown(r: CostReport): string {
   ];
   for (const stack of r.estimate.stacks) lines.push(`| ${stack.id} | ${money(stack.monthlyUsd)} |`);
   lines.push(`| **Total** | **${money(r.estimate.monthlyUsd)}** |`, '');
+  const range = spotRange(r);
+  if (range) lines.push(range, '');
   for (const stack of r.estimate.stacks) {
     lines.push(`<details><summary>${stack.id}: ${money(stack.monthlyUsd)}</summary>`, '');
     lines.push('| Resource | USD/month | Basis |', '|---|---:|---|');
