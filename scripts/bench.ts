@@ -81,7 +81,7 @@ function main(): number {
   fs.writeFileSync(modulesFile, JSON.stringify(first.providerModules));
   const commands: Command[] = [
     { name: 'npm run synth', argv: ['npm', 'run', 'synth'] },
-    { name: `cdktf.json app (${app})`, argv: ['sh', '-c', app] },
+    { name: 'cdktf.json app', argv: ['sh', '-c', app] },
     { name: 'node dist/main.js', argv: [mainJs], probe: true },
     { name: 'one-resource app', argv: [minimal], probe: true },
     {
@@ -101,12 +101,12 @@ function main(): number {
   const [npmSynth, appSynth, full, one, same] = samples.map(stats);
 
   console.log(
-    `Benchmark: up-to-date dev synth, ${RUNS} interleaved runs each, ${first.providerModules!.length} provider modules loaded`,
+    `Benchmark: up-to-date dev synth, ${RUNS} interleaved runs each, ${first.providerModules!.length} provider modules loaded; cdktf.json app: ${app}`,
   );
   commands.forEach((c, k) => {
     const s = stats(samples[k]);
     const rss = s.rssMB === undefined ? '' : `  peak RSS ${s.rssMB.toFixed(0)} MB`;
-    console.log(`${c.name.padEnd(50)} min ${s.min.toFixed(3)} s  median ${s.median.toFixed(3)} s${rss}`);
+    console.log(`${c.name.padEnd(32)} min ${s.min.toFixed(3)} s  median ${s.median.toFixed(3)} s${rss}`);
   });
   const ratioOne = full.median / one.median;
   const ratioSame = full.median / same.median;
