@@ -201,6 +201,7 @@ async function planStack(
   target: StackPlan,
   upstream: Map<string, Record<string, unknown>>,
   env: NodeJS.ProcessEnv,
+  providers: string,
   prove: boolean,
 ): Promise<Outcome> {
   const started = Date.now();
@@ -239,10 +240,15 @@ async function planStack(
   const asserts = assertsFor(stack, config, tf as SynthesizedStack, prove ? broken : undefined);
   fs.writeFileSync(path.join(dir, 'offline.tftest.hcl'), renderTestFile(overrides, asserts));
 
-  // Written for the provider source of this run (mirror or registry builds differ in checksums).
-  fs.rmSync(path.join(dir, '.terraform.lock.hcl'), { force: true });
-  const init = await run('terraform', ['init', '-input=false', '-no-color'], dir, env);
-  if (!init.ok) return failed(`terraform init failed:\n${init.stdout}${init.stderr}`);
+  // A folder initialised from the same provider source (the stamp) needs no new init; another source's lock
+  // file would not match (mirror and registry builds differ in checksums).
+  const stamp = path.join(dir, '.terraform', 'afpi-provider-source');
+  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== providers) {
+    fs.rmSync(path.join(dir, '.terraform.lock.hcl'), { force: true });
+    const init = await run('terraform', ['init', '-input=false', '-no-color'], dir, env);
+    if (!init.ok) return failed(`terraform init failed:\n${init.stdout}${init.stderr}`);
+    fs.writeFileSync(stamp, providers);
+  }
   const test = await run('terraform', ['test', '-json', '-verbose', '-no-color'], dir, env);
   let plan: Record<string, unknown> | undefined;
   let assertFailures = 0;
@@ -414,7 +420,7 @@ async function main(argv: string[]): Promise<number> {
   const results = await schedule(
     plans,
     jobs,
-    (t, upstream) => planStack(t, upstream, env, options.prove),
+    (t, upstream) => planStack(t, upstream, env, cli.file + cli.describe, options.prove),
     (t, o) => {
       const where = `${t.variant.label.padEnd(15)} ${t.stack.padEnd(14)}`;
       const time = `${o.seconds.toFixed(1)} s`;

@@ -3,6 +3,7 @@
  * of each stack's generated test). One row per promise: adding one is one line.
  */
 import { EnvironmentConfig, StackId } from '../../config/schema';
+import { placeModels, tgiRelease, VLLM_RELEASE } from '../../inference/values';
 
 export interface PlanAssertion {
   /** Resource type; the assertion applies to every resource of this type in the stack that `construct` picks. */
@@ -11,8 +12,8 @@ export interface PlanAssertion {
   readonly construct?: string;
   /** HCL expression of the planned value; `$` stands for the resource's address. */
   readonly value: string;
-  /** What the value must equal for this environment; undefined = not checked here. */
-  readonly expected: (config: EnvironmentConfig) => unknown;
+  /** What the value must equal for this environment and resource (its synthesized config); undefined = not checked. */
+  readonly expected: (config: EnvironmentConfig, resource: Record<string, unknown>) => unknown;
   readonly message: string;
 }
 
@@ -22,18 +23,23 @@ const gpuPool = (c: EnvironmentConfig, i: number) => c.gke?.gpuPools[i];
 /** The planned HPA object the vLLM release creates (extraObjects of its values). */
 const vllmHpa =
   '[for o in yamldecode($.values[0]).extraObjects : o if o.kind == "HorizontalPodAutoscaler"][0].spec';
-const hpa = (c: EnvironmentConfig) =>
-  c.inference?.autoscaling.metric === 'cpu' ? c.inference.models[0] : undefined;
+/** The model a release serves (vLLM: the first, whose HPA comes first), when it scales on CPU. */
+const hpa = (c: EnvironmentConfig, release: Record<string, unknown>) => {
+  if (!c.inference || c.inference.autoscaling.metric !== 'cpu') return undefined;
+  const placed = placeModels(c.inference, c.gke, c.region);
+  return (release.name === VLLM_RELEASE ? placed[0] : placed.find((p) => tgiRelease(p) === release.name))
+    ?.config;
+};
 
 export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
   // prettier-ignore
   data: [
-    { resource: 'google_sql_database_instance', construct: 'mysql/', value: '$.settings[0].availability_type', expected: () => 'REGIONAL', message: 'Cloud SQL is regional (HA)' },
-    { resource: 'google_sql_database_instance', construct: 'mysql/', value: '$.settings[0].backup_configuration[0].backup_retention_settings[0].retained_backups', expected: (c) => c.data.sql.backupRetainedCount, message: 'Cloud SQL keeps the configured number of backups (seed: 30)' },
-    { resource: 'google_sql_database_instance', construct: 'mysql/', value: '$.settings[0].backup_configuration[0].binary_log_enabled', expected: () => true, message: 'Cloud SQL binary log is on (PITR)' },
-    { resource: 'google_sql_database_instance', construct: 'mysql/', value: '$.settings[0].backup_configuration[0].transaction_log_retention_days', expected: (c) => c.data.sql.logRetentionDays, message: 'Cloud SQL keeps the configured days of logs for point-in-time recovery' },
-    { resource: 'google_sql_database_instance', construct: 'mysql/', value: '$.deletion_protection', expected: () => true, message: 'Cloud SQL has Terraform deletion protection' },
-    { resource: 'google_sql_database_instance', construct: 'mysql/', value: '$.settings[0].deletion_protection_enabled', expected: () => true, message: 'Cloud SQL has API deletion protection' },
+    { resource: 'google_sql_database_instance', construct: 'mysql/instance', value: '$.settings[0].availability_type', expected: () => 'REGIONAL', message: 'Cloud SQL is regional (HA)' },
+    { resource: 'google_sql_database_instance', construct: 'mysql/instance', value: '$.settings[0].backup_configuration[0].backup_retention_settings[0].retained_backups', expected: (c) => c.data.sql.backupRetainedCount, message: 'Cloud SQL keeps the configured number of backups (seed: 30)' },
+    { resource: 'google_sql_database_instance', construct: 'mysql/instance', value: '$.settings[0].backup_configuration[0].binary_log_enabled', expected: () => true, message: 'Cloud SQL binary log is on (PITR)' },
+    { resource: 'google_sql_database_instance', construct: 'mysql/instance', value: '$.settings[0].backup_configuration[0].transaction_log_retention_days', expected: (c) => c.data.sql.logRetentionDays, message: 'Cloud SQL keeps the configured days of logs for point-in-time recovery' },
+    { resource: 'google_sql_database_instance', construct: 'mysql/instance', value: '$.deletion_protection', expected: () => true, message: 'Cloud SQL has Terraform deletion protection' },
+    { resource: 'google_sql_database_instance', construct: 'mysql/instance', value: '$.settings[0].deletion_protection_enabled', expected: () => true, message: 'Cloud SQL has API deletion protection' },
     { resource: 'google_sql_database_instance', value: '$.settings[0].ip_configuration[0].ipv4_enabled', expected: () => false, message: 'Cloud SQL has a private IP only (no public IPv4)' },
     { resource: 'google_redis_instance', value: '$.tier', expected: () => 'STANDARD_HA', message: 'Redis is STANDARD_HA' },
     { resource: 'google_redis_instance', value: '$.auth_enabled', expected: () => true, message: 'Redis AUTH is on' },
@@ -65,12 +71,12 @@ export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
   ],
   // prettier-ignore
   inference: [
-    { resource: 'helm_release', construct: 'vllm-', value: `${vllmHpa}.minReplicas`, expected: (c) => hpa(c)?.minReplicas, message: 'vLLM HPA minimum replicas (seed: 1)' },
-    { resource: 'helm_release', construct: 'vllm-', value: `${vllmHpa}.maxReplicas`, expected: (c) => hpa(c)?.maxReplicas, message: 'vLLM HPA maximum replicas (seed: 5)' },
-    { resource: 'helm_release', construct: 'vllm-', value: `${vllmHpa}.metrics[0].resource.target.averageUtilization`, expected: (c) => hpa(c) && c.inference?.autoscaling.cpuTargetPercent, message: 'vLLM HPA CPU target (seed: 70 %)' },
-    { resource: 'helm_release', construct: 'tgi-', value: 'yamldecode($.values[0]).autoscaling.minReplicas', expected: (c) => hpa(c)?.minReplicas, message: 'TGI HPA minimum replicas (seed: 1)' },
-    { resource: 'helm_release', construct: 'tgi-', value: 'yamldecode($.values[0]).autoscaling.maxReplicas', expected: (c) => hpa(c)?.maxReplicas, message: 'TGI HPA maximum replicas (seed: 5)' },
-    { resource: 'helm_release', construct: 'tgi-', value: 'yamldecode($.values[0]).autoscaling.targetCPUUtilizationPercentage', expected: (c) => hpa(c) && c.inference?.autoscaling.cpuTargetPercent, message: 'TGI HPA CPU target (seed: 70 %)' },
+    { resource: 'helm_release', construct: 'vllm-', value: `${vllmHpa}.minReplicas`, expected: (c, r) => hpa(c, r)?.minReplicas, message: 'vLLM HPA minimum replicas (seed: 1)' },
+    { resource: 'helm_release', construct: 'vllm-', value: `${vllmHpa}.maxReplicas`, expected: (c, r) => hpa(c, r)?.maxReplicas, message: 'vLLM HPA maximum replicas (seed: 5)' },
+    { resource: 'helm_release', construct: 'vllm-', value: `${vllmHpa}.metrics[0].resource.target.averageUtilization`, expected: (c, r) => hpa(c, r) && c.inference?.autoscaling.cpuTargetPercent, message: 'vLLM HPA CPU target (seed: 70 %)' },
+    { resource: 'helm_release', construct: 'tgi-', value: 'yamldecode($.values[0]).autoscaling.minReplicas', expected: (c, r) => hpa(c, r)?.minReplicas, message: 'TGI HPA minimum replicas (seed: 1)' },
+    { resource: 'helm_release', construct: 'tgi-', value: 'yamldecode($.values[0]).autoscaling.maxReplicas', expected: (c, r) => hpa(c, r)?.maxReplicas, message: 'TGI HPA maximum replicas (seed: 5)' },
+    { resource: 'helm_release', construct: 'tgi-', value: 'yamldecode($.values[0]).autoscaling.targetCPUUtilizationPercentage', expected: (c, r) => hpa(c, r) && c.inference?.autoscaling.cpuTargetPercent, message: 'TGI HPA CPU target (seed: 70 %)' },
   ],
   // prettier-ignore
   observability: [

@@ -19,7 +19,10 @@ export interface Assert {
 
 /** The parts of a synthesized stack (cdk.tf.json) the test file is built from. */
 export interface SynthesizedStack {
-  readonly resource?: Record<string, Record<string, { '//'?: { metadata?: { path?: string } } }>>;
+  readonly resource?: Record<
+    string,
+    Record<string, { '//'?: { metadata?: { path?: string } } } & Record<string, unknown>>
+  >;
   readonly data?: Record<string, Record<string, { config?: { prefix?: string } }>>;
 }
 
@@ -39,11 +42,11 @@ export function assertsFor(
 ): Assert[] {
   const asserts: Assert[] = [];
   for (const a of ASSERTIONS[stack] ?? []) {
-    const expected = a.expected(config);
-    if (expected === undefined) continue;
     for (const [name, resource] of Object.entries(tf.resource?.[a.resource] ?? {})) {
       const constructPath = resource['//']?.metadata?.path ?? '';
       if (a.construct && !constructPath.startsWith(`${stack}/${a.construct}`)) continue;
+      const expected = a.expected(config, resource);
+      if (expected === undefined) continue;
       const actual = a.value.replace(/\$(?=[.[])/g, `${a.resource}.${name}`);
       const lhs = Array.isArray(expected) ? `tolist(${actual})` : actual;
       asserts.push({
