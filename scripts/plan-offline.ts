@@ -21,7 +21,13 @@ import { EnvironmentConfig, StackId } from '../config/schema';
 import { googleDataFixture } from './offline-plan/google-data-fixture';
 import { AttributeOf, placeholder } from './offline-plan/placeholders';
 import { assertsFor, broken, OverrideData, renderTestFile, SynthesizedStack } from './offline-plan/test-file';
-import { findProviders, SHARED_DIR, terraformEnv, writeCliConfig } from './terraform-cli-config';
+import {
+  fillPluginCache,
+  findProviders,
+  SHARED_DIR,
+  terraformEnv,
+  writeCliConfig,
+} from './terraform-cli-config';
 
 const OUT_ROOT = path.join(repoRoot, 'cdktf.out.plan');
 const VLLM_CHART = 'vllm-stack-0.1.12.tgz';
@@ -172,17 +178,28 @@ function plannedOutputs(
   return outputs;
 }
 
+/**
+ * The published vllm-stack package beside the repository (or in AFPI_SHARED_CHARTS); undefined when there is
+ * none and AFPI_SHARED_CHARTS is unset: then the release plans from its chart repository (needs the network).
+ */
+function vllmChart(): string | undefined {
+  const charts = process.env.AFPI_SHARED_CHARTS || path.join(SHARED_DIR, 'charts');
+  const tgz = path.join(charts, VLLM_CHART);
+  if (fs.existsSync(tgz)) return tgz;
+  if (!process.env.AFPI_SHARED_CHARTS) return undefined;
+  throw new Error(
+    `AFPI_SHARED_CHARTS=${charts}: no ${VLLM_CHART} there. Fix: point it at the folder holding ${VLLM_CHART}`,
+  );
+}
+
 /** The override files that make the folder plan offline: local backend, the vLLM chart from the shared tgz. */
-function writeOverrides(dir: string, tf: Record<string, any>): string | undefined {
+function writeOverrides(dir: string, tf: Record<string, any>, tgz: string | undefined): string | undefined {
   fs.writeFileSync(path.join(dir, 'backend_override.tf.json'), '{"terraform":{"backend":{"local":{}}}}\n');
   const upstream = Object.entries(
     (tf.resource?.helm_release ?? {}) as Record<string, { chart: string; repository?: string }>,
   ).filter(([, r]) => r.repository);
   if (upstream.length === 0) return undefined;
-  const charts = process.env.AFPI_SHARED_CHARTS || path.join(SHARED_DIR, 'charts');
-  const tgz = path.join(charts, VLLM_CHART);
-  if (!fs.existsSync(tgz))
-    return `the vllm-stack chart ${tgz} is missing. Fix: set AFPI_SHARED_CHARTS to the folder holding ${VLLM_CHART}`;
+  if (!tgz) return undefined;
   const release: Record<string, unknown> = {};
   for (const [name, r] of upstream) {
     if (r.chart !== 'vllm-stack')
@@ -202,6 +219,7 @@ async function planStack(
   upstream: Map<string, Record<string, unknown>>,
   env: NodeJS.ProcessEnv,
   providers: string,
+  chart: string | undefined,
   prove: boolean,
 ): Promise<Outcome> {
   const started = Date.now();
@@ -216,7 +234,7 @@ async function planStack(
       `backend prefix is ${JSON.stringify(prefix)}, expected "${config.env}/${stack}" (<env>/<stack>)`,
     );
   }
-  const chartProblem = writeOverrides(dir, tf);
+  const chartProblem = writeOverrides(dir, tf, chart);
   if (chartProblem) return failed(chartProblem);
 
   const fixture = googleDataFixture(config);
@@ -238,7 +256,10 @@ async function planStack(
     }
   }
   const asserts = assertsFor(stack, config, tf as SynthesizedStack, prove ? broken : undefined);
-  fs.writeFileSync(path.join(dir, 'offline.tftest.hcl'), renderTestFile(overrides, asserts));
+  const proveNote = prove
+    ? '# --prove-assertions: every expected value is deliberately broken; each assert must fail.\n'
+    : '';
+  fs.writeFileSync(path.join(dir, 'offline.tftest.hcl'), proveNote + renderTestFile(overrides, asserts));
 
   // A folder initialised from the same provider source (the stamp) needs no new init; another source's lock
   // file would not match (mirror and registry builds differ in checksums).
@@ -292,27 +313,6 @@ async function planStack(
   } catch (err) {
     return failed((err as Error).message);
   }
-}
-
-/**
- * Installs every provider the plans need into the plugin cache, once: parallel `terraform init`s filling an
- * empty cache race on the same files. Returns Terraform's output on failure.
- */
-async function warmPluginCache(plans: StackPlan[], env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const required: Record<string, unknown> = {};
-  for (const t of plans)
-    Object.assign(required, readJson(path.join(t.dir, 'cdk.tf.json')).terraform?.required_providers);
-  const dir = path.join(OUT_ROOT, '.plugin-cache-init');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'main.tf.json'),
-    JSON.stringify({ terraform: { required_providers: required } }),
-  );
-  // Written for the provider source of this run (mirror or registry builds differ in checksums).
-  fs.rmSync(path.join(dir, '.terraform.lock.hcl'), { force: true });
-  const init = await run('terraform', ['init', '-input=false', '-no-color'], dir, env);
-  return init.ok ? undefined : `${init.stdout}${init.stderr}`;
 }
 
 /** Runs every stack plan once its upstream stacks (same variant) are done, at most `jobs` at a time. */
@@ -375,6 +375,7 @@ async function main(argv: string[]): Promise<number> {
     source,
     path.join(OUT_ROOT, '.plugin-cache'),
   );
+  const chart = vllmChart();
   const env = terraformEnv(cli, { GOOGLE_OAUTH_ACCESS_TOKEN: 'offline-plan-placeholder-token' });
   delete env.GOOGLE_APPLICATION_CREDENTIALS;
   delete env.GOOGLE_CREDENTIALS;
@@ -408,10 +409,11 @@ async function main(argv: string[]): Promise<number> {
     throw new Error(`no stack ${options.stack} in ${picked.map((v) => v.label).join(', ')}`);
   const plans = targets.filter((t) => needed.has(t));
   console.log(
-    `plan:offline: ${cli.describe}; synthesized ${picked.map((v) => v.label).join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `plan:offline: ${cli.describe}; synthesized ${picked.map((v) => v.label).join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s; vllm-stack chart from ${chart ?? 'its chart repository (no local copy)'}`,
   );
 
-  const warm = await warmPluginCache(plans, env);
+  const required = plans.map((t) => readJson(path.join(t.dir, 'cdk.tf.json')).terraform?.required_providers);
+  const warm = await fillPluginCache(cli, required, env);
   if (warm) {
     console.log(`plan:offline: terraform init of the providers failed:\n${warm.replace(/^/gm, '    ')}`);
     return 1;
@@ -420,7 +422,7 @@ async function main(argv: string[]): Promise<number> {
   const results = await schedule(
     plans,
     jobs,
-    (t, upstream) => planStack(t, upstream, env, cli.file + cli.describe, options.prove),
+    (t, upstream) => planStack(t, upstream, env, cli.file + cli.describe, chart, options.prove),
     (t, o) => {
       const where = `${t.variant.label.padEnd(15)} ${t.stack.padEnd(14)}`;
       const time = `${o.seconds.toFixed(1)} s`;

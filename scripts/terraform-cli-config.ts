@@ -4,7 +4,7 @@
  * the repository (how CI and developers get the real providers without a network); the Go-built cache
  * (scripts/tools/tf-mirror.sh); else the public Terraform registry.
  */
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { repoRoot } from '../config/paths';
@@ -17,6 +17,7 @@ export interface ProviderSource {
 
 export interface TerraformCliConfig {
   readonly source: ProviderSource;
+  readonly pluginCacheDir?: string;
   /** The CLI config written (TF_CLI_CONFIG_FILE). */
   readonly file: string;
   /** One line for the tools' output: where the providers came from. */
@@ -97,7 +98,7 @@ export function writeCliConfig(
   const describe = source.mirror
     ? `providers from ${source.mirror} (${source.kind})`
     : 'providers from the public Terraform registry (no local mirror found)';
-  return { source, file, describe };
+  return { source, file, describe, pluginCacheDir };
 }
 
 /** The environment for terraform processes using `config`. */
@@ -115,4 +116,30 @@ export function terraformEnv(config: TerraformCliConfig, extra: NodeJS.ProcessEn
   // The config's plugin_cache_dir (or none) decides, not the caller's shell.
   delete env.TF_PLUGIN_CACHE_DIR;
   return env;
+}
+
+/**
+ * Installs every provider in `required` (each a stack's `terraform.required_providers`) into the plugin cache with
+ * one `terraform init`: parallel inits filling an empty cache race on the same files. Returns Terraform's output
+ * on failure.
+ */
+export function fillPluginCache(
+  config: TerraformCliConfig,
+  required: readonly Record<string, unknown>[],
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  if (!config.pluginCacheDir) return Promise.resolve(undefined);
+  const dir = path.join(config.pluginCacheDir, '..', '.plugin-cache-init');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const providers = Object.assign({}, ...required);
+  fs.writeFileSync(
+    path.join(dir, 'main.tf.json'),
+    JSON.stringify({ terraform: { required_providers: providers } }),
+  );
+  return new Promise((resolve) =>
+    execFile('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env }, (err, stdout, stderr) =>
+      resolve(err ? `${stdout}${stderr}` : undefined),
+    ),
+  );
 }
