@@ -29,7 +29,8 @@ export interface SynthesizedStack {
 /** A value as an HCL expression: JSON is valid HCL once template sequences in strings are escaped. */
 export function hcl(value: unknown): string {
   const json = JSON.stringify(value);
-  const expression = json.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // In a replacement string '$$' is one '$'.
+  const expression = json.replace(/\$\{/g, '$$$${').replace(/%\{/g, '%%{');
   return Array.isArray(value) ? `tolist(${expression})` : expression;
 }
 
