@@ -53,8 +53,10 @@ interface Outcome {
   readonly error?: string;
   /** Planned outputs (placeholders for values unknown until apply), for downstream stacks. */
   readonly outputs?: Record<string, unknown>;
-  /** Asserts that held when they should have failed (--prove-assertions). */
+  /** Asserts that failed as they should with their expected values broken (--prove-assertions). */
   readonly provedAsserts?: number;
+  /** Terraform's warnings, verbatim. */
+  readonly warnings?: string[];
 }
 
 interface Options {
@@ -273,12 +275,17 @@ async function planStack(
   const test = await run('terraform', ['test', '-json', '-verbose', '-no-color'], dir, env);
   let plan: Record<string, unknown> | undefined;
   let assertFailures = 0;
+  const warnings: string[] = [];
   for (const line of test.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     const message = JSON.parse(line);
     if (message.type === 'test_plan') plan = message.test_plan;
     if (message.type === 'diagnostic' && message.diagnostic?.summary === 'Test assertion failed')
       assertFailures++;
+    if (message.type === 'diagnostic' && message.diagnostic?.severity === 'warning') {
+      const d = message.diagnostic;
+      warnings.push(`Warning: ${d.summary}${d.address ? ` (${d.address})` : ''}\n${d.detail ?? ''}`.trim());
+    }
   }
   if (!plan) {
     // Terraform's own words: the same test without -json.
@@ -309,6 +316,7 @@ async function planStack(
       seconds: seconds(),
       outputs: plannedOutputs(plan, tf, config),
       provedAsserts: asserts.length,
+      warnings,
     };
   } catch (err) {
     return failed((err as Error).message);
@@ -432,6 +440,7 @@ async function main(argv: string[]): Promise<number> {
       } else if (options.prove)
         console.log(`${where} ok, all ${o.provedAsserts} asserts fail when broken, ${time}`);
       else console.log(`${where} ok, ${o.toAdd} to add, ${time}`);
+      if (o.ok && o.warnings?.length) console.log([...new Set(o.warnings)].join('\n').replace(/^/gm, '    '));
     },
   );
   const failed = [...results.values()].filter((o) => !o.ok).length;
