@@ -132,10 +132,18 @@ interface PlannedResource {
   };
 }
 
+/** The parts of a stack's cdk.tf.json the harness reads. */
+interface StackJson {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, unknown>>;
+  readonly output?: Record<string, { value: string }>;
+  readonly terraform?: { backend?: { gcs?: { prefix?: string } } };
+}
+
 /** The stack's cross-stack outputs as planned, with a placeholder in the provider's format for each unknown one. */
 function plannedOutputs(
   plan: Record<string, unknown>,
-  tf: Record<string, any>,
+  tf: StackJson,
   config: EnvironmentConfig,
 ): Record<string, unknown> {
   const changes = (plan.resource_changes ?? []) as PlannedResource[];
@@ -160,7 +168,7 @@ function plannedOutputs(
     string,
     { after?: unknown; after_unknown?: unknown }
   >;
-  for (const [name, output] of Object.entries(tf.output ?? {}) as [string, { value: string }][]) {
+  for (const [name, output] of Object.entries(tf.output ?? {})) {
     // What downstream stacks read through terraform_remote_state (cdktf's cross-stack references).
     if (!name.startsWith('cross-stack-output-')) continue;
     const change = changesOut[name];
@@ -195,10 +203,10 @@ function vllmChart(): string | undefined {
 }
 
 /** The override files that make the folder plan offline: local backend, the vLLM chart from the shared tgz. */
-function writeOverrides(dir: string, tf: Record<string, any>, tgz: string | undefined): string | undefined {
+function writeOverrides(dir: string, tf: StackJson, tgz: string | undefined): string | undefined {
   fs.writeFileSync(path.join(dir, 'backend_override.tf.json'), '{"terraform":{"backend":{"local":{}}}}\n');
   const upstream = Object.entries(
-    (tf.resource?.helm_release ?? {}) as Record<string, { chart: string; repository?: string }>,
+    (tf.resource?.helm_release ?? {}) as Record<string, { chart?: string; repository?: string }>,
   ).filter(([, r]) => r.repository);
   if (upstream.length === 0) return undefined;
   if (!tgz) return undefined;
@@ -229,7 +237,7 @@ async function planStack(
   const failed = (error: string): Outcome => ({ ok: false, toAdd: 0, seconds: seconds(), error });
   const { dir, variant, stack } = target;
   const config = variant.config;
-  const tf = readJson(path.join(dir, 'cdk.tf.json'));
+  const tf: StackJson = readJson(path.join(dir, 'cdk.tf.json'));
   const prefix = tf.terraform?.backend?.gcs?.prefix;
   if (stack !== 'state' && prefix !== `${config.env}/${stack}`) {
     return failed(
@@ -241,7 +249,7 @@ async function planStack(
 
   const fixture = googleDataFixture(config);
   const overrides: OverrideData[] = [];
-  for (const [type, byName] of Object.entries((tf.data ?? {}) as Record<string, Record<string, unknown>>)) {
+  for (const [type, byName] of Object.entries(tf.data ?? {})) {
     for (const name of Object.keys(byName)) {
       if (type === 'terraform_remote_state') {
         const from = name.replace(/^cross-stack-reference-input-/, '');
