@@ -137,7 +137,7 @@ interface StackJson {
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly data?: Record<string, Record<string, unknown>>;
   readonly output?: Record<string, { value: string }>;
-  readonly terraform?: { backend?: { gcs?: { prefix?: string } } };
+  readonly terraform?: { backend?: { gcs?: { prefix?: string } }; required_providers?: unknown };
 }
 
 /** The stack's cross-stack outputs as planned, with a placeholder in the provider's format for each unknown one. */
@@ -271,14 +271,15 @@ async function planStack(
     : '';
   fs.writeFileSync(path.join(dir, 'offline.tftest.hcl'), proveNote + renderTestFile(overrides, asserts));
 
-  // A folder initialised from the same provider source (the stamp) needs no new init; another source's lock
-  // file would not match (mirror and registry builds differ in checksums).
+  // A folder initialised from the same provider source for the same providers (the stamp) needs no new init;
+  // another source's lock file would not match (mirror and registry builds differ in checksums).
   const stamp = path.join(dir, '.terraform', 'afpi-provider-source');
-  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== providers) {
+  const stampText = `${providers}\n${JSON.stringify(tf.terraform?.required_providers)}`;
+  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== stampText) {
     fs.rmSync(path.join(dir, '.terraform.lock.hcl'), { force: true });
     const init = await run('terraform', ['init', '-input=false', '-no-color'], dir, env);
     if (!init.ok) return failed(`terraform init failed:\n${init.stdout}${init.stderr}`);
-    fs.writeFileSync(stamp, providers);
+    fs.writeFileSync(stamp, stampText);
   }
   const test = await run('terraform', ['test', '-json', '-verbose', '-no-color'], dir, env);
   let plan: Record<string, unknown> | undefined;
