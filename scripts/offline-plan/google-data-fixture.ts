@@ -43,6 +43,18 @@ export function googleDataFixture(config: EnvironmentConfig): Record<string, Rec
       // Private endpoint: an address of the control plane range in the primary subnet's region.
       endpoint: '172.16.0.2',
       master_auth: [{ cluster_ca_certificate: CLUSTER_CA_BASE64 }],
+      // The DNS-based control-plane endpoint, as GKE names it: gke-<cluster uid>-<project number>.<location>.gke.goog
+      control_plane_endpoints_config: [
+        {
+          dns_endpoint_config: [
+            {
+              allow_external_traffic: true,
+              endpoint: `gke-0123456789abcdef0123456789abcdef-${number}.${config.region}.gke.goog`,
+            },
+          ],
+          ip_endpoints_config: [{ enabled: true }],
+        },
+      ],
     },
   };
 }
