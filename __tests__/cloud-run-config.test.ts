@@ -1,5 +1,5 @@
 import { loadEnvironment } from '../config/load';
-import { problemsOf } from './support/env-files';
+import { loadVariant, problemsOf } from './support/env-files';
 
 const DEV = 'config/environments/dev.yaml';
 
@@ -80,10 +80,39 @@ describe('cloudRun config errors', () => {
     ]);
   });
 
-  it('rejects an image without tag or digest', () => {
+  it('rejects an image without a tag (it would pull "latest")', () => {
     expect(problemsOf('dev', { cloudRun: { frontend: { image: 'frontend' } } })).toEqual([
-      `${DEV}: cloudRun.frontend.image ("frontend") is not an image with a tag or digest. Fix: use "<name>:<tag>" or "<name>@sha256:<digest>" (in the stack's Artifact Registry repository) or a full "<host>/<path>:<tag>"`,
+      `${DEV}: cloudRun.frontend.image ("frontend") has no tag. Fix: pin a release, e.g. "frontend:0.1.0"`,
     ]);
+  });
+
+  it('rejects the floating tag "latest", in the repository or on another registry', () => {
+    expect(
+      problemsOf('dev', {
+        cloudRun: {
+          frontend: { image: 'frontend:latest' },
+          backend: { image: 'ghcr.io/afpi/backend:latest' },
+        },
+      }),
+    ).toEqual([
+      `${DEV}: cloudRun.frontend.image ("frontend:latest") uses the floating tag "latest". Fix: pin a release, e.g. "frontend:0.1.0"`,
+      `${DEV}: cloudRun.backend.image ("ghcr.io/afpi/backend:latest") uses the floating tag "latest". Fix: pin a release, e.g. "backend:0.1.0"`,
+    ]);
+  });
+
+  it('rejects a tagged reference that is no image name', () => {
+    expect(problemsOf('dev', { cloudRun: { frontend: { image: 'Frontend:1.0' } } })).toEqual([
+      `${DEV}: cloudRun.frontend.image ("Frontend:1.0") is not an image with a tag or digest. Fix: use "<name>:<tag>" or "<name>@sha256:<digest>" (in the stack's Artifact Registry repository) or a full "<host>/<path>:<tag>"`,
+    ]);
+  });
+
+  it('accepts a tag that merely contains "latest" and a digest', () => {
+    const digest = `backend@sha256:${'a'.repeat(64)}`;
+    const { loaded, problems } = loadVariant('dev', {
+      cloudRun: { frontend: { image: 'frontend:latest-rc1' }, backend: { image: digest } },
+    });
+    expect(problems).toBeUndefined();
+    expect(loaded?.config.cloudRun.backend.image).toBe(digest);
   });
 
   it('rejects a local LLM share outside 0-100', () => {

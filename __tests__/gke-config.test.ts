@@ -1,6 +1,6 @@
 import { loadEnvironment } from '../config/load';
 import { gpuPoolsOf } from '../config/sections/gke';
-import { problemsOf } from './support/env-files';
+import { loadVariant, problemsOf } from './support/env-files';
 
 const DEV = 'config/environments/dev.yaml';
 /** The tier's pool, kept so the inference section's model still has its pool. */
@@ -182,5 +182,40 @@ describe('gke config: bad input', () => {
     expect(problemsOf('dev', { gke: { maintenanceWindow: { durationHours: 4 } } })).toEqual([
       `${DEV}: gke.maintenanceWindow.durationHours (4) on SA,SU gives 36 hours per 32 days; GKE needs 48. Fix: lengthen the window or add days`,
     ]);
+  });
+});
+
+describe('gke config: no open door to the control plane', () => {
+  const FIX =
+    'Fix: list the operator networks themselves (public ranges of /24 or narrower, or private 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 ranges), or set gke.privateEndpoint and deploy from inside the VPC';
+  const networks = (...cidrs: string[]) => ({
+    gke: { masterAuthorizedNetworks: cidrs.map((cidr, i) => ({ name: `net-${i}`, cidr })) },
+  });
+
+  it('refuses 0.0.0.0/0, naming file, field and fix', () => {
+    expect(problemsOf('dev', networks('0.0.0.0/0'))).toEqual([
+      `${DEV}: gke.masterAuthorizedNetworks.0.cidr ("0.0.0.0/0") opens the control plane endpoint to the whole internet. ${FIX}`,
+    ]);
+  });
+
+  it('refuses a public range wider than one operator network (/24)', () => {
+    expect(problemsOf('dev', networks('203.0.113.0/24', '198.51.0.0/16'))).toEqual([
+      `${DEV}: gke.masterAuthorizedNetworks.1.cidr ("198.51.0.0/16") is a public range of 65536 addresses, wider than one operator network (/24). ${FIX}`,
+    ]);
+  });
+
+  it('refuses a range that only starts inside a private block', () => {
+    expect(problemsOf('dev', networks('10.0.0.0/7'))).toEqual([
+      `${DEV}: gke.masterAuthorizedNetworks.0.cidr ("10.0.0.0/7") is a public range of 33554432 addresses, wider than one operator network (/24). ${FIX}`,
+    ]);
+  });
+
+  it('accepts private ranges of any size and single public networks', () => {
+    const { loaded, problems } = loadVariant(
+      'dev',
+      networks('10.0.0.0/8', '172.16.0.0/12', '192.168.10.0/24', '203.0.113.0/24', '198.51.100.7/32'),
+    );
+    expect(problems).toBeUndefined();
+    expect(loaded?.config.gke?.masterAuthorizedNetworks).toHaveLength(5);
   });
 });

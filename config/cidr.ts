@@ -34,6 +34,17 @@ export const cidr = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** RFC 1918 private ranges: reachable only from inside our VPC or over VPN/Interconnect. */
+export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+
+/** Whether `range` lies inside one of PRIVATE_RANGES. */
+export function isPrivate(range: Ipv4Range): boolean {
+  return PRIVATE_RANGES.some((p) => {
+    const outer = parseCidr(p)!;
+    return outer.first <= range.first && range.last <= outer.last;
+  });
+}
+
 export function overlaps(a: Ipv4Range, b: Ipv4Range): boolean {
   return a.first <= b.last && b.first <= a.last;
 }

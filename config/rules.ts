@@ -101,3 +101,27 @@ export function minNotAboveMax(
     report(ctx, [minKey], `(${min}) is above ${maxKey} (${max}). Fix: lower ${minKey} or raise ${maxKey}`);
   }
 }
+
+/**
+ * Why `image` is not pinned to a release, or undefined when it is: a reference with no tag pulls `latest`, and
+ * `latest` moves under a running service, so a rollback or a new node may run another build than the one reviewed.
+ */
+export function unpinnedImage(image: string, example: string): string | undefined {
+  const name = image.slice(image.lastIndexOf('/') + 1);
+  if (/@sha256:[a-f0-9]{64}$/.test(image)) return undefined;
+  const tag = name.includes(':') ? name.slice(name.indexOf(':') + 1) : undefined;
+  if (tag === undefined || tag === '')
+    return `(${show(image)}) has no tag. Fix: pin a release, e.g. "${example}"`;
+  if (tag === 'latest') {
+    return `(${show(image)}) uses the floating tag "latest". Fix: pin a release, e.g. "${example}"`;
+  }
+  return undefined;
+}
+
+/** An image reference pinned by tag or digest, never a floating tag (see unpinnedImage). */
+export function pinnedImage(example: string) {
+  return z.string().superRefine((value, ctx) => {
+    const problem = unpinnedImage(value, example);
+    if (problem) report(ctx, [], problem);
+  });
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { minNotAboveMax, report, show } from '../rules';
+import { minNotAboveMax, report, show, unpinnedImage } from '../rules';
 
 /**
  * Memory (GiB) Cloud Run accepts per CPU count with the gen2 execution environment, from
@@ -27,11 +27,21 @@ const revisionSuffix = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 
     `(${show(issue.input)}) is not a revision suffix. Fix: up to 40 lowercase letters, digits and "-", such as "v1-4-2"`,
 });
 
-const image = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, {
-    error: (issue) =>
-      `(${show(issue.input)}) is not an image with a tag or digest. Fix: use "<name>:<tag>" or "<name>@sha256:<digest>" (in the stack's Artifact Registry repository) or a full "<host>/<path>:<tag>"`,
+const IMAGE = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+
+/** A service image pinned to a release; `example` shows the fix. */
+const image = (example: string) =>
+  z.string().superRefine((value, ctx) => {
+    const unpinned = unpinnedImage(value, example);
+    if (unpinned) {
+      report(ctx, [], unpinned);
+    } else if (!IMAGE.test(value)) {
+      report(
+        ctx,
+        [],
+        `(${show(value)}) is not an image with a tag or digest. Fix: use "<name>:<tag>" or "<name>@sha256:<digest>" (in the stack's Artifact Registry repository) or a full "<host>/<path>:<tag>"`,
+      );
+    }
   });
 
 const trafficTarget = z.strictObject({
@@ -42,11 +52,11 @@ const trafficTarget = z.strictObject({
 });
 
 /** One Cloud Run service's settings; `healthPath` differs per service, so its default is a parameter. */
-function serviceSection(defaultHealthPath: string) {
+function serviceSection(role: 'frontend' | 'backend', defaultHealthPath: string) {
   return z
     .strictObject({
       /** `<name>:<tag>` or `<name>@sha256:<digest>` in the stack's repository, or a full image reference. */
-      image,
+      image: image(`${role}:0.1.0`),
       /** vCPUs per instance: 1, 2, 4, 6 or 8 (gen2). */
       cpu: z.number(),
       /** Memory per instance in GiB; the allowed range depends on `cpu` (CPU_MEMORY_GIB). */
@@ -126,8 +136,8 @@ function serviceSection(defaultHealthPath: string) {
 export type CloudRunServiceConfig = z.output<ReturnType<typeof serviceSection>>;
 
 export const cloudRunSection = z.strictObject({
-  frontend: serviceSection('/api/health'),
-  backend: serviceSection('/health'),
+  frontend: serviceSection('frontend', '/api/health'),
+  backend: serviceSection('backend', '/health'),
   /** How the backend splits LLM requests between the local inference service and external APIs. */
   llmRouting: z
     .strictObject({

@@ -12,7 +12,7 @@ import {
   zonesOffering,
 } from '../../catalog/gpus';
 import { GpuShape, PRESET_IDS, PRESETS, PresetId } from '../../catalog/presets';
-import { cidr, overlaps, parseCidr } from '../cidr';
+import { cidr, isPrivate, overlaps, parseCidr, PRIVATE_RANGES } from '../cidr';
 import { KNOWN_REGIONS, minNotAboveMax, report, show } from '../rules';
 
 /** Tiers whose GKE cluster may have GPU pools (seed: growth runs CPU pools only). */
@@ -80,6 +80,12 @@ const gpuPoolSchema = z.strictObject({
   spot: z.boolean().optional(),
 });
 
+/**
+ * Widest public range an authorized network may be: one operator network (an office, a self-hosted runner pool's
+ * NAT). A wider range is other people's addresses; behind the endpoint's IAM, but an open door to its exploits.
+ */
+export const MAX_PUBLIC_AUTHORIZED_PREFIX = 24;
+
 const authorizedNetwork = z.strictObject({
   /** What the range is, shown in the console. */
   name: z.string().min(1).max(63),
@@ -133,7 +139,10 @@ export const gkeSection = z.strictObject({
    * its metrics. @default true
    */
   managedPrometheus: z.boolean().default(true),
-  /** Ranges allowed to reach the control plane endpoint (e.g. the CI runners' egress). @default [] */
+  /**
+   * Ranges allowed to reach the control plane endpoint (e.g. the CI runners' egress): private (RFC 1918) ranges,
+   * or public ones no wider than a /24 (MAX_PUBLIC_AUTHORIZED_PREFIX). @default []
+   */
   masterAuthorizedNetworks: z.array(authorizedNetwork).default([]),
   /** The control plane's private range; GKE requires a /28 not used elsewhere in the VPC. @default "172.16.0.0/28" */
   masterIpv4CidrBlock: cidr.default('172.16.0.0/28'),
@@ -211,6 +220,7 @@ export function gkeRules(config: GkeRulesInput, ctx: z.RefinementCtx): void {
   }
   // Without the stack the section is unused (as the loader does for AFPI_TIER); the stacks rules speak for it.
   if (!hasStack) return;
+  gke.masterAuthorizedNetworks.forEach((network, index) => checkAuthorizedNetwork(ctx, network.cidr, index));
   const mask = parseCidr(gke.masterIpv4CidrBlock);
   if (mask && mask.prefixLength !== 28) {
     report(
@@ -253,6 +263,23 @@ export function gkeRules(config: GkeRulesInput, ctx: z.RefinementCtx): void {
     seen.add(pool.name);
     checkGpuPool(ctx, pool, gke, config.region, at);
   });
+}
+
+/** No open door to the control plane: a private range, or a public one of a single operator network. */
+function checkAuthorizedNetwork(ctx: z.RefinementCtx, value: string, index: number): void {
+  const range = parseCidr(value);
+  if (!range || isPrivate(range) || range.prefixLength >= MAX_PUBLIC_AUTHORIZED_PREFIX) return;
+  const at = ['gke', 'masterAuthorizedNetworks', index, 'cidr'];
+  const fix = `list the operator networks themselves (public ranges of /${MAX_PUBLIC_AUTHORIZED_PREFIX} or narrower, or private ${PRIVATE_RANGES.join(', ')} ranges), or set gke.privateEndpoint and deploy from inside the VPC`;
+  if (range.prefixLength === 0) {
+    report(ctx, at, `(${show(value)}) opens the control plane endpoint to the whole internet. Fix: ${fix}`);
+  } else {
+    report(
+      ctx,
+      at,
+      `(${show(value)}) is a public range of ${2 ** (32 - range.prefixLength)} addresses, wider than one operator network (/${MAX_PUBLIC_AUTHORIZED_PREFIX}). Fix: ${fix}`,
+    );
+  }
 }
 
 function checkGpuPool(

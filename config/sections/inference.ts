@@ -3,7 +3,7 @@ import { engineGpuProblem } from '../../catalog/engines';
 import { DEFAULT_GPU_MEMORY_UTILIZATION, PRECISIONS } from '../../catalog/fit';
 import { enginePodFitProblem, enginePodSize } from '../../catalog/node-capacity';
 import { MODEL_IDS } from '../../catalog/models';
-import { minNotAboveMax, report, show } from '../rules';
+import { minNotAboveMax, pinnedImage, report, show } from '../rules';
 import { GkeConfig, GpuPool, gpuPoolsOf, reportModelFit } from './gke';
 
 export const ENGINES = ['vllm', 'tgi'] as const;
@@ -22,24 +22,6 @@ const engine = z.string().superRefine((value, ctx) => {
     report(ctx, [], `(${show(value)}) is not an inference engine. Fix: use ${ENGINES.join(' or ')}`);
   }
 });
-
-/** `<repository>:<tag>` or `<repository>@sha256:<digest>`, never a floating tag. */
-function pinnedImage(example: string) {
-  return z.string().superRefine((value, ctx) => {
-    const name = value.slice(value.lastIndexOf('/') + 1);
-    const digest = /@sha256:[a-f0-9]{64}$/.test(value);
-    const tag = name.includes(':') ? name.slice(name.indexOf(':') + 1) : undefined;
-    if (!digest && (tag === undefined || tag === '')) {
-      report(ctx, [], `(${show(value)}) has no tag. Fix: pin a release, e.g. "${example}"`);
-    } else if (tag === 'latest') {
-      report(
-        ctx,
-        [],
-        `(${show(value)}) uses the floating tag "latest". Fix: pin a release, e.g. "${example}"`,
-      );
-    }
-  });
-}
 
 const kubernetesName = z.string().regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, {
   error: (issue) =>
