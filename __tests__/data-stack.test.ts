@@ -40,6 +40,7 @@ describe('data stack', () => {
         return s.service;
       });
     expect(services(prod)).toEqual([
+      'binaryauthorization.googleapis.com',
       'cloudkms.googleapis.com',
       'container.googleapis.com',
       'redis.googleapis.com',

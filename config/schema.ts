@@ -7,6 +7,7 @@ import { gkeRules, gkeSection } from './sections/gke';
 import { inferenceRules, inferenceSection } from './sections/inference';
 import { networkRules, networkSection } from './sections/network';
 import { observabilitySection } from './sections/observability';
+import { securitySection } from './sections/security';
 
 export const TIERS = ['startup', 'growth', 'scale', 'enterprise'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -80,6 +81,8 @@ export const configSchema = z
     gke: gkeSection.optional(),
     /** vLLM and TGI on the GPU pools (inference stack); only tiers with that stack. @default see config/sections/inference.ts */
     inference: inferenceSection.optional(),
+    /** Binary Authorization and VPC Service Controls. @default see config/sections/security.ts */
+    security: securitySection.prefault({}),
     /** Usage assumptions for `npm run cost`. @default the tier's figures in cost/usage.ts */
     cost: costSection.optional(),
   })

@@ -19,6 +19,22 @@ export interface ArtifactRepositoryProps {
 
 const SECONDS_PER_DAY = 86_400;
 
+/** Repository id of the services' images (the cloud-run stack's repository). */
+export const SERVICE_REPOSITORY_ID = 'afpi';
+
+/**
+ * Artifact Registry multi-regions: a DR tier keeps images where both serving regions can pull them when the
+ * primary region is down; otherwise the repository sits beside the services.
+ */
+export function repositoryLocation(region: string, multiRegion: boolean): string {
+  return multiRegion ? region.split('-')[0] : region;
+}
+
+/** Whether `image` names its registry host (`host.tld/...`) rather than a path in our repository. */
+export function isHostQualified(image: string): boolean {
+  return image.includes('/') && image.split('/')[0].includes('.');
+}
+
 /**
  * A Docker repository for the service images: immutable tags (a released tag always means the same image, so
  * a revision can be rebuilt from its config), cleanup policies that drop old untagged layers but always keep
@@ -59,7 +75,6 @@ export class ArtifactRepository extends Construct {
    * reference whose first segment is a registry host (`host.tld/...`) is kept as given.
    */
   imageUrl(image: string): string {
-    const first = image.split('/')[0];
-    return image.includes('/') && first.includes('.') ? image : `${this.imagePrefix}/${image}`;
+    return isHostQualified(image) ? image : `${this.imagePrefix}/${image}`;
   }
 }

@@ -82,6 +82,8 @@ export class CloudRunService extends Construct {
       location: props.region,
       ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
       deletionProtection: true,
+      // The project's Binary Authorization policy (data stack) judges every revision's image.
+      binaryAuthorization: { useDefault: true },
       template: {
         revision: props.revisionSuffix === undefined ? undefined : revisionName(props.revisionSuffix),
         serviceAccount: props.serviceAccountEmail,

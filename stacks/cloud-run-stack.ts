@@ -1,7 +1,11 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { apiKeySecretId, CloudRunServiceConfig } from '../config/sections/cloud-run';
-import { ArtifactRepository } from '../constructs/artifact-repository';
+import {
+  ArtifactRepository,
+  repositoryLocation,
+  SERVICE_REPOSITORY_ID,
+} from '../constructs/artifact-repository';
 import { CloudArmorPolicy } from '../constructs/cloud-armor-policy';
 import { CloudRunService, CloudRunServiceProps, SecretEnv } from '../constructs/cloud-run-service';
 import { HttpsLoadBalancer } from '../constructs/https-load-balancer';
@@ -32,14 +36,6 @@ export interface ServingTier {
   /** The service per serving region, primary first. */
   readonly services: readonly CloudRunService[];
   readonly backend: ServerlessBackend;
-}
-
-/**
- * Artifact Registry multi-regions: a DR tier keeps images where both serving regions can pull them when the
- * primary region is down; otherwise the repository sits beside the services.
- */
-function repositoryLocation(region: string, multiRegion: boolean): string {
-  return multiRegion ? region.split('-')[0] : region;
 }
 
 /**
@@ -74,7 +70,7 @@ export class CloudRunStack extends AfpiStack {
       ],
     });
     this.repository = new ArtifactRepository(this, 'images', {
-      repositoryId: NAME,
+      repositoryId: SERVICE_REPOSITORY_ID,
       location: repositoryLocation(config.region, config.disasterRecovery),
       projectId: config.projectId,
       keepRecentVersions: cr.registry.keepRecentVersions,

@@ -2,6 +2,7 @@ import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key
 import { dependable, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { sqlReplicaRegion } from '../config/sections/data';
+import { BinaryAuthorizationPolicy } from '../constructs/binary-authorization-policy';
 import { CloudSqlMysql } from '../constructs/cloud-sql-mysql';
 import { KeyRing, KmsKey } from '../constructs/kms-keys';
 import { ProjectServices } from '../constructs/project-services';
@@ -9,6 +10,7 @@ import { RedisCache } from '../constructs/redis-cache';
 import { ManagedSecret } from '../constructs/secrets';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { ServiceAgentName, ServiceAgents } from '../constructs/service-agents';
+import { admittedImages } from './admitted-images';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
 import { NetworkStack } from './network-stack';
 
@@ -30,7 +32,8 @@ export interface DataStackProps extends AfpiStackProps {
 
 /**
  * Stateful services: CMEK keys, Cloud SQL for MySQL (with the DR standby where configured), Memorystore for
- * Redis, the model artifact bucket and the Secret Manager secrets.
+ * Redis, the model artifact bucket and the Secret Manager secrets; and the project's Binary Authorization
+ * policy, here because it must exist before cloud-run and gke-gpu deploy anything it judges.
  */
 export class DataStack extends AfpiStack {
   readonly apis: ProjectServices;
@@ -51,6 +54,8 @@ export class DataStack extends AfpiStack {
   readonly modelBucket: SecureBucket;
   /** Secrets from `data.secrets` by id (`grantAccess`); values are added out of band. */
   readonly secrets: Readonly<Record<string, ManagedSecret>>;
+  /** The project's Binary Authorization policy (Cloud Run services and the GKE cluster are judged by it). */
+  readonly binaryAuthorization: BinaryAuthorizationPolicy;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -67,6 +72,7 @@ export class DataStack extends AfpiStack {
         'redis.googleapis.com',
         'secretmanager.googleapis.com',
         'storage.googleapis.com',
+        'binaryauthorization.googleapis.com',
         // The GKE service agent must exist before it can be granted the secrets-encryption key.
         ...(withGke ? ['container.googleapis.com'] : []),
       ],
@@ -167,6 +173,12 @@ export class DataStack extends AfpiStack {
       noncurrentVersionMaxAgeDays: bucket.noncurrentVersionMaxAgeDays,
       kmsKeyName: this.kmsKey('buckets').id,
       dependsOn: [grantOf('buckets')],
+    });
+
+    this.binaryAuthorization = new BinaryAuthorizationPolicy(this, 'binary-authorization', {
+      mode: config.security.binaryAuthorization.mode,
+      allowlist: admittedImages(config),
+      dependsOn: [this.apis.services['binaryauthorization.googleapis.com']],
     });
 
     this.outputs();

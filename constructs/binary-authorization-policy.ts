@@ -1,0 +1,43 @@
+import { BinaryAuthorizationPolicy as PolicyResource } from '@cdktf/provider-google/lib/binary-authorization-policy';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+
+export interface BinaryAuthorizationPolicyProps {
+  /** `enforce` blocks what the policy does not admit; `dry-run` admits it and writes the verdict to the audit log. */
+  readonly mode: 'enforce' | 'dry-run';
+  /** Image name patterns admitted (`registry/path/to/image`, trailing `*` or `**`). */
+  readonly allowlist: readonly string[];
+  /** The Binary Authorization API. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** The allowlist pattern of one pinned image: its repository at any tag (`repo:*`) or digest (`repo@*`). */
+export function imagePattern(image: string): string {
+  const at = image.indexOf('@');
+  if (at >= 0) return `${image.slice(0, at)}@*`;
+  const colon = image.lastIndexOf(':');
+  return colon > image.lastIndexOf('/') ? `${image.slice(0, colon)}:*` : image;
+}
+
+/**
+ * The project's Binary Authorization policy (a project singleton): the GKE cluster evaluates it
+ * (PROJECT_SINGLETON_POLICY_ENFORCE) and Cloud Run services reference it (`binary_authorization.use_default`).
+ * Nothing outside the allowlist is admitted (ALWAYS_DENY); Google's global policy admits GKE system images.
+ */
+export class BinaryAuthorizationPolicy extends Construct {
+  readonly policy: PolicyResource;
+
+  constructor(scope: Construct, id: string, props: BinaryAuthorizationPolicyProps) {
+    super(scope, id);
+    this.policy = new PolicyResource(this, 'policy', {
+      description: 'AFPI: admit only our repositories, the mirrored engine images and GKE system images',
+      globalPolicyEvaluationMode: 'ENABLE',
+      defaultAdmissionRule: {
+        evaluationMode: 'ALWAYS_DENY',
+        enforcementMode: props.mode === 'enforce' ? 'ENFORCED_BLOCK_AND_AUDIT_LOG' : 'DRYRUN_AUDIT_LOG_ONLY',
+      },
+      admissionWhitelistPatterns: [...new Set(props.allowlist)].map((namePattern) => ({ namePattern })),
+      dependsOn: props.dependsOn,
+    });
+  }
+}
