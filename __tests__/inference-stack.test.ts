@@ -41,21 +41,23 @@ describe('inference stack', () => {
     expect(startup.inference).toBeUndefined();
   });
 
-  it('configures kubernetes and helm only from data sources of the existing cluster', () => {
+  it('configures kubernetes and helm from the existing cluster, with credentials that never reach state', () => {
     const stack = prod.inference!;
     expect(Object.values(stack.data?.google_container_cluster ?? {})).toEqual([
       expect.objectContaining({ name: 'afpi-prod', location: 'us-central1', project: 'afpi-production' }),
     ]);
-    expect(Object.keys(stack.data?.google_client_config ?? {})).toHaveLength(1);
+    // A data source's results are stored in state: no access token from google_client_config.
+    expect(stack.data?.google_client_config).toBeUndefined();
+    const exec = { api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' };
     const connection = {
       host: expect.stringMatching(/^https:\/\/\$\{data\.google_container_cluster\.[^.]+\.endpoint\}$/),
-      token: expect.stringMatching(/^\$\{data\.google_client_config\.[^.]+\.access_token\}$/),
       cluster_ca_certificate: expect.stringMatching(
         /^\$\{base64decode\(data\.google_container_cluster\.[^.]+\.master_auth\[0\]\.cluster_ca_certificate\)\}$/,
       ),
     };
-    expect(stack.provider?.kubernetes).toEqual([connection]);
-    expect(stack.provider?.helm).toEqual([{ kubernetes: connection }]);
+    expect(stack.provider?.kubernetes).toEqual([{ ...connection, exec: [exec] }]);
+    expect(stack.provider?.helm).toEqual([{ kubernetes: { ...connection, exec } }]);
+    expect(JSON.stringify(stack.provider)).not.toMatch(/token/);
     // Never from a kubeconfig on disk.
     expect(JSON.stringify(stack.provider)).not.toMatch(/config_path|kubeconfig/);
   });
