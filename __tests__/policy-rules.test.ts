@@ -448,8 +448,7 @@ const CASES: Case[] = [
     fail: [
       // Today's order before issue 21: the rate limit's conform action allowed every request before the WAF.
       armor(900),
-      (s) =>
-        armor(2000)(s).addOverride('rule.2', { priority: 10, action: 'allow', match: EVERYONE }),
+      (s) => armor(2000)(s).addOverride('rule.2', { priority: 10, action: 'allow', match: EVERYONE }),
     ],
   },
   // GKE
