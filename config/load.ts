@@ -4,6 +4,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { repoRoot } from './paths';
 import { configSchema, EnvironmentConfig, StackId, Tier, TIERS } from './schema';
+import { ciNotes } from './sections/ci';
 import { observabilityNotes } from './sections/observability';
 
 export const ENVIRONMENTS_DIR = path.join(repoRoot, 'config', 'environments');
@@ -185,7 +186,7 @@ export function loadEnvironment(env: string, options: LoadOptions = {}): LoadedE
     });
     throw new ConfigError([...new Set(problems)]);
   }
-  notes.push(...observabilityNotes(result.data));
+  notes.push(...observabilityNotes(result.data), ...ciNotes(result.data));
   return { config: { ...result.data, env } as EnvironmentConfig, notes };
 }
 
