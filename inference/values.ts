@@ -15,6 +15,8 @@ import { Engine, InferenceConfig, InferenceModelConfig } from '../config/section
 
 export const HELM_VALUES_DIR = path.join(repoRoot, 'helm-values');
 export const TGI_CHART_DIR = path.join(repoRoot, 'charts', 'tgi');
+/** Post-renderer of the vllm-stack release: drops `patch` from the router's Role (issue 21). */
+export const VLLM_POST_RENDERER = path.join(repoRoot, 'inference', 'postrender', 'router-role.js');
 
 /** Google's load balancer and health check ranges: they must reach the endpoints of an internal load balancer. */
 export const HEALTH_CHECK_RANGES = ['35.191.0.0/16', '130.211.0.0/22'] as const;

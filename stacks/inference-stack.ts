@@ -15,6 +15,7 @@ import {
   TGI_CHART_DIR,
   tgiOverrides,
   tgiRelease,
+  VLLM_POST_RENDERER,
   VLLM_RELEASE,
   vllmOverrides,
 } from '../inference/values';
@@ -134,6 +135,7 @@ export class InferenceStack extends AfpiStack {
             version: inference.vllmChartVersion,
             valuesFile: 'vllm-stack.yaml',
             overrides: vllmOverrides(placed, env),
+            postRendererScript: VLLM_POST_RENDERER,
             dependsOn: needs,
           }),
         );
