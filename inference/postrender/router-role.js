@@ -20,7 +20,8 @@ function dropRouterPatch(manifests) {
       return `${head}${kept.join(', ')}]`;
     });
   });
-  if (found === 0) throw new Error('router-role post-renderer: no Role "<release>-reader" in the rendered chart');
+  if (found === 0)
+    throw new Error('router-role post-renderer: no Role "<release>-reader" in the rendered chart');
   return docs.join('---\n');
 }
 
