@@ -62,16 +62,72 @@ describe('inference stack', () => {
     expect(JSON.stringify(stack.provider)).not.toMatch(/config_path|kubeconfig/);
   });
 
-  it('creates the namespace with a default-deny ingress policy', () => {
-    expect(onlyResource(dev.inference, 'kubernetes_namespace_v1')).toEqual(
-      expect.objectContaining({ metadata: expect.objectContaining({ name: 'inference' }) }),
+  it('labels the namespaces for Pod Security: enforce baseline, warn and audit restricted', () => {
+    const namespaces = resourcesOf(prod.inference, 'kubernetes_namespace_v1');
+    expect(namespaces.map((n) => (n.metadata as Values).name).sort()).toEqual(
+      resourcesOf(prod.inference, 'kubernetes_deployment_v1').length
+        ? ['custom-metrics', 'inference']
+        : ['inference'],
     );
-    expect(onlyResource(dev.inference, 'kubernetes_network_policy_v1')).toEqual(
-      expect.objectContaining({
-        metadata: expect.objectContaining({ name: 'default-deny-ingress' }),
-        spec: expect.objectContaining({ pod_selector: {}, policy_types: ['Ingress'] }),
-      }),
-    );
+    for (const ns of [...namespaces, ...resourcesOf(dev.inference, 'kubernetes_namespace_v1')]) {
+      expect((ns.metadata as Values).labels).toEqual(
+        expect.objectContaining({
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        }),
+      );
+    }
+  });
+
+  it('denies ingress and egress by default; egress only to DNS, metadata, the namespace and public HTTPS', () => {
+    expect(resourcesOf(prod.inference, 'kubernetes_network_policy_v1')).toHaveLength(7);
+    // The inference namespace is a reference to the namespace resource; custom-metrics (prod: queue depth) a name.
+    const policies = (ns: string) =>
+      resourcesOf(prod.inference, 'kubernetes_network_policy_v1').filter((p) =>
+        String((p.metadata as Values).namespace).includes(ns),
+      );
+    const named = (ns: string, name: string) =>
+      policies(ns).find((p) => (p.metadata as Values).name === name)!;
+    for (const ns of ['kubernetes_namespace_v1', 'custom-metrics']) {
+      expect(named(ns, 'default-deny').spec).toEqual({
+        pod_selector: {},
+        policy_types: ['Ingress', 'Egress'],
+      });
+      const egress = (named(ns, 'allow-egress-baseline').spec as Values).egress as Values[];
+      expect(egress).toEqual([
+        expect.objectContaining({
+          ports: [
+            { port: '53', protocol: 'UDP' },
+            { port: '53', protocol: 'TCP' },
+          ],
+        }),
+        { to: [{ ip_block: { cidr: '169.254.169.254/32' } }], ports: [{ port: '80', protocol: 'TCP' }] },
+        { to: [{ ip_block: { cidr: '169.254.169.252/32' } }], ports: [{ port: '988', protocol: 'TCP' }] },
+        { to: [{ pod_selector: {} }] },
+        {
+          to: [
+            {
+              ip_block: {
+                cidr: '0.0.0.0/0',
+                except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'],
+              },
+            },
+          ],
+          ports: [{ port: '443', protocol: 'TCP' }],
+        },
+      ]);
+      expect(named(ns, 'allow-egress-kube-api').spec).toEqual(
+        expect.objectContaining({
+          egress: [
+            { to: [{ ip_block: { cidr: '172.16.0.0/28' } }], ports: [{ port: '443', protocol: 'TCP' }] },
+          ],
+        }),
+      );
+    }
+    expect((named('kubernetes_namespace_v1', 'allow-egress-kube-api').spec as Values).pod_selector).toEqual({
+      match_labels: { 'app.kubernetes.io/component': 'router', 'app.kubernetes.io/instance': 'vllm' },
+    });
   });
 
   it('gives each engine a Workload Identity that reads the model bucket and the HF token, nothing else', () => {

@@ -260,7 +260,7 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
   };
 }
 
-const ROUTER_SELECTOR = {
+export const ROUTER_SELECTOR = {
   'app.kubernetes.io/component': 'router',
   'app.kubernetes.io/instance': VLLM_RELEASE,
 };

@@ -1,17 +1,18 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { AssetType, ITerraformDependable, TerraformAsset, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { Engine } from '../config/sections/inference';
 import { CustomMetricsAdapter } from '../constructs/custom-metrics-adapter';
 import { GkeProviders } from '../constructs/gke-providers';
 import { InferenceEngineRelease } from '../constructs/inference-engine-release';
+import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
 import { WorkloadIdentity } from '../constructs/workload-identity';
 import {
   EngineEnvironment,
   endpointsOf,
   placeModels,
+  ROUTER_SELECTOR,
   TGI_CHART_DIR,
   tgiOverrides,
   tgiRelease,
@@ -76,18 +77,22 @@ export class InferenceStack extends AfpiStack {
     });
 
     this.namespace = new NamespaceV1(this, 'namespace', {
-      metadata: { name: inference.namespace, labels: { app: 'afpi-inference' } },
+      metadata: { name: inference.namespace, labels: { app: 'afpi-inference', ...POD_SECURITY_LABELS } },
     });
     const namespace = this.namespace.metadata.name;
-    // Releases open the traffic each engine needs; anything else is denied.
-    const defaultDeny = new NetworkPolicyV1(this, 'default-deny-ingress', {
-      metadata: { name: 'default-deny-ingress', namespace },
-      spec: { podSelector: {}, policyTypes: ['Ingress'] },
-    });
+    const controlPlaneCidr = config.gke!.masterIpv4CidrBlock;
+    // Releases open the ingress each engine needs; anything else is denied, egress included. The vLLM router
+    // discovers engine pods through the Kubernetes API.
+    const defaultDeny = new NamespaceNetworkPolicies(this, 'network-policies', {
+      namespace,
+      controlPlaneCidr,
+      apiClients: ROUTER_SELECTOR,
+    }).defaultDeny;
 
     if (inference.autoscaling.metric === 'queue-depth') {
       this.metricsAdapter = new CustomMetricsAdapter(this, 'custom-metrics-adapter', {
         project: config.projectId,
+        controlPlaneCidr,
       });
     }
 
