@@ -104,6 +104,12 @@ describe('cloud-run stack: services', () => {
     expect(container(backend).image).toMatch(/-docker\.pkg\.dev\/afpi-production\/.*\/backend:0\.1\.0$/);
   });
 
+  it('gives the frontend no VPC access: it calls the API through the load balancer (issue 21)', () => {
+    for (const service of Object.values(services(prod, 'afpi-frontend'))) {
+      expect(service.template).not.toHaveProperty('vpc_access');
+    }
+  });
+
   it('reaches the VPC through each region connector, private ranges only', () => {
     expect(backend.template).toEqual(
       expect.objectContaining({

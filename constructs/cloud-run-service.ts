@@ -41,8 +41,11 @@ export interface CloudRunServiceProps {
   readonly revisionSuffix?: string;
   /** Split across revisions, summing to 100. */
   readonly traffic: readonly TrafficTarget[];
-  /** `template.vpc_access` (connector or Direct VPC egress); its egress must be PRIVATE_RANGES_ONLY. */
-  readonly vpcAccess: CloudRunV2ServiceTemplateVpcAccess;
+  /**
+   * `template.vpc_access` (connector or Direct VPC egress); its egress must be PRIVATE_RANGES_ONLY.
+   * @default none: the service reaches public addresses only (no SQL, Redis or internal load balancer)
+   */
+  readonly vpcAccess?: CloudRunV2ServiceTemplateVpcAccess;
   /** Plain env vars (no secret values). @default {} */
   readonly env?: Readonly<Record<string, string>>;
   /** Env vars from Secret Manager, by env var name. @default {} */
