@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
-import { onlyResource, resourcesOf, synthEnvironment, SynthesizedStack } from './support/synth';
+import { loadVariant } from './support/env-files';
+import { onlyResource, resourcesOf, synthApp, synthEnvironment, SynthesizedStack } from './support/synth';
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -130,7 +131,7 @@ describe('inference stack', () => {
     });
   });
 
-  it('gives each engine a Workload Identity that reads the model bucket and the HF token, nothing else', () => {
+  it('gives each engine a Workload Identity that reads the model bucket (and the HF token for a PVC cache) only', () => {
     const stack = dev.inference!;
     expect(resourcesOf(stack, 'google_service_account').map((a) => a.account_id)).toEqual([
       'inference-tgi',
@@ -164,7 +165,11 @@ describe('inference stack', () => {
       expect.objectContaining({ bucket: MODEL_BUCKET, role: 'roles/storage.objectViewer' }),
       expect.objectContaining({ bucket: MODEL_BUCKET, role: 'roles/storage.objectViewer' }),
     ]);
-    expect(resourcesOf(stack, 'google_secret_manager_secret_iam_member')).toEqual([
+    // gcsfuse cache: weights come from the bucket, the token is never read (issue 21).
+    expect(resourcesOf(stack, 'google_secret_manager_secret_iam_member')).toEqual([]);
+    const { loaded } = loadVariant('dev', { inference: { modelCache: 'pvc' } });
+    const pvc = synthApp(loaded!.config).inference;
+    expect(resourcesOf(pvc, 'google_secret_manager_secret_iam_member')).toEqual([
       expect.objectContaining({
         role: 'roles/secretmanager.secretAccessor',
         secret_id: expect.stringContaining('secret-hf-token'),
@@ -193,7 +198,6 @@ describe('inference stack', () => {
         depends_on: expect.arrayContaining([
           expect.stringMatching(/^kubernetes_service_account_v1\.vllm_ksa/),
           expect.stringMatching(/^google_storage_bucket_iam_member\.vllm_vllm-reads-models/),
-          expect.stringMatching(/^google_secret_manager_secret_iam_member\.vllm_vllm-reads-secret/),
         ]),
       }),
     );

@@ -108,17 +108,18 @@ export class InferenceStack extends AfpiStack {
       const identity = new WorkloadIdentity(this, engine, {
         project: config.projectId,
         accountId: `inference-${engine}`,
-        description: `${engine} model servers: read the model bucket and the Hugging Face token`,
+        description: `${engine} model servers: read the model bucket${inference.modelCache === 'pvc' ? ' and the Hugging Face token' : ''}`,
         namespace,
         serviceAccountName: engine,
         dependsOn: [this.namespace],
       });
       identities[engine] = identity;
-      // The pods mount the bucket and the token at start: the grants must exist before the release waits on them.
+      // The pods mount the bucket (and, downloading into a PVC, the token) at start: the grants must exist
+      // before the release waits on them. From the bucket (gcsfuse) they never use the token: no grant.
       const needs: ITerraformDependable[] = [
         identity.kubernetesServiceAccount,
         data.modelBucket.grantRead(identity),
-        hfToken.grantAccess(identity),
+        ...(inference.modelCache === 'pvc' ? [hfToken.grantAccess(identity)] : []),
         defaultDeny,
       ];
       const env: EngineEnvironment = {
