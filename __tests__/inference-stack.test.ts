@@ -51,9 +51,8 @@ describe('inference stack', () => {
     expect(stack.data?.google_client_config).toBeUndefined();
     const exec = { api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' };
     const connection = {
-      host: expect.stringMatching(/^https:\/\/\$\{data\.google_container_cluster\.[^.]+\.endpoint\}$/),
-      cluster_ca_certificate: expect.stringMatching(
-        /^\$\{base64decode\(data\.google_container_cluster\.[^.]+\.master_auth\[0\]\.cluster_ca_certificate\)\}$/,
+      host: expect.stringMatching(
+        /^https:\/\/\$\{data\.google_container_cluster\.[^.]+\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint\}$/,
       ),
     };
     expect(stack.provider?.kubernetes).toEqual([{ ...connection, exec: [exec] }]);
@@ -126,6 +125,14 @@ describe('inference stack', () => {
         }),
       );
     }
+    // The API server calls the adapter on its pod port (the Service maps 443 to it).
+    expect(named('custom-metrics', 'allow-ingress-kube-api').spec).toEqual(
+      expect.objectContaining({
+        ingress: [
+          { from: [{ ip_block: { cidr: '172.16.0.0/28' } }], ports: [{ port: '6443', protocol: 'TCP' }] },
+        ],
+      }),
+    );
     expect((named('kubernetes_namespace_v1', 'allow-egress-kube-api').spec as Values).pod_selector).toEqual({
       match_labels: { 'app.kubernetes.io/component': 'router', 'app.kubernetes.io/instance': 'vllm' },
     });
@@ -210,7 +217,7 @@ describe('inference stack', () => {
     expect(llama).toEqual(
       expect.objectContaining({
         name: 'llama-2-70b-chat',
-        repository: 'vllm/vllm-openai',
+        repository: 'us-central1-docker.pkg.dev/afpi-production/docker-hub/vllm/vllm-openai',
         tag: 'v0.15.1',
         modelURL: '/models/TheBloke/Llama-2-70B-Chat-AWQ',
         runtimeClassName: '',
@@ -219,14 +226,15 @@ describe('inference stack', () => {
         requestMemory: '110Gi',
         limitMemory: '110Gi',
         shmSize: '4Gi',
-        replicaCount: 1,
+        keda: { enabled: true },
+        raySpec: { enabled: false },
         vllmConfig: {
           tensorParallelSize: 2,
           gpuMemoryUtilization: 0.9,
           maxModelLen: 4096,
           dtype: 'float16',
           enablePrefixCaching: true,
-          extraArgs: ['--served-model-name', 'llama-2-70b-chat', '--quantization', 'awq'],
+          extraArgs: ['--served-model-name', 'llama-2-70b-chat'],
         },
         nodeSelectorTerms: [
           {
@@ -236,7 +244,7 @@ describe('inference stack', () => {
           },
         ],
         tolerations: [GPU_TOLERATION],
-        pdb: { enabled: true, minAvailable: 1 },
+        pdb: { enabled: true, maxUnavailable: 1 },
       }),
     );
     expect(mistral).toEqual(
@@ -261,7 +269,11 @@ describe('inference stack', () => {
     }
     expect(values.servingEngineSpec.runtimeClassName).toBe('');
     expect(values.routerSpec).toEqual(
-      expect.objectContaining({ enableRouter: true, repository: 'lmcache/lmstack-router', tag: 'v0.1.12' }),
+      expect.objectContaining({
+        enableRouter: true,
+        repository: 'us-central1-docker.pkg.dev/afpi-production/docker-hub/lmcache/lmstack-router',
+        tag: 'v0.1.12',
+      }),
     );
   });
 
@@ -357,7 +369,7 @@ describe('inference stack', () => {
     expect(values).toEqual(
       expect.objectContaining({
         image: {
-          repository: 'ghcr.io/huggingface/text-generation-inference',
+          repository: 'us-central1-docker.pkg.dev/afpi-production/ghcr/huggingface/text-generation-inference',
           tag: '3.3.5',
           pullPolicy: 'IfNotPresent',
         },
@@ -382,7 +394,7 @@ describe('inference stack', () => {
     expect(valuesOf(prod.inference, 'tgi-mistral-7b-instruct-v0-2').service.port).toBe(8080);
     expect(values.networkPolicy).toEqual(
       expect.objectContaining({
-        allowedCidrs: ['10.8.0.0/28'],
+        allowedCidrs: ['10.8.0.0/28', '10.8.0.16/28'],
         healthCheckCidrs: ['35.191.0.0/16', '130.211.0.0/22'],
       }),
     );
@@ -402,7 +414,7 @@ describe('inference stack', () => {
           name: 'vllm-mistral-7b-instruct-v0-2-deployment-vllm',
         },
         minReplicas: 1,
-        maxReplicas: 5,
+        maxReplicas: 1,
         metrics: [
           {
             type: 'Resource',
@@ -416,7 +428,7 @@ describe('inference stack', () => {
         metric: 'cpu',
         targetCPUUtilizationPercentage: 70,
         minReplicas: 1,
-        maxReplicas: 5,
+        maxReplicas: 1,
       }),
     );
     expect(resourcesOf(dev.inference, 'kubernetes_deployment_v1')).toEqual([]);

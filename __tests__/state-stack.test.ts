@@ -142,6 +142,21 @@ describe('state stack', () => {
     ]);
   });
 
+  it('defaults the bucket location to the multi-region holding the region, and keeps one that is set', () => {
+    const at = (change: Record<string, unknown>) =>
+      loadVariant('staging', change, { tier: 'startup' }).loaded!.config;
+    const europe = at({ region: 'europe-west4' });
+    expect(europe.stateBucket.location).toBe('EU');
+    expect(onlyResource(synthApp(europe).state, 'google_storage_bucket')).toEqual(
+      expect.objectContaining({ location: 'EU' }),
+    );
+    expect(at({ region: 'asia-southeast1' }).stateBucket.location).toBe('ASIA');
+    expect(at({ region: 'us-east4' }).stateBucket.location).toBe('US');
+    expect(at({ region: 'europe-west4', stateBucket: { location: 'EUR4' } }).stateBucket.location).toBe(
+      'EUR4',
+    );
+  });
+
   it('keeps its own state locally, outside cdktf.out', () => {
     expect(dev.state?.terraform?.backend).toEqual({
       local: { path: '../../../terraform.state.dev.tfstate' },

@@ -1,7 +1,6 @@
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface GkeProvidersProps {
@@ -23,7 +22,7 @@ export const GKE_AUTH_EXEC = {
 } as const;
 
 /**
- * Kubernetes and Helm providers for an existing GKE cluster: the cluster's endpoint and CA from a data source
+ * Kubernetes and Helm providers for an existing GKE cluster: the cluster's DNS endpoint from a data source
  * (`google_container_cluster`), credentials from the exec plugin at connect time (never in state). Never from
  * a resource of the same apply (providers would be configured from unknown values) nor from a kubeconfig on
  * disk, so any machine with Google credentials and the plugin can plan once the cluster exists.
@@ -40,9 +39,10 @@ export class GkeProviders extends Construct {
       location: props.location,
       project: props.project,
     });
+    // The DNS endpoint (IAM-authorized, reachable from anywhere) presents a publicly trusted certificate: no
+    // cluster CA, unlike the IP endpoint, which authorized networks fence off.
     const connection = {
-      host: `https://${this.cluster.endpoint}`,
-      clusterCaCertificate: Fn.base64decode(this.cluster.masterAuth.get(0).clusterCaCertificate),
+      host: `https://${this.cluster.controlPlaneEndpointsConfig.get(0).dnsEndpointConfig.get(0).endpoint}`,
     };
     this.kubernetes = new KubernetesProvider(this, 'kubernetes', { ...connection, exec: [GKE_AUTH_EXEC] });
     this.helm = new HelmProvider(this, 'helm', { kubernetes: { ...connection, exec: GKE_AUTH_EXEC } });
