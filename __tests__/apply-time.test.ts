@@ -137,6 +137,17 @@ describe('apply-time fixes (issue 19)', () => {
     expect(container.port).toEqual([{ name: 'https', container_port: 6443, protocol: 'TCP' }]);
     const service = resourcesOf(prod.inference, 'kubernetes_service_v1')[0] as Values;
     expect(service.spec.port).toEqual([{ port: 443, target_port: 'https', protocol: 'TCP' }]);
+    // A private cluster's own firewall rule admits the control plane on tcp:443 and 10250 only.
+    const cluster = resourcesOf(prod['gke-gpu'], 'google_container_cluster')[0] as Values;
+    const nodes = resourcesOf(prod['gke-gpu'], 'google_compute_firewall') as Values[];
+    expect(nodes).toEqual([
+      expect.objectContaining({
+        direction: 'INGRESS',
+        source_ranges: [cluster.private_cluster_config.master_ipv4_cidr_block],
+        target_service_accounts: [cluster.node_config.service_account],
+        allow: [{ protocol: 'tcp', ports: ['6443'] }],
+      }),
+    ]);
   });
 
   it('10: refuses models whose engines x maxReplicas exceed the pool', () => {

@@ -93,7 +93,11 @@ describe('config errors name the file, the field, the problem and the fix', () =
     ]);
     expect(
       problemsOf('dev', {
-        inference: { models: [{ name: 'mistral-7b-instruct-v0.2', pool: 'gpu-l4', maxModelLength: 4096 }] },
+        inference: {
+          models: [
+            { name: 'mistral-7b-instruct-v0.2', pool: 'gpu-l4', maxModelLength: 4096, maxReplicas: 1 },
+          ],
+        },
         gke: { gpuPools: [{ name: 'gpu-l4', preset: 'l4' }] },
       }),
     ).toEqual([

@@ -25,8 +25,11 @@ export const CUSTOM_METRICS_ADAPTER_IMAGE =
 const NAMESPACE = 'custom-metrics';
 const NAME = 'custom-metrics-stackdriver-adapter';
 const LABELS = { 'k8s-app': NAME };
-/** Unprivileged port the adapter serves on; the Service keeps 443, where the APIServices expect it. */
-const SERVING_PORT = 6443;
+/**
+ * Unprivileged port the adapter serves on; the Service keeps 443, where the APIServices expect it. The API server
+ * calls the pod on this port: the gke-gpu stack opens it from the control plane to the nodes.
+ */
+export const CUSTOM_METRICS_ADAPTER_PORT = 6443;
 
 /**
  * The Custom Metrics Stackdriver Adapter: serves Cloud Monitoring metrics (Managed Prometheus included, as
@@ -115,9 +118,9 @@ export class CustomMetricsAdapter extends Construct {
                   '--use-new-resource-model=true',
                   '--fallback-for-container-metrics=true',
                   // The default, 443, needs NET_BIND_SERVICE, which the dropped capabilities remove.
-                  `--secure-port=${SERVING_PORT}`,
+                  `--secure-port=${CUSTOM_METRICS_ADAPTER_PORT}`,
                 ],
-                port: [{ name: 'https', containerPort: SERVING_PORT, protocol: 'TCP' }],
+                port: [{ name: 'https', containerPort: CUSTOM_METRICS_ADAPTER_PORT, protocol: 'TCP' }],
                 resources: {
                   requests: { cpu: '250m', memory: '400Mi' },
                   limits: { cpu: '250m', memory: '400Mi' },
