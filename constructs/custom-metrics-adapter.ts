@@ -49,7 +49,7 @@ export class CustomMetricsAdapter extends Construct {
       namespace: NAMESPACE,
       controlPlaneCidr: props.controlPlaneCidr,
       apiClients: LABELS,
-      apiServerIngressPort: SERVING_PORT,
+      apiServerIngressPort: CUSTOM_METRICS_ADAPTER_PORT,
       dependsOn: [namespace],
     });
     this.identity = new WorkloadIdentity(this, 'identity', {
