@@ -5,6 +5,7 @@ import { AlertPolicy } from '../constructs/alert-policy';
 import { CostBudget } from '../constructs/cost-budget';
 import { Dashboard } from '../constructs/dashboard';
 import { BusinessLogMetrics } from '../constructs/log-metrics';
+import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { LogRetention } from '../constructs/log-retention';
 import { NotificationChannels } from '../constructs/notification-channels';
 import { ProjectServices } from '../constructs/project-services';
@@ -59,6 +60,8 @@ export class ObservabilityStack extends AfpiStack {
   readonly slos: readonly ServiceSlo[];
   readonly businessMetrics: BusinessLogMetrics;
   readonly logRetention: LogRetention;
+  /** DATA_READ/DATA_WRITE audit logs of the services that hold secrets, keys, objects and state. */
+  readonly dataAccessLogs: DataAccessAuditLogs;
   readonly dashboards: Readonly<Record<string, Dashboard>>;
   /** The cost_anomaly budget, unless switched off. */
   readonly costBudget?: CostBudget;
@@ -178,6 +181,7 @@ export class ObservabilityStack extends AfpiStack {
         : undefined,
       dependsOn,
     });
+    this.dataAccessLogs = new DataAccessAuditLogs(this, 'data-access-logs', { projectId: config.projectId });
 
     const dashboards: Record<string, Dashboard> = {};
     for (const { key, ...spec } of dashboardSpecs(config, signals)) {

@@ -75,6 +75,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
 export const NOT_PRICED_TYPES: Readonly<Record<string, string>> = {
   google_monitoring_alert_policy:
     'alerting bills per condition and per time series returned; those prices are not in cost/prices.ts',
+  google_project_iam_audit_config:
+    'Data Access audit logs bill as log ingestion (_Default, audit-logs bucket); volume grows with every object, secret and key read and is not estimated: add it to cost.logsGiBPerMonth once measured',
 };
 
 /** IAM bindings, Kubernetes objects (they run on priced nodes) and Terraform helpers are free by kind. */
