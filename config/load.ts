@@ -7,6 +7,7 @@ import { repoRoot } from './paths';
 import { configSchema, EnvironmentConfig, StackId, Tier, TIERS } from './schema';
 import { ciNotes } from './sections/ci';
 import { observabilityNotes } from './sections/observability';
+import { securityNotes } from './sections/security';
 
 export const ENVIRONMENTS_DIR = path.join(repoRoot, 'config', 'environments');
 export const TIERS_DIR = path.join(repoRoot, 'config', 'tiers');
@@ -248,7 +249,7 @@ export function loadEnvironment(env: string, options: LoadOptions = {}): LoadedE
     );
     throw new ConfigError([...new Set(problems)]);
   }
-  notes.push(...observabilityNotes(result.data), ...ciNotes(result.data));
+  notes.push(...observabilityNotes(result.data), ...ciNotes(result.data), ...securityNotes(result.data));
   return { config: { ...result.data, env } as EnvironmentConfig, notes };
 }
 

@@ -4,6 +4,8 @@
  */
 import { AlertCondition, AlertPolicyProps } from '../constructs/alert-policy';
 import { EnvironmentConfig } from '../config/schema';
+import { PERIMETER_VIOLATIONS_METRIC } from '../constructs/perimeter-violations-metric';
+import { metricFilter } from './metric-filters';
 import { ObservedPlatform, PlatformSignals } from './observed-platform';
 
 /** An alert policy before it is bound to the stack's channels, subject prefix and dependencies. */
@@ -204,5 +206,37 @@ export function alertSpecs(
       durationSeconds: FIVE_MINUTES,
     })),
   });
+  const perimeter = config.security.vpcServiceControls;
+  if (perimeter) {
+    specs.push({
+      name: 'vpc_sc_violation',
+      displayName: `VPC Service Controls ${perimeter.mode === 'dry-run' ? 'would block' : 'blocked'} a request`,
+      severity: 'WARNING',
+      meaning: `A request crossed the project's service perimeter without a rule admitting it (${perimeter.mode}: ${perimeter.mode === 'dry-run' ? 'logged only, enforcing would block it' : 'it was denied'}).`,
+      firstSteps: [
+        'Open docs/runbooks/vpc-service-controls.md and run its log query: caller, service and violation reason of each entry.',
+        'Expected caller (deploy, a Google service, a partner project)? Add an ingress or egress rule under security.vpcServiceControls with its reason.',
+        'Unexpected caller: treat it as a data exfiltration attempt; keep the perimeter and investigate the identity.',
+      ],
+      conditions: [
+        {
+          kind: 'threshold',
+          displayName: 'perimeter violations > 0',
+          signal: {
+            filter: metricFilter(PERIMETER_VIOLATIONS_METRIC, 'audited_resource'),
+            aggregation: {
+              alignmentPeriodSeconds: FIVE_MINUTES,
+              perSeriesAligner: 'ALIGN_SUM',
+              crossSeriesReducer: 'REDUCE_SUM',
+              groupByFields: ['metric.label.service', 'metric.label.principal'],
+            },
+          },
+          comparison: 'COMPARISON_GT',
+          threshold: 0,
+          durationSeconds: 0,
+        },
+      ],
+    });
+  }
   return specs;
 }

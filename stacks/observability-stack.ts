@@ -9,16 +9,24 @@ import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { LogRetention } from '../constructs/log-retention';
 import { NotificationChannels } from '../constructs/notification-channels';
 import { ProjectServices } from '../constructs/project-services';
+import { PerimeterViolationsMetric } from '../constructs/perimeter-violations-metric';
+import { ServicePerimeter } from '../constructs/service-perimeter';
 import { ServiceSlo } from '../constructs/service-slo';
 import { UptimeCheck } from '../constructs/uptime-check';
 import { alertSpecs } from '../observability/alerts';
 import { dashboardSpecs } from '../observability/dashboards';
 import { ObservedPlatform, platformSignals } from '../observability/observed-platform';
 import { COST_ANOMALY_OFF } from '../config/sections/observability';
+import {
+  PERIMETER_RESTRICTED_SERVICES,
+  PERIMETER_VPC_ACCESSIBLE_SERVICES,
+  VPC_SC_OFF,
+} from '../config/sections/security';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
 import { CloudRunStack } from './cloud-run-stack';
 import { DataStack } from './data-stack';
 import { GkeGpuStack } from './gke-gpu-stack';
+import { ciPrincipals } from './state-stack';
 
 export type { ObservedPlatform } from '../observability/observed-platform';
 
@@ -65,6 +73,13 @@ export class ObservabilityStack extends AfpiStack {
   readonly dashboards: Readonly<Record<string, Dashboard>>;
   /** The cost_anomaly budget, unless switched off. */
   readonly costBudget?: CostBudget;
+  /**
+   * The project's VPC Service Controls perimeter (security.vpcServiceControls). Here, last in deploy order: it
+   * is applied once everything it fences exists, and it carries the CI identities' ingress in the same apply.
+   */
+  readonly perimeter?: ServicePerimeter;
+  /** Counter of perimeter violations (with the perimeter). */
+  readonly perimeterViolations?: PerimeterViolationsMetric;
   readonly observed: ObservedPlatform;
 
   constructor(scope: Construct, props: ObservabilityStackProps) {
@@ -98,6 +113,9 @@ export class ObservabilityStack extends AfpiStack {
     const notificationChannels = this.channels.names;
 
     const signals = platformSignals(config, observed);
+    const fence = this.vpcServiceControls();
+    this.perimeter = fence?.perimeter;
+    this.perimeterViolations = fence?.violations;
 
     const alerts: Record<string, AlertPolicy> = {};
     for (const spec of alertSpecs(config, observed, signals)) {
@@ -105,7 +123,8 @@ export class ObservabilityStack extends AfpiStack {
         ...spec,
         notificationChannels,
         subjectPrefix,
-        dependsOn,
+        // An alert policy on a log-based metric needs the metric to exist.
+        dependsOn: this.perimeterViolations ? [...dependsOn, this.perimeterViolations.metric] : dependsOn,
       });
     }
     this.alerts = alerts;
@@ -209,5 +228,35 @@ export class ObservabilityStack extends AfpiStack {
         : COST_ANOMALY_OFF,
     });
     new TerraformOutput(this, 'notification_channels', { value: notificationChannels });
+  }
+
+  /** The perimeter and its violations counter, or a synth warning that there is none. */
+  private vpcServiceControls():
+    { perimeter: ServicePerimeter; violations: PerimeterViolationsMetric } | undefined {
+    const { config } = this;
+    const vpcsc = config.security.vpcServiceControls;
+    if (!vpcsc) {
+      Annotations.of(this).addWarning(VPC_SC_OFF);
+      return undefined;
+    }
+    const perimeter = new ServicePerimeter(this, 'perimeter', {
+      accessPolicy: vpcsc.accessPolicy,
+      name: `afpi_${config.env.replace(/[^A-Za-z0-9]/g, '_')}`,
+      title: `AFPI ${config.env}`,
+      projectId: config.projectId,
+      mode: vpcsc.mode,
+      restrictedServices: PERIMETER_RESTRICTED_SERVICES,
+      vpcAccessibleServices: PERIMETER_VPC_ACCESSIBLE_SERVICES,
+      ingress: [
+        // Without it, enforcing locks the pipeline out of every stack (state included).
+        {
+          identities: ciPrincipals(config.projectId),
+          reason: 'CI planner and deployer (Workload Identity Federation)',
+        },
+        ...vpcsc.ingress,
+      ],
+      egress: vpcsc.egress,
+    });
+    return { perimeter, violations: new PerimeterViolationsMetric(this, 'vpc-sc-violations') };
   }
 }

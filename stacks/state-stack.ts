@@ -12,6 +12,11 @@ import { AfpiStack, AfpiStackProps } from './afpi-stack';
 /** CI identities: the planner reads (PR plans), the deployer applies (main only). */
 const CI_ACCOUNTS = { planner: 'afpi-planner', deployer: 'afpi-deployer' } as const;
 
+/** The CI identities as IAM principals (WIF impersonates them; other stacks name them, e.g. the perimeter). */
+export function ciPrincipals(projectId: string): string[] {
+  return Object.values(CI_ACCOUNTS).map((id) => `serviceAccount:${id}@${projectId}.iam.gserviceaccount.com`);
+}
+
 /**
  * Bootstrap: the bucket that holds every other stack's state, and the CI identities that may use it. Its own
  * state is local (it cannot live in a bucket that does not exist yet), kept at the repository root as

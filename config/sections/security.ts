@@ -20,9 +20,98 @@ const binaryAuthorizationSchema = z.strictObject({
   allowlist: z.array(namePattern).default([]),
 });
 
+/** An IAM principal as VPC Service Controls names it. */
+const identity = z.string().regex(/^(user|serviceAccount|group|principal|principalSet):\S+$/, {
+  error: (issue) =>
+    `(${show(issue.input)}) is not an IAM principal. Fix: write "user:<email>", "serviceAccount:<email>", "group:<email>", "principal://..." or "principalSet://..."`,
+});
+
+/** Why a door exists: reviewers read it in the config and the perimeter's rule title. */
+const reason = z.string().min(10).max(200);
+
+const ingressRuleSchema = z.strictObject({
+  /** Who may call the restricted services from outside the perimeter (the CI identities are always allowed). */
+  identities: z.array(identity).min(1),
+  /** Why they need it, e.g. "break-glass admins run the state stack by hand". */
+  reason,
+});
+
+const egressRuleSchema = z.strictObject({
+  /** Who inside the perimeter may call out. @default any identity */
+  identities: z.array(identity).optional(),
+  /** Projects outside the perimeter reached, as `projects/<number>`. */
+  resources: z
+    .array(
+      z.string().regex(/^projects\/[0-9]+$/, {
+        error: (issue) =>
+          `(${show(issue.input)}) is not a project by number. Fix: write "projects/<number>" (gcloud projects describe <id> --format='value(projectNumber)')`,
+      }),
+    )
+    .min(1),
+  /** APIs called there, e.g. "artifactregistry.googleapis.com". */
+  services: z.array(z.string().regex(/^[a-z0-9.-]+\.googleapis\.com$/)).min(1),
+  /** Why the stacks need it, e.g. "base images from the shared images project". */
+  reason,
+});
+
+const vpcServiceControlsSchema = z.strictObject({
+  /** The organization's access policy, `accessPolicies/<number>` (gcloud access-context-manager policies list). */
+  accessPolicy: z.string().regex(/^accessPolicies\/[0-9]+$/, {
+    error: (issue) =>
+      `(${show(issue.input)}) is not an access policy name. Fix: write "accessPolicies/<number>" (gcloud access-context-manager policies list --organization <org id>)`,
+  }),
+  /**
+   * `dry-run` writes violations to the audit log and blocks nothing (`spec`, use_explicit_dry_run_spec);
+   * `enforce` blocks them (`status`). Start with dry-run: docs/runbooks/vpc-service-controls.md. @default "dry-run"
+   */
+  mode: z.enum(['dry-run', 'enforce']).default('dry-run'),
+  /** Identities beside the CI planner and deployer that reach in. @default [] */
+  ingress: z.array(ingressRuleSchema).default([]),
+  /** Calls from inside to projects outside the perimeter. @default [] */
+  egress: z.array(egressRuleSchema).default([]),
+});
+
 export const securitySection = z.strictObject({
   /** The project's Binary Authorization policy (data stack): which images Cloud Run and GKE may run. */
   binaryAuthorization: binaryAuthorizationSchema.prefault({}),
+  /**
+   * A VPC Service Controls perimeter around the project (observability stack). The access policy is the
+   * organization's, so it cannot default. @default none: no perimeter (synth says so)
+   */
+  vpcServiceControls: vpcServiceControlsSchema.optional(),
 });
 
 export type SecurityConfig = z.output<typeof securitySection>;
+
+/** APIs the perimeter protects: every one the stacks store data in or manage the platform through. */
+export const PERIMETER_RESTRICTED_SERVICES = [
+  'sqladmin.googleapis.com',
+  'redis.googleapis.com',
+  'storage.googleapis.com',
+  'secretmanager.googleapis.com',
+  'artifactregistry.googleapis.com',
+  'run.googleapis.com',
+  'container.googleapis.com',
+  'cloudkms.googleapis.com',
+  'logging.googleapis.com',
+  'monitoring.googleapis.com',
+] as const;
+
+/**
+ * APIs the VPC networks inside may call: the restricted ones, plus the token services pods and nodes need
+ * (Workload Identity exchanges through STS and IAM Credentials) and image streaming.
+ */
+export const PERIMETER_VPC_ACCESSIBLE_SERVICES = [
+  'RESTRICTED-SERVICES',
+  'sts.googleapis.com',
+  'iamcredentials.googleapis.com',
+  'containerfilesystem.googleapis.com',
+] as const;
+
+/** What synth says while no perimeter is configured. */
+export const VPC_SC_OFF =
+  'VPC Service Controls perimeter is OFF (no security.vpcServiceControls). Fix: set security.vpcServiceControls.accessPolicy ("accessPolicies/<number>") with mode dry-run, then follow docs/runbooks/vpc-service-controls.md to enforce';
+
+export function securityNotes(config: { security: SecurityConfig }): string[] {
+  return config.security.vpcServiceControls ? [] : [VPC_SC_OFF];
+}
