@@ -1,3 +1,5 @@
+import { AccessContextManagerServicePerimeter } from '@cdktf/provider-google/lib/access-context-manager-service-perimeter';
+import { BinaryAuthorizationPolicy } from '@cdktf/provider-google/lib/binary-authorization-policy';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
@@ -227,6 +229,26 @@ const firewall = (
   id: string,
   config: Partial<ConstructorParameters<typeof ComputeFirewall>[2]>,
 ) => new ComputeFirewall(s, id, { name: id, network: NETWORK, ...config });
+
+const binauthz = (s: TerraformStack) =>
+  new BinaryAuthorizationPolicy(s, 'binauthz', {
+    globalPolicyEvaluationMode: 'ENABLE',
+    defaultAdmissionRule: { evaluationMode: 'ALWAYS_DENY', enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' },
+    admissionWhitelistPatterns: [{ namePattern: 'us-central1-docker.pkg.dev/p/afpi/**' }],
+  });
+
+const PERIMETER_CONFIG = {
+  resources: ['projects/123456789012'],
+  restrictedServices: ['storage.googleapis.com'],
+};
+const perimeter = (s: TerraformStack) =>
+  new AccessContextManagerServicePerimeter(s, 'perimeter', {
+    parent: 'accessPolicies/1',
+    name: 'accessPolicies/1/servicePerimeters/afpi_prod',
+    title: 'AFPI prod',
+    useExplicitDryRunSpec: false,
+    status: PERIMETER_CONFIG,
+  });
 
 /** Breaks a compliant resource with escape-hatch overrides (an `undefined` value removes the attribute). */
 const broken =
@@ -528,6 +550,64 @@ const CASES: Case[] = [
       broken(pool, { 'node_config.service_account': 'default' }),
     ],
   },
+  {
+    rule: 'AFPI-GKE-13',
+    at: 'fixture/gke',
+    pass: (s) =>
+      cluster(s, {
+        masterAuthorizedNetworksConfig: {
+          cidrBlocks: [
+            { displayName: 'vpn', cidrBlock: '10.0.0.0/8' },
+            { displayName: 'office', cidrBlock: '203.0.113.0/24' },
+          ],
+        },
+      }),
+    fail: [
+      (s) =>
+        cluster(s, {
+          masterAuthorizedNetworksConfig: { cidrBlocks: [{ displayName: 'all', cidrBlock: '0.0.0.0/0' }] },
+        }),
+      (s) =>
+        cluster(s, {
+          masterAuthorizedNetworksConfig: {
+            cidrBlocks: [{ displayName: 'cloud', cidrBlock: '198.51.0.0/16' }],
+          },
+        }),
+    ],
+  },
+  // Binary Authorization and VPC Service Controls
+  {
+    rule: 'AFPI-SEC-1',
+    at: 'fixture/binauthz',
+    pass: binauthz,
+    fail: [
+      broken(binauthz, { 'default_admission_rule.evaluation_mode': 'ALWAYS_ALLOW' }),
+      broken(binauthz, {
+        cluster_admission_rules: [
+          {
+            cluster: 'us-central1.afpi',
+            evaluation_mode: 'ALWAYS_ALLOW',
+            enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
+          },
+        ],
+      }),
+    ],
+  },
+  {
+    rule: 'AFPI-SEC-2',
+    at: 'fixture/binauthz',
+    pass: binauthz,
+    fail: [broken(binauthz, { 'default_admission_rule.enforcement_mode': 'DRYRUN_AUDIT_LOG_ONLY' })],
+  },
+  {
+    rule: 'AFPI-SEC-3',
+    at: 'fixture/perimeter',
+    pass: perimeter,
+    fail: [
+      broken(perimeter, { use_explicit_dry_run_spec: true, status: undefined, spec: PERIMETER_CONFIG }),
+      broken(perimeter, { status: undefined }),
+    ],
+  },
   // IAM
   {
     rule: 'AFPI-IAM-1',
@@ -663,6 +743,19 @@ describe('rule scope', () => {
     expect(
       checkStack(basic, { ...only('AFPI-REDIS-1'), config: { env: 'staging', tier: 'scale' } }).violations,
     ).toHaveLength(1);
+  });
+
+  it('lets dev dry-run Binary Authorization and the perimeter, never admit any image', () => {
+    const dryRun = broken(binauthz, { 'default_admission_rule.enforcement_mode': 'DRYRUN_AUDIT_LOG_ONLY' });
+    expect(checkStack(dryRun, { ...only('AFPI-SEC-2'), config: dev }).violations).toEqual([]);
+    const dryRunPerimeter = broken(perimeter, { use_explicit_dry_run_spec: true, status: undefined });
+    expect(checkStack(dryRunPerimeter, { ...only('AFPI-SEC-3'), config: dev }).violations).toEqual([]);
+    expect(
+      checkStack(dryRunPerimeter, { ...only('AFPI-SEC-3'), config: { env: 'staging', tier: 'scale' } })
+        .violations,
+    ).toEqual([]);
+    const open = broken(binauthz, { 'default_admission_rule.evaluation_mode': 'ALWAYS_ALLOW' });
+    expect(checkStack(open, { ...only('AFPI-SEC-1'), config: dev }).violations).toHaveLength(1);
   });
 
   it('does not ask a read replica for its own backups, binary log or HA', () => {

@@ -1,3 +1,5 @@
+import { isPrivate, parseCidr } from '../../config/cidr';
+import { MAX_PUBLIC_AUTHORIZED_PREFIX } from '../../config/sections/gke';
 import { Attributes, block, blocks, isFalse, isSet, isTrue, Rule } from '../rule';
 
 const CLUSTER = 'google_container_cluster';
@@ -166,5 +168,18 @@ export const gkeRules: Rule[] = [
         )
         .map(({ label }) => `${label} uses the default compute service account`);
     },
+  },
+  {
+    id: 'AFPI-GKE-13',
+    statement: 'GKE control plane endpoint admits a wide public range',
+    fix: `list only private ranges or public ones of /${MAX_PUBLIC_AUTHORIZED_PREFIX} or narrower in master_authorized_networks_config.cidr_blocks (gke.masterAuthorizedNetworks)`,
+    resourceTypes: [CLUSTER],
+    check: (a) =>
+      blocks(block(a.master_authorized_networks_config).cidr_blocks).flatMap((entry) => {
+        const range = parseCidr(String(entry.cidr_block));
+        // An unparsable value (a reference) is not judged here; config validation checked ours.
+        if (!range || isPrivate(range) || range.prefixLength >= MAX_PUBLIC_AUTHORIZED_PREFIX) return [];
+        return [`${String(entry.cidr_block)} (${String(entry.display_name ?? 'unnamed')})`];
+      }),
   },
 ];

@@ -9,6 +9,7 @@ import { helmRules, kubernetesRules } from './kubernetes';
 import { loadBalancerRules } from './load-balancer';
 import { observabilityRules } from './observability';
 import { redisRules } from './redis';
+import { securityRules } from './security';
 import { sqlRules } from './sql';
 
 /** Every rule of the AFPI policy pack, in the order the report lists them. */
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   ...cloudRunRules,
   ...loadBalancerRules,
   ...gkeRules,
+  ...securityRules,
   ...iamRules,
   ...observabilityRules,
   ...kmsRules,

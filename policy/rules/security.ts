@@ -1,0 +1,52 @@
+import { Attributes, block, blocks, isTrue, outsideDev, Rule } from '../rule';
+
+const BINAUTHZ = 'google_binary_authorization_policy';
+const PERIMETER = 'google_access_context_manager_service_perimeter';
+
+/** The default admission rule and every per-cluster rule of a Binary Authorization policy. */
+const admissionRules = (a: Attributes) => [
+  { label: 'default_admission_rule', rule: block(a.default_admission_rule) },
+  ...blocks(a.cluster_admission_rules).map((rule) => ({
+    label: `cluster_admission_rules ${String(rule.cluster ?? '')}`.trim(),
+    rule,
+  })),
+];
+
+export const securityRules: Rule[] = [
+  {
+    id: 'AFPI-SEC-1',
+    statement: 'Binary Authorization policy admits any image (ALWAYS_ALLOW)',
+    fix: 'set default_admission_rule.evaluation_mode = "ALWAYS_DENY" (or REQUIRE_ATTESTATION) and list admitted images in admission_whitelist_patterns',
+    resourceTypes: [BINAUTHZ],
+    check: (a) =>
+      admissionRules(a)
+        .filter(({ rule }) => rule.evaluation_mode === undefined || rule.evaluation_mode === 'ALWAYS_ALLOW')
+        .map(({ label }) => `${label} is ALWAYS_ALLOW`),
+  },
+  {
+    id: 'AFPI-SEC-2',
+    statement: 'Binary Authorization policy only logs (dry-run) outside dev',
+    fix: 'set security.binaryAuthorization.mode: enforce (enforcement_mode = "ENFORCED_BLOCK_AND_AUDIT_LOG")',
+    resourceTypes: [BINAUTHZ],
+    appliesTo: outsideDev,
+    check: (a) =>
+      admissionRules(a)
+        .filter(({ rule }) => rule.enforcement_mode !== 'ENFORCED_BLOCK_AND_AUDIT_LOG')
+        .map(({ label, rule }) => `${label} is ${String(rule.enforcement_mode ?? 'unset')}`),
+  },
+  {
+    id: 'AFPI-SEC-3',
+    statement: 'VPC Service Controls perimeter is not enforced in prod',
+    fix: 'set security.vpcServiceControls.mode: enforce after the dry-run; a prod dry-run needs a suppression with its end date (docs/runbooks/vpc-service-controls.md)',
+    resourceTypes: [PERIMETER],
+    appliesTo: (_a, context) => context.config.env === 'prod',
+    check: (a) => {
+      const problems: string[] = [];
+      if (isTrue(a.use_explicit_dry_run_spec)) problems.push('use_explicit_dry_run_spec is true');
+      if (blocks(a.status).every((s) => !Array.isArray(s.resources) || s.resources.length === 0)) {
+        problems.push('status puts no project in the perimeter');
+      }
+      return problems;
+    },
+  },
+];
