@@ -75,6 +75,10 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
 export const NOT_PRICED_TYPES: Readonly<Record<string, string>> = {
   google_monitoring_alert_policy:
     'alerting bills per condition and per time series returned; those prices are not in cost/prices.ts',
+  google_bigquery_dataset:
+    'holds the billing export: BigQuery storage of its rows; BigQuery prices are not in cost/prices.ts',
+  google_bigquery_data_transfer_config:
+    'one daily scheduled query, billed as BigQuery on-demand bytes scanned; BigQuery prices are not in cost/prices.ts',
 };
 
 /** IAM bindings, Kubernetes objects (they run on priced nodes) and Terraform helpers are free by kind. */
