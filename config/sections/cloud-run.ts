@@ -172,7 +172,18 @@ export const cloudRunSection = z.strictObject({
    * Paths of the backend's LLM endpoints (streamed conversation turns, seconds long). They get their own path
    * rule on the api host, so the API's latency alert and SLO measure the other paths only. @default ["/chat/*"]
    */
-  llmPaths: z.array(urlPathPattern).min(1).default(['/chat/*']),
+  llmPaths: z
+    .array(urlPathPattern)
+    .superRefine((value, ctx) => {
+      if (value.length === 0) {
+        report(
+          ctx,
+          [],
+          'is empty. Fix: list the paths of the LLM endpoints (e.g. ["/chat/*"]) or leave the field out',
+        );
+      }
+    })
+    .default(['/chat/*']),
   /** Cloud Armor policy on both load balancer backends. */
   armor: z
     .strictObject({
