@@ -60,10 +60,11 @@ function threshold(policy: { conditions: Condition[] }, index = 0): Resource {
   return policy.conditions[index].condition_threshold!;
 }
 
-const channelNames = (stack: SynthesizedStack | undefined) =>
-  Object.keys(stack?.resource?.google_monitoring_notification_channel ?? {}).map(
-    (name) => `\${google_monitoring_notification_channel.${name}.name}`,
-  );
+/** Channel names of one type (`email`, `pagerduty`, `webhook_tokenauth`) as the policies reference them. */
+const channelNames = (stack: SynthesizedStack | undefined, type: string) =>
+  Object.entries(stack?.resource?.google_monitoring_notification_channel ?? {})
+    .filter(([, c]) => c.type === type)
+    .map(([name]) => `\${google_monitoring_notification_channel.${name}.name}`);
 
 describe('observability stack: the seed alerts', () => {
   const prodPolicies = policies(prod.observability);
@@ -255,9 +256,7 @@ describe('observability stack: the seed alerts', () => {
 
   it('cost_monthly_guard: a budget at 1.5x of the baseline month, to the email channels only', () => {
     const budget = onlyResource(full.observability, 'google_billing_budget');
-    const emails = Object.entries(full.observability?.resource?.google_monitoring_notification_channel ?? {})
-      .filter(([, c]) => c.type === 'email')
-      .map(([name]) => `\${google_monitoring_notification_channel.${name}.name}`);
+    const emails = channelNames(full.observability, 'email');
     expect(emails).toHaveLength(1);
     expect(budget).toEqual(
       expect.objectContaining({
@@ -368,15 +367,10 @@ describe('observability stack: resource alerts', () => {
 
   it('gives every policy severity, documentation, auto-close, and the channels of its severity', () => {
     for (const app of [prod, dev, startup]) {
-      const channels = app.observability?.resource?.google_monitoring_notification_channel ?? {};
-      const named = (type: string) =>
-        Object.entries(channels)
-          .filter(([, c]) => c.type === type)
-          .map(([name]) => `\${google_monitoring_notification_channel.${name}.name}`);
-      const emails = named('email');
+      const emails = channelNames(app.observability, 'email');
       expect(emails).toHaveLength(1);
       // prod pages critical alerts through PagerDuty; dev sends everything by email (pageSeverities: []).
-      const paging = app === prod ? named('pagerduty') : [];
+      const paging = channelNames(app.observability, 'pagerduty');
       expect(paging).toHaveLength(app === prod ? 1 : 0);
       for (const policy of resourcesOf(app.observability, 'google_monitoring_alert_policy')) {
         expect(policy).toEqual(

@@ -30,7 +30,7 @@ export const MAX_BUDGET_CHANNELS = 5;
  * `cost_monthly_guard`: a Cloud Billing budget on the project, the monthly backstop beside the daily
  * cost_anomaly alert (a budget cannot see one anomalous day: 1.5x for a day moves a month of baseline by 1.7 %).
  * Budgets have no daily period, so the amount is a month of baseline days and the rules fire when
- *  - the month's forecast reaches multiplier x baseline: spend has been running at that multiple (the anomaly),
+ *  - the month's forecast reaches multiplier x baseline: spend has been running at that multiple for weeks,
  *  - actual spend reaches multiplier x baseline (the anomaly has already cost that much),
  *  - actual spend reaches the baseline month (heads-up).
  * Notifications go to the Monitoring channels besides the billing account's admins.

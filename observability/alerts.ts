@@ -62,17 +62,15 @@ export function alertSpecs(
       "Read the failing service's error logs in Cloud Logging (severity>=ERROR), and check Cloud SQL / Redis health.",
       'If it started with a deploy, shift traffic back to the previous revision (cloudRun.<service>.traffic).',
     ],
-    conditions: services.map(
-      (s): AlertCondition => ({
-        kind: 'threshold',
-        displayName: `${s.role} 5xx / all requests > ${thresholds.errorRatePercent} %`,
-        signal: s.lb.serverErrors,
-        denominator: s.lb.requests,
-        comparison: 'COMPARISON_GT',
-        threshold: thresholds.errorRatePercent / 100,
-        durationSeconds: FIVE_MINUTES,
-      }),
-    ),
+    conditions: services.map((s): AlertCondition => ({
+      kind: 'threshold',
+      displayName: `${s.role} 5xx / all requests > ${thresholds.errorRatePercent} %`,
+      signal: s.lb.serverErrors,
+      denominator: s.lb.requests,
+      comparison: 'COMPARISON_GT',
+      threshold: thresholds.errorRatePercent / 100,
+      durationSeconds: FIVE_MINUTES,
+    })),
   });
   if (gpu) {
     specs.push({

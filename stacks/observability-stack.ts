@@ -87,7 +87,11 @@ export class ObservabilityStack extends AfpiStack {
         'monitoring.googleapis.com',
         'logging.googleapis.com',
         ...(costAnomalyOn
-          ? ['billingbudgets.googleapis.com', 'bigquery.googleapis.com', 'bigquerydatatransfer.googleapis.com']
+          ? [
+              'billingbudgets.googleapis.com',
+              'bigquery.googleapis.com',
+              'bigquerydatatransfer.googleapis.com',
+            ]
           : []),
         ...(usesSecrets ? ['secretmanager.googleapis.com'] : []),
       ],
