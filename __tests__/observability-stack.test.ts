@@ -246,6 +246,23 @@ describe('observability stack: the seed alerts', () => {
         ],
       }),
     );
+    // A run that fails for any other reason (export not on yet) warns instead of leaving the check blind.
+    expect(
+      resourcesOf(obs, 'google_logging_metric').find((m) => m.name === 'afpi/cost_check_failures'),
+    ).toEqual(
+      expect.objectContaining({
+        filter: 'resource.type="bigquery_dts_config" AND severity>=ERROR AND NOT "AFPI_COST_ANOMALY"',
+      }),
+    );
+    const failed = policies(obs).cost_anomaly_check_failed;
+    expect(failed.severity).toBe('WARNING');
+    expect(threshold(failed)).toEqual(
+      expect.objectContaining({
+        filter: 'metric.type="logging.googleapis.com/user/afpi/cost_check_failures"',
+        comparison: 'COMPARISON_GT',
+        threshold_value: 0,
+      }),
+    );
     expect(resourcesOf(obs, 'google_project_service').map((s) => s.service)).toEqual(
       expect.arrayContaining(['bigquery.googleapis.com', 'bigquerydatatransfer.googleapis.com']),
     );

@@ -30,6 +30,7 @@ export const COST_ANOMALY_MARKER = 'AFPI_COST_ANOMALY';
 /** UTC time of the daily check; the billing export lands yesterday's usage within hours, mostly by then. */
 export const COST_CHECK_SCHEDULE = 'every day 12:00';
 const METRIC_NAME = 'afpi/cost_anomaly_days';
+const FAILURE_METRIC_NAME = 'afpi/cost_check_failures';
 
 /**
  * The billing export's standard usage cost table; the Billing console names it after the billing account.
@@ -62,7 +63,8 @@ export function costAnomalyQuery(props: DailyCostAnomalyProps): string {
 /**
  * The seed's `cost_anomaly` (daily_cost > 1.5x baseline): the dataset the Cloud Billing export writes to, a
  * daily scheduled query comparing yesterday's cost with the baseline under its own service account (reads the
- * dataset, runs jobs, nothing else), a log-based metric counting the anomalous days, and the alert on it.
+ * dataset, runs jobs, nothing else), a log-based metric counting the anomalous days, and the alert on it; plus a
+ * warning when the query fails for another reason, so a missing export does not silence the alert.
  * The export itself is switched on in the Billing console: the provider has no resource for it.
  */
 export class DailyCostAnomaly extends Construct {
@@ -71,6 +73,9 @@ export class DailyCostAnomaly extends Construct {
   readonly query: BigqueryDataTransferConfig;
   readonly metric: LoggingMetric;
   readonly alert: AlertPolicy;
+  /** Failed runs for any other reason (export not switched on yet, permissions): the check is blind. */
+  readonly failureMetric: LoggingMetric;
+  readonly failureAlert: AlertPolicy;
 
   constructor(scope: Construct, id: string, props: DailyCostAnomalyProps) {
     super(scope, id);
@@ -106,14 +111,28 @@ export class DailyCostAnomaly extends Construct {
       params: { query: costAnomalyQuery(props) },
       dependsOn: [...(props.dependsOn ?? []), ...grants],
     });
+    const dtsErrors = 'resource.type="bigquery_dts_config" AND severity>=ERROR';
+    const countOf = (name: string) => ({
+      filter: `metric.type="logging.googleapis.com/user/${name}"`,
+      aggregation: {
+        alignmentPeriodSeconds: 3600,
+        perSeriesAligner: 'ALIGN_SUM' as const,
+        crossSeriesReducer: 'REDUCE_SUM' as const,
+      },
+    });
+    const common = {
+      notificationChannels: props.notificationChannels,
+      subjectPrefix: props.subjectPrefix,
+    };
     this.metric = new LoggingMetric(this, 'metric', {
       name: METRIC_NAME,
       description: `Days whose cost was above ${props.multiplier}x the ${props.dailyBaselineUsd} USD baseline (failed cost_anomaly query runs)`,
-      filter: `resource.type="bigquery_dts_config" AND severity>=ERROR AND "${COST_ANOMALY_MARKER}"`,
+      filter: `${dtsErrors} AND "${COST_ANOMALY_MARKER}"`,
       metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1' },
       dependsOn: props.dependsOn,
     });
     this.alert = new AlertPolicy(this, 'alert', {
+      ...common,
       name: 'cost_anomaly',
       displayName: `Daily cost above ${props.multiplier}x the baseline`,
       severity: 'ERROR',
@@ -127,22 +146,45 @@ export class DailyCostAnomaly extends Construct {
         {
           kind: 'threshold',
           displayName: `day above ${props.multiplier}x baseline`,
-          signal: {
-            filter: `metric.type="logging.googleapis.com/user/${METRIC_NAME}"`,
-            aggregation: {
-              alignmentPeriodSeconds: 3600,
-              perSeriesAligner: 'ALIGN_SUM',
-              crossSeriesReducer: 'REDUCE_SUM',
-            },
-          },
+          signal: countOf(METRIC_NAME),
           comparison: 'COMPARISON_GT',
           threshold: 0,
           durationSeconds: 0,
         },
       ],
-      notificationChannels: props.notificationChannels,
-      subjectPrefix: props.subjectPrefix,
       dependsOn: [...(props.dependsOn ?? []), this.metric],
+    });
+    this.failureMetric = new LoggingMetric(this, 'failure-metric', {
+      name: FAILURE_METRIC_NAME,
+      description:
+        'Failed scheduled-query runs other than a cost anomaly (the daily cost check could not run)',
+      filter: `${dtsErrors} AND NOT "${COST_ANOMALY_MARKER}"`,
+      metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1' },
+      dependsOn: props.dependsOn,
+    });
+    this.failureAlert = new AlertPolicy(this, 'failure-alert', {
+      ...common,
+      name: 'cost_anomaly_check_failed',
+      displayName: 'Daily cost check could not run',
+      severity: 'WARNING',
+      meaning:
+        'The cost_anomaly scheduled query failed for a reason other than an anomaly, so no daily cost alert can fire until it is fixed.',
+      firstSteps: [
+        'Read the failed run in BigQuery > Data transfers > "AFPI cost_anomaly daily check".',
+        `"Not found: Table ...gcp_billing_export_v1_...": switch the billing export on in the Billing console, into dataset ${props.datasetId}.`,
+        'Permission errors: the run uses afpi-cost-anomaly (BigQuery job user on the project, data viewer on the dataset).',
+      ],
+      conditions: [
+        {
+          kind: 'threshold',
+          displayName: 'cost_anomaly query run failed',
+          signal: countOf(FAILURE_METRIC_NAME),
+          comparison: 'COMPARISON_GT',
+          threshold: 0,
+          durationSeconds: 0,
+        },
+      ],
+      dependsOn: [...(props.dependsOn ?? []), this.failureMetric],
     });
   }
 }
