@@ -340,7 +340,7 @@ describe('data stack grants', () => {
     expect(onlyResource(synthesized, 'google_sql_user')).toEqual(
       expect.objectContaining({
         type: 'CLOUD_IAM_SERVICE_ACCOUNT',
-        name: '${trimsuffix(trimprefix("serviceAccount:backend@afpi-production.iam.gserviceaccount.com", "serviceAccount:"), ".gserviceaccount.com")}',
+        name: '${trimprefix("serviceAccount:backend@afpi-production.iam.gserviceaccount.com", "serviceAccount:")}',
       }),
     );
     const roles = resourcesOf(synthesized, 'google_project_iam_member');

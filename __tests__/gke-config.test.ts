@@ -142,8 +142,17 @@ describe('gke config: bad input', () => {
   });
 
   it('refuses a model that does not fit its pool (fit rule through the inference section)', () => {
-    const model = { name: 'llama-2-70b-chat', pool: 'gpu-large', precision: 'fp16', maxModelLen: 4096 };
-    const models = [model, { name: 'mistral-7b-instruct-v0.2', pool: 'gpu-small', precision: 'awq' }];
+    const model = {
+      name: 'llama-2-70b-chat',
+      pool: 'gpu-large',
+      precision: 'fp16',
+      maxModelLen: 4096,
+      maxReplicas: 2,
+    };
+    const models = [
+      model,
+      { name: 'mistral-7b-instruct-v0.2', pool: 'gpu-small', precision: 'awq', maxReplicas: 2 },
+    ];
     expect(problemsOf('prod', { inference: { models } })).toEqual([
       'config/environments/prod.yaml: inference.models.0.name ("llama-2-70b-chat") does not fit: Llama-2-70B-chat at fp16 needs ~153 GB; pool gpu-large (2x A100 40 GB) gives 72 GB at 0.9. Fix: use awq, or a pool with 4x A100 80 GB',
     ]);

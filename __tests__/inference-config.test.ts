@@ -17,7 +17,7 @@ describe('inference config: tier presets', () => {
             maxModelLen: 4096,
             gpuMemoryUtilization: 0.9,
             minReplicas: 1,
-            maxReplicas: 5,
+            maxReplicas: 2,
           },
         ],
         autoscaling: { metric: 'cpu', cpuTargetPercent: 70, queueDepthTarget: 5 },
@@ -50,7 +50,9 @@ describe('inference config: tier presets', () => {
 describe('inference config: bad input', () => {
   it('refuses a model on a pool it does not fit, with both numbers and the fix', () => {
     expect(
-      problemsOf('dev', { inference: { models: [{ name: 'llama-2-70b-chat', pool: 'gpu-small' }] } }),
+      problemsOf('dev', {
+        inference: { models: [{ name: 'llama-2-70b-chat', pool: 'gpu-small', maxReplicas: 1 }] },
+      }),
     ).toEqual([
       'config/environments/dev.yaml: inference.models.0.name ("llama-2-70b-chat") does not fit: Llama-2-70B-chat at fp16 needs ~153 GB; pool gpu-small (1x T4) gives 14.4 GB at 0.9. Fix: a pool with 4x A100 80 GB',
     ]);
@@ -104,6 +106,7 @@ describe('inference config: bad input', () => {
   it('refuses replicas outside the seed HPA range 1-5 and min above max', () => {
     expect(problemsOf('dev', { inference: { models: [{ ...MISTRAL, maxReplicas: 6 }] } })).toEqual([
       'config/environments/dev.yaml: inference.models.0.maxReplicas (6) is above the maximum 5. Fix: lower it',
+      'config/environments/dev.yaml: inference.models.0.maxReplicas (6) needs up to 12 nodes of pool "gpu-small" (6 x 2 engines, one node per replica) but the pool allows maxNodes 2. Fix: lower the maxReplicas of the models on "gpu-small" to 1 in total, or raise the pool\'s maxNodes to 12',
     ]);
     expect(
       problemsOf('staging', {
@@ -120,8 +123,18 @@ describe('inference config: bad input', () => {
     ]);
   });
 
+  it('refuses a replica ceiling the pool cannot hold (one node per replica and engine)', () => {
+    expect(problemsOf('staging', { inference: { models: [{ ...MISTRAL, maxReplicas: 3 }] } })).toEqual([
+      'config/environments/staging.yaml: inference.models.0.maxReplicas (3) needs up to 6 nodes of pool "gpu-small" (3 x 2 engines, one node per replica) but the pool allows maxNodes 5. Fix: lower the maxReplicas of the models on "gpu-small" to 2 in total, or raise the pool\'s maxNodes to 6',
+    ]);
+    // One engine: the seed's five replicas fill the five nodes.
+    const vllmOnly = { inference: { engines: ['vllm'], models: [{ ...MISTRAL, maxReplicas: 5 }] } };
+    expect(loadVariant('staging', vllmOnly).problems).toBeUndefined();
+  });
+
   it('refuses a model listed twice', () => {
-    expect(problemsOf('staging', { inference: { models: [MISTRAL, MISTRAL] } })).toEqual([
+    const small = { ...MISTRAL, maxReplicas: 1 };
+    expect(problemsOf('staging', { inference: { models: [small, small] } })).toEqual([
       'config/environments/staging.yaml: inference.models.1.name ("mistral-7b-instruct-v0.2") is listed twice. Fix: serve each model once (raise maxReplicas instead)',
     ]);
   });

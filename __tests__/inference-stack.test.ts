@@ -48,11 +48,10 @@ describe('inference stack', () => {
     ]);
     expect(Object.keys(stack.data?.google_client_config ?? {})).toHaveLength(1);
     const connection = {
-      host: expect.stringMatching(/^https:\/\/\$\{data\.google_container_cluster\.[^.]+\.endpoint\}$/),
-      token: expect.stringMatching(/^\$\{data\.google_client_config\.[^.]+\.access_token\}$/),
-      cluster_ca_certificate: expect.stringMatching(
-        /^\$\{base64decode\(data\.google_container_cluster\.[^.]+\.master_auth\[0\]\.cluster_ca_certificate\)\}$/,
+      host: expect.stringMatching(
+        /^https:\/\/\$\{data\.google_container_cluster\.[^.]+\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint\}$/,
       ),
+      token: expect.stringMatching(/^\$\{data\.google_client_config\.[^.]+\.access_token\}$/),
     };
     expect(stack.provider?.kubernetes).toEqual([connection]);
     expect(stack.provider?.helm).toEqual([{ kubernetes: connection }]);
@@ -148,7 +147,7 @@ describe('inference stack', () => {
     expect(llama).toEqual(
       expect.objectContaining({
         name: 'llama-2-70b-chat',
-        repository: 'vllm/vllm-openai',
+        repository: 'us-central1-docker.pkg.dev/afpi-production/docker-hub/vllm/vllm-openai',
         tag: 'v0.15.1',
         modelURL: '/models/TheBloke/Llama-2-70B-Chat-AWQ',
         runtimeClassName: '',
@@ -157,14 +156,15 @@ describe('inference stack', () => {
         requestMemory: '110Gi',
         limitMemory: '110Gi',
         shmSize: '4Gi',
-        replicaCount: 1,
+        keda: { enabled: true },
+        raySpec: { enabled: false },
         vllmConfig: {
           tensorParallelSize: 2,
           gpuMemoryUtilization: 0.9,
           maxModelLen: 4096,
           dtype: 'float16',
           enablePrefixCaching: true,
-          extraArgs: ['--served-model-name', 'llama-2-70b-chat', '--quantization', 'awq'],
+          extraArgs: ['--served-model-name', 'llama-2-70b-chat'],
         },
         nodeSelectorTerms: [
           {
@@ -174,7 +174,7 @@ describe('inference stack', () => {
           },
         ],
         tolerations: [GPU_TOLERATION],
-        pdb: { enabled: true, minAvailable: 1 },
+        pdb: { enabled: true, maxUnavailable: 1 },
       }),
     );
     expect(mistral).toEqual(
@@ -199,7 +199,11 @@ describe('inference stack', () => {
     }
     expect(values.servingEngineSpec.runtimeClassName).toBe('');
     expect(values.routerSpec).toEqual(
-      expect.objectContaining({ enableRouter: true, repository: 'lmcache/lmstack-router', tag: 'v0.1.12' }),
+      expect.objectContaining({
+        enableRouter: true,
+        repository: 'us-central1-docker.pkg.dev/afpi-production/docker-hub/lmcache/lmstack-router',
+        tag: 'v0.1.12',
+      }),
     );
   });
 
@@ -295,7 +299,7 @@ describe('inference stack', () => {
     expect(values).toEqual(
       expect.objectContaining({
         image: {
-          repository: 'ghcr.io/huggingface/text-generation-inference',
+          repository: 'us-central1-docker.pkg.dev/afpi-production/ghcr/huggingface/text-generation-inference',
           tag: '3.3.5',
           pullPolicy: 'IfNotPresent',
         },
@@ -320,7 +324,7 @@ describe('inference stack', () => {
     expect(valuesOf(prod.inference, 'tgi-mistral-7b-instruct-v0-2').service.port).toBe(8080);
     expect(values.networkPolicy).toEqual(
       expect.objectContaining({
-        allowedCidrs: ['10.8.0.0/28'],
+        allowedCidrs: ['10.8.0.0/28', '10.8.0.16/28'],
         healthCheckCidrs: ['35.191.0.0/16', '130.211.0.0/22'],
       }),
     );
@@ -340,7 +344,7 @@ describe('inference stack', () => {
           name: 'vllm-mistral-7b-instruct-v0-2-deployment-vllm',
         },
         minReplicas: 1,
-        maxReplicas: 5,
+        maxReplicas: 1,
         metrics: [
           {
             type: 'Resource',
@@ -354,7 +358,7 @@ describe('inference stack', () => {
         metric: 'cpu',
         targetCPUUtilizationPercentage: 70,
         minReplicas: 1,
-        maxReplicas: 5,
+        maxReplicas: 1,
       }),
     );
     expect(resourcesOf(dev.inference, 'kubernetes_deployment_v1')).toEqual([]);

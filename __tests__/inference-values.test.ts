@@ -114,7 +114,7 @@ describe('values merge', () => {
       gcsfuse: { onlyDir: 'models', bucket: 'afpi-production-models' },
     });
     // From the file, untouched by the overrides.
-    expect(values.pdb).toEqual({ enabled: true, minAvailable: 1 });
+    expect(values.pdb).toEqual({ enabled: true, maxUnavailable: 1 });
     expect(values.podMonitoring).toEqual({ enabled: true, interval: '30s' });
     expect(values.probes.startup.failureThreshold).toBe(180);
   });

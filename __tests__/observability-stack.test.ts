@@ -373,7 +373,7 @@ describe('observability stack: resource alerts', () => {
         .max_instance_count;
       expect(threshold(policy, index)).toEqual(
         expect.objectContaining({
-          filter: `metric.type="run.googleapis.com/container/instance_count" AND resource.type="cloud_run_revision" AND resource.label.service_name="${name}"`,
+          filter: `metric.type="run.googleapis.com/container/instance_count" AND resource.type="cloud_run_revision" AND resource.label.service_name="${name}" AND metric.label.state="active"`,
           comparison: 'COMPARISON_GE',
           threshold_value: max,
           duration: '300s',
@@ -683,7 +683,7 @@ describe('observability stack: dashboards and business metrics', () => {
         metric_descriptor: expect.objectContaining({
           metric_kind: 'DELTA',
           value_type: 'DISTRIBUTION',
-          unit: 'USD',
+          unit: '{USD}',
         }),
       }),
     );

@@ -62,7 +62,10 @@ export class CloudSqlMysql extends Construct {
     super(scope, id);
     this.projectId = props.projectId;
     this.instanceName = props.name;
-    const common: Omit<SqlDatabaseInstanceSettings, 'availabilityType' | 'backupConfiguration'> = {
+    const common: Omit<
+      SqlDatabaseInstanceSettings,
+      'availabilityType' | 'backupConfiguration' | 'maintenanceWindow'
+    > = {
       tier: props.tier,
       edition: props.edition,
       diskType: 'PD_SSD',
@@ -81,7 +84,6 @@ export class CloudSqlMysql extends Construct {
         { name: 'cloudsql_iam_authentication', value: 'on' },
         { name: 'local_infile', value: 'off' },
       ],
-      maintenanceWindow: props.maintenanceWindow,
       insightsConfig: {
         queryInsightsEnabled: true,
         queryStringLength: 1024,
@@ -89,6 +91,9 @@ export class CloudSqlMysql extends Construct {
         recordClientAddress: false,
       },
     };
+    // disk_size is the starting size: autoresize grows the disk, and a plan back to the configured size would be
+    // a shrink, which the provider turns into a replacement (ForceNewIfChange settings.0.disk_size).
+    const lifecycle = { ignoreChanges: ['settings[0].disk_size'] };
     this.instance = new SqlDatabaseInstance(this, 'instance', {
       name: props.name,
       region: props.region,
@@ -98,6 +103,7 @@ export class CloudSqlMysql extends Construct {
       settings: {
         ...common,
         availabilityType: 'REGIONAL',
+        maintenanceWindow: props.maintenanceWindow,
         backupConfiguration: {
           enabled: true,
           startTime: props.backupStartTime,
@@ -106,6 +112,7 @@ export class CloudSqlMysql extends Construct {
           backupRetentionSettings: { retainedBackups: props.backupRetainedCount, retentionUnit: 'COUNT' },
         },
       },
+      lifecycle,
       dependsOn: props.dependsOn,
     });
     this.database = new SqlDatabase(this, 'database', {
@@ -117,7 +124,8 @@ export class CloudSqlMysql extends Construct {
     if (props.replica) {
       this.replicaName = `${props.name}-replica`;
       // Passive standby: promoted to primary on regional failover (docs/runbooks/dr-failover.md). Zonal while it only
-      // replays; the runbook turns on HA after promotion. Replicas take no backups of their own.
+      // replays; the runbook turns on HA after promotion. Replicas take no backups of their own, and no
+      // maintenance window: Cloud SQL does not support one on read replicas (they may be updated at any time).
       this.replica = new SqlDatabaseInstance(this, 'replica', {
         name: this.replicaName,
         region: props.replica.region,
@@ -126,6 +134,7 @@ export class CloudSqlMysql extends Construct {
         encryptionKeyName: props.replica.kmsKeyName,
         deletionProtection: true,
         settings: { ...common, availabilityType: 'ZONAL', backupConfiguration: { binaryLogEnabled: true } },
+        lifecycle,
         dependsOn: props.dependsOn,
       });
     }
@@ -166,10 +175,11 @@ export class CloudSqlMysql extends Construct {
         },
       );
     }
-    // MySQL IAM user names are the service account email without ".gserviceaccount.com".
+    // MySQL takes the full email (the provider's MySQL acceptance test does; only PostgreSQL drops
+    // ".gserviceaccount.com"); the server's user name is the part before "@" (the backend's DB_USER).
     return new SqlUser(grantee.grantScope, `${grantee.grantId}-sql-user-${this.node.id}`, {
       instance: this.instance.name,
-      name: Fn.trimsuffix(email, '.gserviceaccount.com'),
+      name: email,
       type: 'CLOUD_IAM_SERVICE_ACCOUNT',
     });
   }

@@ -22,6 +22,8 @@ export const CUSTOM_METRICS_ADAPTER_IMAGE =
 const NAMESPACE = 'custom-metrics';
 const NAME = 'custom-metrics-stackdriver-adapter';
 const LABELS = { 'k8s-app': NAME };
+/** Unprivileged port the adapter serves on; the Service keeps 443, where the APIServices expect it. */
+const SERVING_PORT = 6443;
 
 /**
  * The Custom Metrics Stackdriver Adapter: serves Cloud Monitoring metrics (Managed Prometheus included, as
@@ -100,7 +102,10 @@ export class CustomMetricsAdapter extends Construct {
                   '/adapter',
                   '--use-new-resource-model=true',
                   '--fallback-for-container-metrics=true',
+                  // The default, 443, needs NET_BIND_SERVICE, which the dropped capabilities remove.
+                  `--secure-port=${SERVING_PORT}`,
                 ],
+                port: [{ name: 'https', containerPort: SERVING_PORT, protocol: 'TCP' }],
                 resources: {
                   requests: { cpu: '250m', memory: '400Mi' },
                   limits: { cpu: '250m', memory: '400Mi' },
@@ -118,7 +123,7 @@ export class CustomMetricsAdapter extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: LABELS,
-        port: [{ port: 443, targetPort: '443', protocol: 'TCP' }],
+        port: [{ port: 443, targetPort: 'https', protocol: 'TCP' }],
       },
     });
     // custom.metrics v1beta1 and v1beta2, external.metrics v1beta1, as in Google's manifest.

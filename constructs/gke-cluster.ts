@@ -119,6 +119,9 @@ export class GkeCluster extends Construct {
         masterIpv4CidrBlock: props.masterIpv4CidrBlock,
         masterGlobalAccessConfig: { enabled: true },
       },
+      // CI and operators reach the API server through its DNS endpoint, authorized by IAM
+      // (container.clusters.connect) rather than by source address: runners have no fixed IPs to authorize.
+      controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
       masterAuthorizedNetworksConfig: {
         cidrBlocks: props.masterAuthorizedNetworks.map((n) => ({ displayName: n.name, cidrBlock: n.cidr })),
         gcpPublicCidrsAccessEnabled: false,

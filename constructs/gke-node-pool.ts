@@ -44,8 +44,8 @@ export interface GkeNodePoolProps {
 
 /**
  * A Standard-mode node pool: dedicated node service account, GKE metadata server, shielded instances,
- * auto-repair and auto-upgrade, surge upgrades, image streaming, gVNIC, autoscaling on total node counts;
- * GPU pools add the accelerator with driver auto-install, the `nvidia.com/gpu=present:NoSchedule` taint and a
+ * auto-repair and auto-upgrade, surge upgrades (in place for GPU pools), image streaming, gVNIC, autoscaling on
+ * total node counts; GPU pools add the accelerator with driver auto-install, the `nvidia.com/gpu=present:NoSchedule` taint and a
  * matching label.
  */
 export class GkeNodePool extends Construct {
@@ -60,8 +60,10 @@ export class GkeNodePool extends Construct {
       location: props.location,
       name: props.name,
       nodeLocations: props.zones ? [...props.zones] : undefined,
-      // Per zone, only at creation: enough for the minimum, never above it.
-      initialNodeCount: Math.ceil(props.minNodes / zoneCount),
+      // Per zone, only at creation. GPU pools never start above their minimum (one per zone would be 4 GPU nodes
+      // in a 4-zone region): a pending engine pod brings up the first node. CPU pools round up, so the system
+      // pods have somewhere to run before the autoscaler acts.
+      initialNodeCount: (gpu ? Math.floor : Math.ceil)(props.minNodes / zoneCount),
       autoscaling: {
         totalMinNodeCount: props.minNodes,
         totalMaxNodeCount: props.maxNodes,
@@ -69,7 +71,11 @@ export class GkeNodePool extends Construct {
         locationPolicy: gpu ? 'ANY' : 'BALANCED',
       },
       management: { autoRepair: true, autoUpgrade: true },
-      upgradeSettings: { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
+      // Surge needs a spare node per upgrade, which scarce GPUs often cannot give: GPU pools upgrade in place, one
+      // node at a time (its replicas move or wait for it; engine PDBs allow one replica down).
+      upgradeSettings: gpu
+        ? { strategy: 'SURGE', maxSurge: 0, maxUnavailable: 1 }
+        : { strategy: 'SURGE', maxSurge: 1, maxUnavailable: 0 },
       nodeConfig: {
         machineType: props.machineType,
         diskSizeGb: props.diskSizeGb,

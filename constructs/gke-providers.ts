@@ -2,7 +2,6 @@ import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-c
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface GkeProvidersProps {
@@ -16,7 +15,7 @@ export interface GkeProvidersProps {
 
 /**
  * Kubernetes and Helm providers for an existing GKE cluster, configured only from data sources: the caller's
- * OAuth token (`google_client_config`) and the cluster's endpoint and CA (`google_container_cluster`). Never
+ * OAuth token (`google_client_config`) and the cluster's DNS endpoint (`google_container_cluster`). Never
  * from a resource of the same apply (providers would be configured from unknown values) nor from a kubeconfig
  * on disk, so any machine with Google credentials can plan once the cluster exists.
  */
@@ -33,10 +32,11 @@ export class GkeProviders extends Construct {
       location: props.location,
       project: props.project,
     });
+    // The DNS endpoint (IAM-authorized, reachable from anywhere) presents a publicly trusted certificate: no
+    // cluster CA, unlike the IP endpoint, which authorized networks fence off.
     const connection = {
-      host: `https://${this.cluster.endpoint}`,
+      host: `https://${this.cluster.controlPlaneEndpointsConfig.get(0).dnsEndpointConfig.get(0).endpoint}`,
       token: client.accessToken,
-      clusterCaCertificate: Fn.base64decode(this.cluster.masterAuth.get(0).clusterCaCertificate),
     };
     this.kubernetes = new KubernetesProvider(this, 'kubernetes', connection);
     this.helm = new HelmProvider(this, 'helm', { kubernetes: connection });

@@ -88,7 +88,8 @@ export class BusinessLogMetrics extends Construct {
       metricDescriptor: {
         metricKind: 'DELTA',
         valueType: 'DISTRIBUTION',
-        unit: 'USD',
+        // UCUM has no currency unit: an annotation in braces is the documented way to name one.
+        unit: '{USD}',
         displayName: 'LLM API cost per conversation',
         labels,
       },

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ModelPlacement, placeModel } from '../catalog/fit';
-import { MACHINE_TYPES } from '../catalog/gpus';
+import { GPUS, MACHINE_TYPES } from '../catalog/gpus';
 import { deepMerge } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { GpuPool, gpuPoolsOf, GkeConfig } from '../config/sections/gke';
@@ -55,7 +55,7 @@ export interface EngineEnvironment {
   readonly hfTokenSecretVersion: string;
   /** Reserved internal address of the endpoint (network stack). */
   readonly loadBalancerIp: string;
-  /** Ranges the Cloud Run backend's VPC egress arrives from. */
+  /** Ranges the Cloud Run backend's VPC egress arrives from, in every serving region. */
   readonly clientRanges: readonly string[];
 }
 
@@ -191,6 +191,16 @@ function nodeSelectorTerms(placed: PlacedModel, autopilot: boolean): Values[] {
   ];
 }
 
+/**
+ * vLLM's `--quantization`. None for AWQ on Ampere and later (the catalog's bf16 GPUs): vLLM then reads the
+ * checkpoint's quantization config and picks its awq_marlin kernels, which an explicit `awq` would turn off.
+ */
+function vllmQuantizationArgs(placed: PlacedModel): string[] {
+  const method = placed.placement.quantization;
+  if (!method || (method === 'awq' && GPUS[placed.pool.gpu].bf16)) return [];
+  return ['--quantization', method];
+}
+
 /** One `servingEngineSpec.modelSpec` entry of the vllm-stack chart (keys from its values.yaml, chart 0.1.12). */
 export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Values {
   const { inference } = env;
@@ -205,7 +215,12 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
     tag: image.tag,
     modelURL: modelSource(placed, inference.modelCache),
     serviceAccountName: env.serviceAccountName,
-    replicaCount: config.minReplicas,
+    // The HPA owns the replica count: a rendered `replicas` would reset it on every upgrade (Helm's three-way
+    // merge). vllm-stack 0.1.12 omits `replicas` when keda.enabled, and renders the ScaledObject only for specs
+    // without a raySpec key: this pair gives a Deployment without replicas and no KEDA object (no KEDA here).
+    // scripts/check-charts.ts renders the chart and asserts both.
+    keda: { enabled: true },
+    raySpec: { enabled: false },
     // The chart defaults to the "nvidia" runtime class, which GKE does not have (its GPU nodes need none).
     runtimeClassName: '',
     requestCPU: size.cpu,
@@ -222,7 +237,7 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
         // Clients ask for the catalog id whatever the checkpoint or path behind it.
         '--served-model-name',
         config.name,
-        ...(placement.quantization ? ['--quantization', placement.quantization] : []),
+        ...vllmQuantizationArgs(placed),
       ],
     },
     shmSize: `${size.shmGiB}Gi`,
@@ -253,8 +268,8 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
           storageClass: inference.pvc.storageClass,
           pvcAccessMode: ['ReadWriteMany'],
         }),
-    // A node upgrade never evicts the last replica of a model.
-    pdb: { enabled: true, minAvailable: 1 },
+    // Voluntary disruptions take one replica at a time (GPU pools upgrade in place, without a spare node).
+    pdb: { enabled: true, maxUnavailable: 1 },
   };
 }
 

@@ -190,7 +190,7 @@ export function alertSpecs(
     displayName: 'Cloud Run service at its maximum instances',
     severity: 'WARNING',
     meaning:
-      'A Cloud Run service has run at its configured maximum number of instances for 5 minutes: it cannot scale further, so requests queue and latency and 429/5xx responses follow.',
+      'A Cloud Run service has had its configured maximum number of instances active in a region for 5 minutes: it cannot scale further there, so requests queue and latency and 429/5xx responses follow.',
     firstSteps: [
       'Confirm on the serving dashboard whether latency or errors rise with it.',
       'Check for abuse (Cloud Armor rate-limit logs) before adding capacity.',
@@ -198,8 +198,8 @@ export function alertSpecs(
     ],
     conditions: services.map((s): AlertCondition => ({
       kind: 'threshold',
-      displayName: `${s.role} instances >= ${s.max}`,
-      signal: s.signals.instances,
+      displayName: `${s.role} active instances in a region >= ${s.max}`,
+      signal: s.signals.activeInstancesPerRegion,
       comparison: 'COMPARISON_GE',
       threshold: s.max,
       durationSeconds: FIVE_MINUTES,

@@ -101,6 +101,22 @@ export function cloudRunSignals(serviceName: string) {
         groupByFields: [byService],
       },
     ),
+    /**
+     * Instances serving requests, per region: max instances is a per-region limit of the service, and idle
+     * instances leave room to serve.
+     */
+    activeInstancesPerRegion: signal(
+      metricFilter('run.googleapis.com/container/instance_count', 'cloud_run_revision', {
+        ...labels,
+        'metric.label.state': 'active',
+      }),
+      {
+        alignmentPeriodSeconds: MINUTE,
+        perSeriesAligner: 'ALIGN_MAX',
+        crossSeriesReducer: 'REDUCE_SUM',
+        groupByFields: [byService, 'resource.label.location'],
+      },
+    ),
   };
 }
 

@@ -68,6 +68,8 @@ export class GkeGpuStack extends AfpiStack {
         'binaryauthorization.googleapis.com',
         // Image streaming (gcfs_config) reads images through the Container File System API.
         'containerfilesystem.googleapis.com',
+        // The Filestore CSI driver (on in every cluster) creates Filestore instances for ReadWriteMany volumes.
+        'file.googleapis.com',
         'iam.googleapis.com',
         'logging.googleapis.com',
         'monitoring.googleapis.com',

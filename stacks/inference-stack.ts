@@ -7,6 +7,7 @@ import { CustomMetricsAdapter } from '../constructs/custom-metrics-adapter';
 import { GkeProviders } from '../constructs/gke-providers';
 import { InferenceEngineRelease } from '../constructs/inference-engine-release';
 import { ProjectServices } from '../constructs/project-services';
+import { RegistryMirrors } from '../constructs/registry-mirrors';
 import { WorkloadIdentity } from '../constructs/workload-identity';
 import {
   EngineEnvironment,
@@ -43,6 +44,8 @@ export interface InferenceStackProps extends AfpiStackProps {
  */
 export class InferenceStack extends AfpiStack {
   readonly providers: GkeProviders;
+  /** Pull-through caches of the public registries the engine images come from. */
+  readonly mirrors: RegistryMirrors;
   readonly namespace: NamespaceV1;
   readonly identities: Readonly<Partial<Record<Engine, WorkloadIdentity>>>;
   readonly releases: readonly InferenceEngineRelease[];
@@ -60,8 +63,9 @@ export class InferenceStack extends AfpiStack {
     // Nothing references the cluster's resources (providers read it by name): order the deploys explicitly.
     this.addDependency(gkeGpu);
 
-    new ProjectServices(this, 'apis', {
+    const apis = new ProjectServices(this, 'apis', {
       services: [
+        'artifactregistry.googleapis.com',
         'container.googleapis.com',
         'iam.googleapis.com',
         'monitoring.googleapis.com',
@@ -73,6 +77,22 @@ export class InferenceStack extends AfpiStack {
       location: gkeGpu.clusterLocation,
       project: config.projectId,
     });
+
+    this.mirrors = new RegistryMirrors(this, 'registry-mirrors', {
+      projectId: config.projectId,
+      location: config.region,
+      dependsOn: [apis.services['artifactregistry.googleapis.com']],
+    });
+    const images = inference.images;
+    // The engines pull their public images through the mirrors.
+    const pulled = {
+      ...inference,
+      images: {
+        vllm: this.mirrors.imageUrl(images.vllm),
+        router: this.mirrors.imageUrl(images.router),
+        tgi: this.mirrors.imageUrl(images.tgi),
+      },
+    };
 
     this.namespace = new NamespaceV1(this, 'namespace', {
       metadata: { name: inference.namespace, labels: { app: 'afpi-inference' } },
@@ -114,15 +134,17 @@ export class InferenceStack extends AfpiStack {
         data.modelBucket.grantRead(identity),
         hfToken.grantAccess(identity),
         defaultDeny,
+        ...this.mirrors.repositories,
       ];
       const env: EngineEnvironment = {
-        inference,
+        inference: pulled,
         autopilot: gkeGpu.mode === 'autopilot',
         serviceAccountName: identity.serviceAccountName,
         modelBucketName: data.modelBucket.name,
         hfTokenSecretVersion: `${hfToken.id}/versions/latest`,
         loadBalancerIp: ilbAddress.address,
-        clientRanges: network.cloudRunEgress.sourceRanges,
+        // The load balancer sends clients to the nearest serving region: each region's backend calls in.
+        clientRanges: network.cloudRunSourceRanges,
       };
       if (engine === 'vllm') {
         releases.push(

@@ -58,6 +58,8 @@ export class NetworkStack extends AfpiStack {
   readonly servingRegions: readonly ServingRegion[];
   /** Cloud Run egress of the primary region (same as `primary.cloudRunEgress`). */
   readonly cloudRunEgress: CloudRunEgress;
+  /** Where Cloud Run traffic of every serving region arrives from: what services it calls must admit. */
+  readonly cloudRunSourceRanges: readonly string[];
   /** Private services access: `range.name` for Cloud SQL/Redis allocated ranges, `connection` for dependsOn. */
   readonly privateServicesAccess: PrivateServicesAccess;
   /** The range reserved for private services access (CIDR). */
@@ -150,6 +152,7 @@ export class NetworkStack extends AfpiStack {
     this.primary = this.servingRegions[0];
     this.dr = this.servingRegions.find((r) => r.role === 'dr');
     this.cloudRunEgress = this.primary.cloudRunEgress;
+    this.cloudRunSourceRanges = this.servingRegions.flatMap((r) => r.cloudRunEgress.sourceRanges);
 
     this.privateServicesRange = net.privateServicesRange;
     this.privateServicesAccess = new PrivateServicesAccess(this, 'private-services-access', {

@@ -223,7 +223,8 @@ export function inferenceRules(config: InferenceRulesInput, ctx: z.RefinementCtx
 
 /**
  * A replica takes a whole node of its pool (all its GPUs), for every engine: the pool must hold the floor of
- * replicas, or pods stay pending and the atomic releases roll back after their timeout.
+ * replicas, or pods stay pending and the atomic releases roll back after their timeout; and the ceiling, or the
+ * HPAs ask for replicas that stay pending while they count on them.
  */
 function checkPoolCapacity(
   inference: InferenceConfig,
@@ -241,6 +242,17 @@ function checkPoolCapacity(
         ctx,
         ['inference', 'models', last, 'pool'],
         `(${show(pool.name)}) needs ${nodes} nodes for the models' minReplicas (${replicas} x ${inference.engines.length} engine${inference.engines.length > 1 ? 's' : ''}, one node per replica) but the pool allows maxNodes ${pool.maxNodes}. Fix: raise the pool's maxNodes, lower minReplicas, or serve with fewer engines`,
+      );
+      continue;
+    }
+    const ceiling = indexes.reduce((sum, index) => sum + inference.models[index].maxReplicas, 0);
+    const ceilingNodes = ceiling * inference.engines.length;
+    if (ceilingNodes > pool.maxNodes) {
+      const last = indexes[indexes.length - 1];
+      report(
+        ctx,
+        ['inference', 'models', last, 'maxReplicas'],
+        `(${inference.models[last].maxReplicas}) needs up to ${ceilingNodes} nodes of pool ${show(pool.name)} (${ceiling} x ${inference.engines.length} engine${inference.engines.length > 1 ? 's' : ''}, one node per replica) but the pool allows maxNodes ${pool.maxNodes}. Fix: lower the maxReplicas of the models on ${show(pool.name)} to ${Math.floor(pool.maxNodes / inference.engines.length)} in total, or raise the pool's maxNodes to ${ceilingNodes}`,
       );
     }
   }
