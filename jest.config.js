@@ -1,3 +1,15 @@
+const fs = require('fs');
+const path = require('path');
+const os = require('os');
+
+// Tests and the processes they start write temp files into os.tmpdir(). Jest loads this file in its main process
+// before it starts the workers, which inherit this process's environment: TMPDIR set here reaches them (a setup
+// file runs too late, in the sandbox's copy of process.env). globalTeardown removes the folder and fails the run
+// when the system temp dir gained entries of ours.
+process.env.AFPI_SYSTEM_TMPDIR ??= os.tmpdir();
+process.env.TMPDIR = path.join(__dirname, '.jest-tmp');
+fs.mkdirSync(process.env.TMPDIR, { recursive: true });
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -5,7 +17,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // swc strips types without checking them (tsc does that in `npm run typecheck`): ~10x faster than ts-jest.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
-  setupFiles: ['<rootDir>/__tests__/support/tmpdir.ts'],
+  // Kept between runs, and not in the system temp dir.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+  globalSetup: '<rootDir>/__tests__/support/system-tmp.js',
   globalTeardown: '<rootDir>/__tests__/support/cleanup.js',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   maxWorkers: 2,

@@ -2,6 +2,7 @@
  * Entry point for `npm run synth` and the cdktf CLI (`cdktf.json` runs the compiled `dist/main.js`).
  * AFPI_ENV picks the environment (default dev), AFPI_TIER overrides its tier.
  */
+import './app/compile-cache';
 import { ConfigError, loadFromProcessEnv } from './config/load';
 import { synthesize } from './app/synthesize';
 import { formatFinding, PolicyError } from './policy/policy-pack';

@@ -1,8 +1,8 @@
-import { loadEnvironment } from '../config/load';
+import { listEnvironments, loadEnvironment } from '../config/load';
 import { STACK_IDS, TIERS } from '../config/schema';
 import { synthEnvironment } from './support/synth';
 
-const ENVIRONMENTS = ['dev', 'staging', 'prod'];
+const ENVIRONMENTS = listEnvironments();
 
 describe.each(ENVIRONMENTS)('environment %s', (env) => {
   describe.each(TIERS)('at tier %s', (tier) => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { listEnvironments } from '../config/load';
 
 const repo = path.join(__dirname, '..');
 
@@ -22,7 +23,7 @@ describe('npm run synth (main.ts)', () => {
     const run = synth({ AFPI_ENV: 'nope' }, outdir);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      'Config error, nothing was written:\n  AFPI_ENV=nope: no such environment in config/environments. Fix: use one of dev, prod, staging\n',
+      `Config error, nothing was written:\n  AFPI_ENV=nope: no such environment in config/environments. Fix: use one of ${listEnvironments().join(', ')}\n`,
     );
     expect(fs.existsSync(outdir)).toBe(false);
   });

@@ -11,11 +11,12 @@ import { minNotAboveMax } from '../config/rules';
 import { TIERS } from '../config/schema';
 import { problemsOf } from './support/env-files';
 
-const ENVIRONMENTS = ['dev', 'prod', 'staging'];
+// Every file in config/environments/: a new environment is checked at every tier without editing this test.
+const ENVIRONMENTS = listEnvironments();
 
 describe('environments and tiers', () => {
   it('ships dev, staging and prod', () => {
-    expect(listEnvironments()).toEqual(ENVIRONMENTS);
+    expect(ENVIRONMENTS).toEqual(expect.arrayContaining(['dev', 'prod', 'staging']));
   });
 
   it.each(ENVIRONMENTS.flatMap((env) => TIERS.map((tier) => [env, tier])))(
@@ -61,7 +62,7 @@ describe('config errors name the file, the field, the problem and the fix', () =
   it('lists the valid environments for an unknown AFPI_ENV', () => {
     expect(() => loadFromProcessEnv({ AFPI_ENV: 'nope' })).toThrow(
       new ConfigError([
-        'AFPI_ENV=nope: no such environment in config/environments. Fix: use one of dev, prod, staging',
+        `AFPI_ENV=nope: no such environment in config/environments. Fix: use one of ${ENVIRONMENTS.join(', ')}`,
       ]),
     );
   });
@@ -78,10 +79,61 @@ describe('config errors name the file, the field, the problem and the fix', () =
     ]);
   });
 
-  it('rejects unknown keys (typos)', () => {
+  it('says "did you mean" for an unknown key close to a known one, and lists the settings otherwise', () => {
     expect(problemsOf('dev', { projectid: 'x', stateBucket: { nmae: 'y' } })).toEqual([
-      'config/environments/dev.yaml: stateBucket.nmae is not a known setting. Fix: remove it or correct the spelling',
-      'config/environments/dev.yaml: projectid is not a known setting. Fix: remove it or correct the spelling',
+      'config/environments/dev.yaml: stateBucket.nmae is not a known setting. Did you mean "name"? Fix: rename it to name',
+      'config/environments/dev.yaml: projectid is not a known setting. Did you mean "projectId"? Fix: rename it to projectId',
+    ]);
+    expect(problemsOf('dev', { regoin: 'us-central1', owner: 'me' })).toEqual([
+      'config/environments/dev.yaml: regoin is not a known setting. Did you mean "region"? Fix: rename it to region',
+      'config/environments/dev.yaml: owner is not a known setting. Fix: remove it or correct the spelling (settings here: tier, projectId, region, drRegion, domain, stateBucket, labels, disasterRecovery, stacks, network, data, observability, cloudRun, gke, inference, cost)',
+    ]);
+    expect(problemsOf('dev', { cloudRun: { frontend: { memory: 1 } } })).toEqual([
+      'config/environments/dev.yaml: cloudRun.frontend.memory is not a known setting. Did you mean "memoryGiB"? Fix: rename it to memoryGiB',
+    ]);
+    expect(
+      problemsOf('dev', {
+        inference: {
+          models: [
+            { name: 'mistral-7b-instruct-v0.2', pool: 'gpu-l4', maxModelLength: 4096, maxReplicas: 1 },
+          ],
+        },
+        gke: { gpuPools: [{ name: 'gpu-l4', preset: 'l4' }] },
+      }),
+    ).toEqual([
+      'config/environments/dev.yaml: inference.models.0.maxModelLength is not a known setting. Did you mean "maxModelLen"? Fix: rename it to maxModelLen',
+    ]);
+  });
+
+  it('points a model display name (README table) to its catalog id', () => {
+    expect(
+      problemsOf('dev', { inference: { models: [{ name: 'Mistral-7B-Instruct-v0.2', pool: 'gpu-small' }] } }),
+    ).toEqual([
+      'config/environments/dev.yaml: inference.models.0.name ("Mistral-7B-Instruct-v0.2") is not one of "mistral-7b-instruct-v0.2", "llama-2-13b-chat", "llama-2-70b-chat", "codellama-13b", "starcoder", "yi-34b". Did you mean "mistral-7b-instruct-v0.2"? Fix: use one of them',
+    ]);
+  });
+
+  it('says a missing tier is missing', () => {
+    expect(problemsOf('dev', { tier: undefined })).toEqual([
+      'config/environments/dev.yaml: tier is missing. Fix: add "tier: <startup | growth | scale | enterprise>" (the preset in config/tiers/ this environment starts from)',
+    ]);
+    expect(problemsOf('dev', { tier: 'scael' })).toEqual([
+      'config/environments/dev.yaml: tier ("scael") is not one of startup, growth, scale, enterprise. Did you mean "scale"? Fix: set tier to one of them',
+    ]);
+  });
+
+  it('shows the expected shape of a missing object', () => {
+    expect(problemsOf('dev', { stateBucket: undefined })).toEqual([
+      'config/environments/dev.yaml: stateBucket is missing. Fix: add stateBucket: { name: ... }',
+    ]);
+    expect(problemsOf('dev', { domain: undefined })).toEqual([
+      'config/environments/dev.yaml: domain is missing. Fix: add it (a string)',
+    ]);
+  });
+
+  it('says when a list in the environment replaced the tier list that a problem names', () => {
+    expect(problemsOf('staging', { gke: { gpuPools: [{ name: 'gpu-l4', preset: 'l4' }] } })).toEqual([
+      'config/tiers/scale.yaml: inference.models.0.pool ("gpu-small") is not a GPU pool of gke.gpuPools (gpu-l4). Fix: use one of gpu-l4 or add it to gke.gpuPools (note: config/environments/staging.yaml sets gke.gpuPools, which replaces the tier\'s list instead of adding to it, so the tier\'s gpu-small is gone; repeat the tier\'s entries you keep, see README "Environments and tiers")',
     ]);
   });
 
@@ -92,6 +144,9 @@ describe('config errors name the file, the field, the problem and the fix', () =
   });
 
   it('rejects a malformed region and an unsupported one', () => {
+    expect(problemsOf('dev', { region: 'us-central1-a' })).toEqual([
+      'config/environments/dev.yaml: region ("us-central1-a") is a zone, not a region. Fix: use its region "us-central1"',
+    ]);
     expect(problemsOf('dev', { region: 'central' })).toEqual([
       'config/environments/dev.yaml: region ("central") is not a GCP region name. Fix: use a region such as "us-central1"',
     ]);

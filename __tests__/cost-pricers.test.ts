@@ -1,4 +1,11 @@
-import { gpuHourUsd, machineHourUsd, PriceLookupError, pricesAsOf, PRICE_TABLE } from '../cost/prices';
+import {
+  bandedUsd,
+  gpuHourUsd,
+  machineHourUsd,
+  PriceLookupError,
+  pricesAsOf,
+  PRICE_TABLE,
+} from '../cost/prices';
 import { PRICERS } from '../cost/pricers';
 import { Attrs, EnvironmentFacts, NotPriceable, PricingContext } from '../cost/pricers/types';
 import { HOURS_PER_MONTH, SECONDS_PER_MONTH, TIER_USAGE, Usage } from '../cost/usage';
@@ -15,6 +22,8 @@ const FACTS: EnvironmentFacts = {
   httpsForwardingRules: 1,
   securityPolicies: 1,
   primaryServices: { frontend: 1, backend: 1 },
+  serviceLoadBalancersByRegion: {},
+  lbLogSampleRate: 0,
 };
 
 function ctx(overrides: Partial<PricingContext> = {}): PricingContext {
@@ -41,10 +50,26 @@ describe('price table', () => {
           page: expect.any(String),
           url: expect.stringMatching(/^https:\/\/cloud\.google\.com\//),
           asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+          ...(product.source.via ? { via: expect.stringMatching(/^https:\/\//) } : {}),
         });
       }
     }
     expect(pricesAsOf()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('dates each product by when its figures were read, not one date for the file', () => {
+    const prices = PRICE_TABLE['us-central1'];
+    expect(prices.loadBalancing.source.asOf).toBe('2026-09-20');
+    expect(prices.cdn.source.asOf).toBe('2026-09-20');
+    expect(prices.nat.source.asOf).toBe('2026-10-16');
+    expect(prices.cloudSql.source.asOf).toBe('2026-11-26');
+  });
+
+  it('charges volume bands for the GiB that fall in each', () => {
+    const bands = PRICE_TABLE['us-central1'].loadBalancing.internetEgressBands;
+    expect(bandedUsd(100, bands)).toBeCloseTo(12, 6);
+    expect(bandedUsd(2048, bands)).toBeCloseTo(1024 * 0.12 + 1024 * 0.11, 6);
+    expect(bandedUsd(20480, bands)).toBeCloseTo(1024 * 0.12 + 9216 * 0.11 + 10240 * 0.08, 6);
   });
 
   it('names an unknown machine type and where to add it', () => {
@@ -76,16 +101,41 @@ describe('google_cloud_run_v2_service', () => {
   });
 
   it('bills active time, idle min instances and requests (request-based billing)', () => {
+    // 1M requests x 0.5 s over a month is 0.19 requests at once: each request keeps an instance active alone.
     const requests = REQUESTS * 0.67;
-    const active = (requests * 0.5) / 10;
+    const active = requests * 0.5;
     const expected =
       active * (2 * 0.000024 + 2 * 0.0000025) +
       (SECONDS_PER_MONTH - active) * (2 * 0.0000025 + 2 * 0.0000025) +
       (requests / 1e6) * 0.4;
     const estimate = price('google_cloud_run_v2_service', backend({ limits: { cpu: '2', memory: '2Gi' } }));
     expect(estimate.monthlyUsd).toBeCloseTo(expected, 6);
-    expect(estimate.monthlyUsd).toBeCloseTo(28.88, 2);
+    expect(estimate.monthlyUsd).toBeCloseTo(48.6, 1);
     expect(estimate.basis).toContain('backend, 67% of requests');
+    expect(estimate.basis).toContain('1 at once (mean concurrent, cap 48 = 60% of concurrency 80)');
+  });
+
+  it('shares instances by mean concurrent requests up to 60 % of the concurrency setting, or as configured', () => {
+    const busy = ctx({ usage: { ...USAGE, requestsPerDay: 50_000_000 } });
+    const service = (concurrency: number) => ({
+      ...backend({ limits: { cpu: '1', memory: '1Gi' } }),
+      template: {
+        max_instance_request_concurrency: concurrency,
+        containers: [{ resources: { limits: { cpu: '1', memory: '1Gi' } } }],
+      },
+    });
+    // 50M/day x 0.67 x 0.5 s = ~194 requests at once: 400 x 0.6 = 240 caps above it, 80 x 0.6 = 48 below.
+    const mean = (50_000_000 * (730 / 24) * 0.67 * 0.5) / SECONDS_PER_MONTH;
+    expect(price('google_cloud_run_v2_service', service(400), { ctx: busy }).basis).toContain(
+      `${+mean.toFixed(1)} at once (mean concurrent, cap 240 = 60% of concurrency 400)`,
+    );
+    expect(price('google_cloud_run_v2_service', service(80), { ctx: busy }).basis).toContain(
+      '48 at once (mean concurrent, cap 48 = 60% of concurrency 80)',
+    );
+    const set = ctx({ usage: { ...USAGE, requestsSharingAnInstance: 10 } });
+    expect(price('google_cloud_run_v2_service', service(400), { ctx: set }).basis).toContain(
+      '10 at once (cost.requestsSharingAnInstance)',
+    );
   });
 
   it('bills all instance time without a request fee when CPU is always allocated', () => {
@@ -112,7 +162,7 @@ describe('google_cloud_run_v2_service', () => {
       template: { containers: [{ resources: { limits: { cpu: '1', memory: '1Gi' } } }] },
     };
     const requests = REQUESTS * 0.33;
-    const active = (requests * 0.5) / 10;
+    const active = requests * 0.5;
     expect(price('google_cloud_run_v2_service', frontend).monthlyUsd).toBeCloseTo(
       active * (0.000024 + 0.0000025) + (requests / 1e6) * 0.4,
       6,
@@ -239,13 +289,13 @@ describe('google_container_node_pool', () => {
     expect(estimate.basis).toMatch(/^4 nodes \(cost.expectedNodes.gpu-small, 3 zones\)/);
   });
 
-  it('takes the spot discount on machine and GPUs, not on the disk', () => {
+  it('prices spot as a range: on-demand at the top, up to 91 % off machine and GPUs (not the disk)', () => {
     const spot = t4Pool({ node_count: 1, location: 'us-central1-a' });
     (spot.node_config as Attrs).spot = true;
-    expect(price('google_container_node_pool', spot).monthlyUsd).toBeCloseTo(
-      (0.19 + 0.35) * 0.4 * 730 + 10,
-      6,
-    );
+    const estimate = price('google_container_node_pool', spot);
+    expect(estimate.monthlyUsd).toBeCloseTo((0.19 + 0.35) * 730 + 10, 6);
+    expect(estimate.minMonthlyUsd).toBeCloseTo((0.19 + 0.35) * 0.09 * 730 + 10, 6);
+    expect(estimate.basis).toContain('spot (0-91% off on-demand)');
   });
 
   it('adds the GPUs an a2 machine comes with when the pool does not list them', () => {
@@ -289,15 +339,23 @@ describe('google_container_node_pool', () => {
 });
 
 describe('network pricers', () => {
-  it('google_compute_router_nat: per VM of its region up to 32, plus data processed', () => {
+  it('google_compute_router_nat: per VM of its region up to 32, its external IPs, plus data processed', () => {
     expect(price('google_compute_router_nat', { region: 'us-central1' }).monthlyUsd).toBeCloseTo(
-      5 * 0.0014 * 730 + 10 * 0.045,
+      5 * 0.0014 * 730 + 0.005 * 730 + 10 * 0.045,
       6,
     );
     const crowded = ctx({ facts: { ...FACTS, vmsByRegion: { 'us-central1': 40 } } });
     expect(
       price('google_compute_router_nat', { region: 'us-central1' }, { ctx: crowded }).monthlyUsd,
-    ).toBeCloseTo(0.044 * 730 + 10 * 0.045, 6);
+    ).toBeCloseTo(0.044 * 730 + 0.005 * 730 + 10 * 0.045, 6);
+    // AUTO_ONLY: 40 VMs x 4096 minimum ports need 3 IPs of 64,512 ports; MANUAL_ONLY: the listed ones.
+    const ports = { region: 'us-central1', min_ports_per_vm: 4096 };
+    expect(price('google_compute_router_nat', ports, { ctx: crowded }).basis).toContain(
+      '3 external IP x $0.0050/h',
+    );
+    expect(
+      price('google_compute_router_nat', { region: 'us-central1', nat_ips: ['a', 'b'] }).basis,
+    ).toContain('2 external IP');
   });
 
   it('google_vpc_access_connector: its minimum instances run all month', () => {
@@ -310,10 +368,20 @@ describe('network pricers', () => {
   it('google_compute_global_forwarding_rule: shares the first-five fee; the HTTPS rule carries data and egress', () => {
     const http = price('google_compute_global_forwarding_rule', { port_range: '80' }, { name: 'http' });
     expect(http).toEqual({ monthlyUsd: (0.025 / 2) * 730, basis: '1 of 2 rules sharing $0.025/h' });
+    // Cache hits (33 % frontend x 0.6) are neither processed nor egressed by the load balancer.
     const gib = (REQUESTS * 20) / 2 ** 20;
-    const egress = gib - gib * 0.33 * 0.6;
+    const fromOrigin = gib - gib * 0.33 * 0.6;
     const https = price('google_compute_global_forwarding_rule', { port_range: '443' }, { name: 'https' });
-    expect(https.monthlyUsd).toBeCloseTo((0.025 / 2) * 730 + gib * 0.008 + egress * 0.12, 6);
+    expect(https.monthlyUsd).toBeCloseTo((0.025 / 2) * 730 + fromOrigin * 0.008 + fromOrigin * 0.12, 6);
+    const heavy = ctx({ usage: { ...USAGE, requestsPerDay: 100_000_000 } });
+    const heavyGib = (((100_000_000 * 730) / 24) * 20 * (1 - 0.33 * 0.6)) / 2 ** 20;
+    expect(
+      price('google_compute_global_forwarding_rule', { port_range: '443' }, { name: 'https', ctx: heavy })
+        .monthlyUsd,
+    ).toBeCloseTo(
+      (0.025 / 2) * 730 + heavyGib * 0.008 + 1024 * 0.12 + 9216 * 0.11 + (heavyGib - 10240) * 0.08,
+      6,
+    );
   });
 
   it('google_compute_global_forwarding_rule: a sixth rule pays its own fee', () => {
@@ -325,18 +393,33 @@ describe('network pricers', () => {
     ).toBeCloseTo(0.01 * 730, 6);
   });
 
-  it('google_compute_backend_service: free, except Cloud CDN lookups and cache egress', () => {
+  it('google_compute_backend_service: free, except Cloud CDN lookups, cache egress and cache fill', () => {
     expect(price('google_compute_backend_service', {}).monthlyUsd).toBe(0);
     const gib = (REQUESTS * 20) / 2 ** 20;
     expect(price('google_compute_backend_service', { enable_cdn: true }).monthlyUsd).toBeCloseTo(
-      ((REQUESTS * 0.33) / 1e4) * 0.0075 + gib * 0.33 * 0.6 * 0.08,
+      ((REQUESTS * 0.33) / 1e4) * 0.0075 + gib * 0.33 * 0.6 * 0.08 + gib * 0.33 * 0.4 * 0.01,
       6,
     );
   });
 
-  it('google_compute_security_policy: policy, rules and requests', () => {
+  it('google_compute_security_policy: policy, rules and the requests it evaluates (not CDN cache hits)', () => {
     const estimate = price('google_compute_security_policy', { rule: [{}, {}, {}] });
-    expect(estimate.monthlyUsd).toBeCloseTo(5 + 3 + (REQUESTS / 1e6) * 0.75, 6);
+    expect(estimate.monthlyUsd).toBeCloseTo(5 + 3 + ((REQUESTS * (1 - 0.33 * 0.6)) / 1e6) * 0.75, 6);
+    const edge = price('google_compute_security_policy', { type: 'CLOUD_ARMOR_EDGE', rule: [{}] });
+    expect(edge.monthlyUsd).toBeCloseTo(5 + 1 + (REQUESTS / 1e6) * 0.75, 6);
+    const adaptive = price('google_compute_security_policy', {
+      adaptive_protection_config: { layer_7_ddos_defense_config: { enable: true } },
+    });
+    expect(adaptive.basis).toContain('Adaptive Protection on Standard: basic alerts only');
+  });
+
+  it('helm_release: internal load balancer forwarding rules of its LoadBalancer Services', () => {
+    const values = ['service:\n  type: LoadBalancer\n  internal: true\n', 'other: 1\n'];
+    const two = ctx({ facts: { ...FACTS, serviceLoadBalancersByRegion: { 'us-central1': 2 } } });
+    const estimate = price('helm_release', { values }, { ctx: two });
+    expect(estimate.monthlyUsd).toBeCloseTo((0.025 / 2) * 730, 6);
+    expect(estimate.basis).toContain('1 internal load balancer forwarding rule');
+    expect(price('helm_release', { values: ['replicas: 1\n'] }).monthlyUsd).toBe(0);
   });
 });
 
@@ -374,9 +457,16 @@ describe('platform pricers', () => {
   });
 
   it('google_logging_project_bucket_config: ingestion beyond 50 GiB and retention beyond 30 days', () => {
+    // Startup: 10 GiB other logs + 1.5M requests x (1 Cloud Run + 0.5 load balancer entries) x 1 KiB.
+    const logs = 10 + (REQUESTS * 1.5 * 1) / 2 ** 20;
+    const sampled = ctx({ facts: { ...FACTS, lbLogSampleRate: 0.5 } });
     expect(
-      price('google_logging_project_bucket_config', { bucket_id: '_Default', retention_days: 90 }).monthlyUsd,
-    ).toBeCloseTo((10 * 60 * 0.01) / (730 / 24), 6);
+      price(
+        'google_logging_project_bucket_config',
+        { bucket_id: '_Default', retention_days: 90 },
+        { ctx: sampled },
+      ).monthlyUsd,
+    ).toBeCloseTo((logs * 60 * 0.01) / (730 / 24), 6);
     const heavy = ctx({ usage: { ...USAGE, logsGiBPerMonth: 150 } });
     expect(
       price(
@@ -384,7 +474,7 @@ describe('platform pricers', () => {
         { bucket_id: '_Default', retention_days: 30 },
         { ctx: heavy },
       ).monthlyUsd,
-    ).toBeCloseTo(100 * 0.5, 6);
+    ).toBeCloseTo((100 + REQUESTS / 2 ** 20) * 0.5, 6);
     expect(() => price('google_logging_project_bucket_config', { bucket_id: 'audit' })).toThrow(NotPriceable);
   });
 

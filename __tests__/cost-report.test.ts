@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadEnvironment } from '../config/load';
+import { KNOWN_REGIONS } from '../config/rules';
+import { PRICE_TABLE, PriceLookupError } from '../cost/prices';
 import { buildCostReport, renderConsole, renderMarkdown } from '../cost/report';
 import { CostInputError, readSynthesized, SynthesizedStack } from '../cost/synthesized';
 import { resolveUsage, TIER_USAGE } from '../cost/usage';
@@ -137,6 +139,20 @@ describe('cost report of the synthesized environments', () => {
     expect(markdown).toContain('| Stack | USD/month |');
     expect(markdown).toMatch(/^\| \*\*Total\*\* \| \*\*\$[\d,]+\.\d\d\*\* \|$/m);
     expect(markdown).toContain('#### LLM serving break-even');
+    expect(text).not.toContain('Spot nodes');
+  });
+
+  it('shows the Spot range of the total where pools run Spot, and lists what it leaves out', () => {
+    const report = reportFor('dev');
+    expect(report.estimate.minMonthlyUsd).toBeLessThan(report.estimate.monthlyUsd);
+    const money = (usd: number) =>
+      `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const line = `Spot nodes priced at on-demand, the top of their range: with Spot at its deepest discount the total is ${money(report.estimate.minMonthlyUsd)} (range ${money(report.estimate.minMonthlyUsd)}-${money(report.estimate.monthlyUsd)}/month)`;
+    expect(renderConsole(report)).toContain(`\n${line}\n`);
+    expect(renderMarkdown(report)).toContain(`\n${line}\n`);
+    expect(reportFor('prod').estimate.notes).toContain(
+      'not in the total: cross-region replication to google_sql_database_instance.mysql_replica_B8756D43 (us-east1), inter-region data transfer per GiB the primary writes',
+    );
   });
 
   it('notes an expectedNodes entry that matches no node pool', () => {
@@ -147,7 +163,33 @@ describe('cost report of the synthesized environments', () => {
     );
     expect(report.estimate.notes).toEqual([
       expect.stringMatching(/^cost\.expectedNodes\.gpu-smal matches no node pool \(pools: /),
+      'not in the total: Cloud KMS cryptographic operations, $0.030 per 10K (CMEK services such as Cloud SQL, Storage and GKE call them too)',
+      'not in the total: Secret Manager access operations, $0.030 per 10K',
     ]);
+  });
+});
+
+describe('regions', () => {
+  const { config } = loadEnvironment('staging', { tier: 'scale' });
+  const stacks = stacksOf(synthEnvironment('staging', 'scale'));
+
+  // Never a $0 total or a break-even verdict from an empty price table: a right answer or a clear refusal.
+  it.each(KNOWN_REGIONS.map((region) => [region]))('%s: priced, or refused in one line', (region) => {
+    const build = () => buildCostReport({ ...config, region }, stacks);
+    if (PRICE_TABLE[region]) {
+      expect(build().estimate.monthlyUsd).toBeGreaterThan(1000);
+    } else {
+      expect(build).toThrow(PriceLookupError);
+      expect(build).toThrow(
+        `config/environments/staging.yaml region: region "${region}" has no prices in cost/prices.ts (priced: us-central1, us-east1), so no estimate is made. Fix: add its prices to PRICE_TABLE with each page and date, or estimate a priced region`,
+      );
+    }
+  });
+
+  it('refuses a DR region without prices', () => {
+    expect(() => buildCostReport({ ...config, drRegion: 'europe-west1' }, stacks)).toThrow(
+      'drRegion of staging (tier scale): region "europe-west1" has no prices in cost/prices.ts',
+    );
   });
 });
 

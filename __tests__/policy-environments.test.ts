@@ -3,11 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { synthesize } from '../app/synthesize';
 import { TIERS } from '../config/schema';
-import { loadEnvironment } from '../config/load';
+import { listEnvironments, loadEnvironment } from '../config/load';
 import { formatFinding } from '../policy/policy-pack';
 import { checkEnvironment } from '../scripts/policy';
 
-describe.each(['dev', 'staging', 'prod'])('policy of environment %s', (env) => {
+describe.each(listEnvironments())('policy of environment %s', (env) => {
   describe.each(TIERS)('at tier %s', (tier) => {
     const { report } = checkEnvironment(env, tier);
     const { config } = loadEnvironment(env, { tier });

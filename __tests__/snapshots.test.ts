@@ -2,10 +2,12 @@
  * One snapshot per stack per environment, so a pull request shows exactly how the synthesized Terraform
  * changes. Update deliberately with `npx jest __tests__/snapshots.test.ts -u` and review the diff.
  */
-import { loadEnvironment } from '../config/load';
+import { listEnvironments, loadEnvironment } from '../config/load';
 import { synthEnvironment } from './support/synth';
 
-describe.each(['dev', 'staging', 'prod'])('synthesized %s', (env) => {
+// Every file in config/environments/: a new environment's first `npm test` writes its snapshots (commit them;
+// CI refuses to write new snapshots).
+describe.each(listEnvironments())('synthesized %s', (env) => {
   const { config } = loadEnvironment(env);
   const app = synthEnvironment(env);
 

@@ -1,4 +1,5 @@
-import { onlyResource, synthEnvironment } from './support/synth';
+import { loadVariant } from './support/env-files';
+import { onlyResource, synthApp, synthEnvironment } from './support/synth';
 
 describe('state stack', () => {
   const dev = synthEnvironment('dev');
@@ -17,6 +18,21 @@ describe('state stack', () => {
           { action: { type: 'Delete' }, condition: { num_newer_versions: 20, with_state: 'ARCHIVED' } },
         ],
       }),
+    );
+  });
+
+  it('defaults the bucket location to the multi-region holding the region, and keeps one that is set', () => {
+    const at = (change: Record<string, unknown>) =>
+      loadVariant('staging', change, { tier: 'startup' }).loaded!.config;
+    const europe = at({ region: 'europe-west4' });
+    expect(europe.stateBucket.location).toBe('EU');
+    expect(onlyResource(synthApp(europe).state, 'google_storage_bucket')).toEqual(
+      expect.objectContaining({ location: 'EU' }),
+    );
+    expect(at({ region: 'asia-southeast1' }).stateBucket.location).toBe('ASIA');
+    expect(at({ region: 'us-east4' }).stateBucket.location).toBe('US');
+    expect(at({ region: 'europe-west4', stateBucket: { location: 'EUR4' } }).stateBucket.location).toBe(
+      'EUR4',
     );
   });
 

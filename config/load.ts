@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { closest, knownKeys, schemaAt, shapeHint } from './hints';
 import { repoRoot } from './paths';
 import { configSchema, EnvironmentConfig, StackId, Tier, TIERS } from './schema';
 import { observabilityNotes } from './sections/observability';
@@ -71,6 +72,26 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Lists the environment sets that drop entries of its tier's list: the merge replaces lists whole. */
+function replacedLists(
+  preset: unknown,
+  applied: unknown,
+  prefix: string[] = [],
+): { path: string; dropped: string[] }[] {
+  if (!isPlainObject(preset) || !isPlainObject(applied)) return [];
+  return Object.entries(applied).flatMap(([key, value]) => {
+    const base = preset[key];
+    if (Array.isArray(value) && Array.isArray(base)) {
+      const label = (e: unknown) =>
+        isPlainObject(e) && typeof e.name === 'string' ? e.name : JSON.stringify(e);
+      const kept = new Set(value.map(label));
+      const dropped = base.map(label).filter((name) => !kept.has(name));
+      return dropped.length > 0 ? [{ path: [...prefix, key].join('.'), dropped }] : [];
+    }
+    return replacedLists(base, value, [...prefix, key]);
+  });
+}
+
 /** Deep merge: objects merge key by key, anything else (arrays included) is replaced by the override. */
 export function deepMerge(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
@@ -90,46 +111,74 @@ function valueAt(doc: unknown, fieldPath: PropertyKey[]): { found: boolean; valu
   return { found: true, value: current };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): { path: PropertyKey[]; text: string } {
+/** ` Did you mean "x"?` when `input` is a near miss of one of `candidates`. */
+function didYouMean(input: unknown, candidates: readonly unknown[]): string {
+  if (typeof input !== 'string') return '';
+  const match = closest(
+    input,
+    candidates.filter((c): c is string => typeof c === 'string'),
+  );
+  return match && match !== input ? ` Did you mean ${JSON.stringify(match)}?` : '';
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): { path: PropertyKey[]; text: string }[] {
   const { value, found } = valueAt(input, issue.path);
   const shown = (text: string) => (found ? `(${JSON.stringify(value)}) ${text}` : text);
   switch (issue.code) {
     case 'custom':
-      return { path: issue.path, text: issue.message };
-    case 'unrecognized_keys':
-      return {
-        path: [...issue.path, issue.keys[0]],
-        text: `is not a known setting${issue.keys.length > 1 ? ` (nor are ${issue.keys.slice(1).join(', ')})` : ''}. Fix: remove it or correct the spelling`,
-      };
-    case 'invalid_type':
-      return found
-        ? { path: issue.path, text: shown(`should be a ${issue.expected}. Fix: set a ${issue.expected}`) }
-        : { path: issue.path, text: `is missing. Fix: add it (a ${issue.expected})` };
+      return [{ path: issue.path, text: issue.message }];
+    case 'unrecognized_keys': {
+      const known = knownKeys(schemaAt(configSchema, issue.path));
+      return issue.keys.map((key) => {
+        const meant = closest(key, known);
+        return {
+          path: [...issue.path, key],
+          text: meant
+            ? `is not a known setting. Did you mean ${JSON.stringify(meant)}? Fix: rename it to ${meant}`
+            : `is not a known setting. Fix: remove it or correct the spelling (settings here: ${known.join(', ')})`,
+        };
+      });
+    }
+    case 'invalid_type': {
+      if (found) {
+        return [
+          { path: issue.path, text: shown(`should be a ${issue.expected}. Fix: set a ${issue.expected}`) },
+        ];
+      }
+      const key = String(issue.path[issue.path.length - 1] ?? '');
+      const shape =
+        issue.expected === 'object' ? shapeHint(key, schemaAt(configSchema, issue.path)) : undefined;
+      return [
+        {
+          path: issue.path,
+          text: shape ? `is missing. Fix: add ${shape}` : `is missing. Fix: add it (a ${issue.expected})`,
+        },
+      ];
+    }
     case 'invalid_value':
-      return {
-        path: issue.path,
-        text: shown(
-          `is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}. Fix: use one of them`,
-        ),
-      };
+      return [
+        {
+          path: issue.path,
+          text: shown(
+            `is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.${didYouMean(value, issue.values)} Fix: use one of them`,
+          ),
+        },
+      ];
     case 'too_small':
-      return {
-        path: issue.path,
-        text: shown(`is below the minimum ${String(issue.minimum)}. Fix: raise it`),
-      };
+      return [
+        { path: issue.path, text: shown(`is below the minimum ${String(issue.minimum)}. Fix: raise it`) },
+      ];
     case 'too_big':
-      return {
-        path: issue.path,
-        text: shown(`is above the maximum ${String(issue.maximum)}. Fix: lower it`),
-      };
+      return [
+        { path: issue.path, text: shown(`is above the maximum ${String(issue.maximum)}. Fix: lower it`) },
+      ];
     case 'invalid_format':
       // Formats with a custom message carry the value and the fix already.
-      return {
-        path: issue.path,
-        text: issue.message.startsWith('(') ? issue.message : shown(issue.message),
-      };
+      return [
+        { path: issue.path, text: issue.message.startsWith('(') ? issue.message : shown(issue.message) },
+      ];
     default:
-      return { path: issue.path, text: shown(issue.message) };
+      return [{ path: issue.path, text: shown(issue.message) }];
   }
 }
 
@@ -151,9 +200,14 @@ export function loadEnvironment(env: string, options: LoadOptions = {}): LoadedE
   if (options.tier !== undefined && !(TIERS as readonly string[]).includes(options.tier)) {
     throw new ConfigError([`AFPI_TIER=${options.tier}: no such tier. Fix: use one of ${TIERS.join(', ')}`]);
   }
+  if (tier === undefined) {
+    throw new ConfigError([
+      `${relative(envFile)}: tier is missing. Fix: add "tier: <${TIERS.join(' | ')}>" (the preset in config/tiers/ this environment starts from)`,
+    ]);
+  }
   if (typeof tier !== 'string' || !(TIERS as readonly string[]).includes(tier)) {
     throw new ConfigError([
-      `${relative(envFile)}: tier (${JSON.stringify(tier)}) is not one of ${TIERS.join(', ')}. Fix: set tier to one of them`,
+      `${relative(envFile)}: tier (${JSON.stringify(tier)}) is not one of ${TIERS.join(', ')}.${didYouMean(tier, TIERS)} Fix: set tier to one of them`,
     ]);
   }
   const tierFile = path.join(TIERS_DIR, `${tier}.yaml`);
@@ -176,13 +230,21 @@ export function loadEnvironment(env: string, options: LoadOptions = {}): LoadedE
   const merged = deepMerge(preset, applied);
   const result = configSchema.safeParse(merged);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const { path: fieldPath, text } = describeIssue(issue, merged);
-      // Blame the file that sets the field; a missing field is the environment's to add.
-      const fromTier = !valueAt(applied, fieldPath).found && valueAt(preset, fieldPath).found;
-      const file = fromTier ? tierFile : envFile;
-      return `${relative(file)}: ${fieldPath.join('.') || '(top level)'} ${text}`;
-    });
+    const replaced = replacedLists(preset, applied);
+    const problems = result.error.issues.flatMap((issue) =>
+      describeIssue(issue, merged).map(({ path: fieldPath, text }) => {
+        // Blame the file that sets the field; a missing field is the environment's to add.
+        const fromTier = !valueAt(applied, fieldPath).found && valueAt(preset, fieldPath).found;
+        const file = fromTier ? tierFile : envFile;
+        const dotted = fieldPath.join('.');
+        const line = `${relative(file)}: ${dotted || '(top level)'} ${text}`;
+        // A problem that names a list the environment replaced (often blamed on the tier file): say so.
+        const cause = replaced.find((r) => !dotted.startsWith(`${r.path}.`) && text.includes(r.path));
+        return cause
+          ? `${line} (note: ${relative(envFile)} sets ${cause.path}, which replaces the tier's list instead of adding to it, so the tier's ${cause.dropped.join(', ')} is gone; repeat the tier's entries you keep, see README "Environments and tiers")`
+          : line;
+      }),
+    );
     throw new ConfigError([...new Set(problems)]);
   }
   notes.push(...observabilityNotes(result.data));

@@ -28,8 +28,18 @@ export const KNOWN_REGIONS = [
   'asia-southeast1',
 ] as const;
 
+/** The Cloud Storage multi-region holding a region (us-central1 -> US, europe-west4 -> EU, asia-southeast1 -> ASIA). */
+export function multiRegionOf(regionName: string): 'US' | 'EU' | 'ASIA' {
+  if (regionName.startsWith('europe-')) return 'EU';
+  if (regionName.startsWith('asia-')) return 'ASIA';
+  return 'US';
+}
+
 export const region = z.string().superRefine((value, ctx) => {
-  if (!GCP_REGION.test(value)) {
+  const zone = /^([a-z]+-[a-z]+[0-9]{1,2})-[a-z]$/.exec(value);
+  if (zone) {
+    report(ctx, [], `(${show(value)}) is a zone, not a region. Fix: use its region "${zone[1]}"`);
+  } else if (!GCP_REGION.test(value)) {
     report(ctx, [], `(${show(value)}) is not a GCP region name. Fix: use a region such as "us-central1"`);
   } else if (!(KNOWN_REGIONS as readonly string[]).includes(value)) {
     report(

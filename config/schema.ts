@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bucketName, domain, labels, projectId, region, report, show } from './rules';
+import { bucketName, domain, labels, multiRegionOf, projectId, region, report, show } from './rules';
 import { cloudRunRules, cloudRunSection } from './sections/cloud-run';
 import { costSection } from './sections/cost';
 import { dataRules, dataSection } from './sections/data';
@@ -29,11 +29,14 @@ const REQUIRED_STACKS: readonly StackId[] = ['state', 'network', 'data', 'cloud-
 const stateBucketSchema = z.strictObject({
   /** Globally unique name of the bucket that holds every other stack's state. */
   name: bucketName,
-  /** @default "US" (multi-region, survives the loss of one region) */
+  /**
+   * Bucket location. The state holds secrets: keep it on the continent the environment serves from.
+   * @default the multi-region holding `region` (US, EU or ASIA): survives the loss of one region
+   */
   location: z
     .string()
     .regex(/^[A-Za-z0-9-]+$/)
-    .default('US'),
+    .optional(),
   /** Noncurrent state versions kept per object; older ones are deleted. @default 20 */
   noncurrentVersionsKept: z.number().int().min(1).max(100).default(20),
   /** Cloud KMS key for CMEK; the key's project must let the GCS service agent use it. @default Google-managed */
@@ -116,7 +119,14 @@ export const configSchema = z
         `(${show(config.drRegion)}) equals region. Fix: pick a DR region other than the primary region`,
       );
     }
-  });
+  })
+  .transform((config) => ({
+    ...config,
+    stateBucket: {
+      ...config.stateBucket,
+      location: config.stateBucket.location ?? multiRegionOf(config.region),
+    },
+  }));
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;

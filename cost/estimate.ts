@@ -1,8 +1,8 @@
-import { bundledGpus, PriceLookupError } from './prices';
-import { block, blocks, literalString, regionOf } from './pricers/attrs';
+import { bundledGpus, PriceLookupError, pricesFor } from './prices';
+import { block, blocks, literalString, regionOf, usd } from './pricers/attrs';
 import { connectorInstances, nodePoolNodes } from './pricers/compute';
 import { freeReason, NOT_PRICED_TYPES, PRICERS } from './pricers';
-import { servesHttps } from './pricers/network';
+import { serviceLoadBalancers, servesHttps } from './pricers/network';
 import { serviceRole } from './pricers/serverless';
 import { addressOf, Attrs, EnvironmentFacts, NO_FACTS, PricingContext } from './pricers/types';
 import { SynthesizedStack } from './synthesized';
@@ -12,6 +12,8 @@ export interface PricedResource {
   readonly address: string;
   readonly type: string;
   readonly monthlyUsd: number;
+  /** Bottom of the range for a price that moves (Spot). @default monthlyUsd */
+  readonly minMonthlyUsd?: number;
   readonly basis: string;
 }
 
@@ -24,6 +26,8 @@ export interface ListedResource {
 export interface StackCost {
   readonly id: string;
   readonly monthlyUsd: number;
+  /** With every Spot node at the deepest discount. */
+  readonly minMonthlyUsd: number;
   readonly priced: PricedResource[];
   readonly free: ListedResource[];
   readonly notPriced: ListedResource[];
@@ -32,6 +36,8 @@ export interface StackCost {
 export interface CostEstimate {
   readonly stacks: StackCost[];
   readonly monthlyUsd: number;
+  /** With every Spot node at the deepest discount (equal to monthlyUsd without Spot nodes). */
+  readonly minMonthlyUsd: number;
   /** Things the reader should know, e.g. an expectedNodes entry that matches no node pool. */
   readonly notes: string[];
 }
@@ -85,6 +91,8 @@ function gatherFacts(stacks: SynthesizedStack[], region: string, usage: Usage): 
   let httpsForwardingRules = 0;
   let securityPolicies = 0;
   const primaryServices = { frontend: 0, backend: 0 };
+  let serviceLoadBalancersHere = 0;
+  const lbLogRates: number[] = [];
   for (const { type, name, attrs } of stacks.flatMap((s) => s.resources)) {
     if (type === 'google_vpc_access_connector')
       addVms(literalString(attrs.region) ?? region, connectorInstances(attrs));
@@ -93,6 +101,11 @@ function gatherFacts(stacks: SynthesizedStack[], region: string, usage: Usage): 
       if (servesHttps(attrs.port_range)) httpsForwardingRules++;
     }
     if (type === 'google_compute_security_policy') securityPolicies++;
+    if (type === 'helm_release') serviceLoadBalancersHere += serviceLoadBalancers(attrs);
+    const log = block(attrs.log_config);
+    if (type === 'google_compute_backend_service' && log.enable === true) {
+      lbLogRates.push(typeof log.sample_rate === 'number' ? log.sample_rate : 1);
+    }
     if (type === 'google_cloud_run_v2_service' && (literalString(attrs.location) ?? region) === region) {
       primaryServices[serviceRole(attrs, name)]++;
     }
@@ -103,6 +116,9 @@ function gatherFacts(stacks: SynthesizedStack[], region: string, usage: Usage): 
     httpsForwardingRules,
     securityPolicies,
     primaryServices,
+    // Helm releases run in the cluster, in the primary region.
+    serviceLoadBalancersByRegion: { [region]: serviceLoadBalancersHere },
+    lbLogSampleRate: lbLogRates.length > 0 ? lbLogRates.reduce((a, b) => a + b, 0) / lbLogRates.length : 0,
   };
 }
 
@@ -134,6 +150,7 @@ function priceStack(stack: SynthesizedStack, ctx: PricingContext): StackCost {
   return {
     id: stack.id,
     monthlyUsd: priced.reduce((sum, r) => sum + r.monthlyUsd, 0),
+    minMonthlyUsd: priced.reduce((sum, r) => sum + (r.minMonthlyUsd ?? r.monthlyUsd), 0),
     priced,
     free,
     notPriced,
@@ -150,5 +167,42 @@ export function estimateCosts(stacks: SynthesizedStack[], region: string, usage:
     .map(
       (name) => `cost.expectedNodes.${name} matches no node pool (pools: ${poolNames.join(', ') || 'none'})`,
     );
-  return { stacks: costs, monthlyUsd: costs.reduce((sum, s) => sum + s.monthlyUsd, 0), notes };
+  notes.push(...volumeNotes(stacks, region));
+  return {
+    stacks: costs,
+    monthlyUsd: costs.reduce((sum, s) => sum + s.monthlyUsd, 0),
+    minMonthlyUsd: costs.reduce((sum, s) => sum + s.minMonthlyUsd, 0),
+    notes,
+  };
+}
+
+/** Charges that follow a volume the usage does not model: named with their rate, left out of the total. */
+function volumeNotes(stacks: SynthesizedStack[], region: string): string[] {
+  const prices = pricesFor(region);
+  const resources = stacks.flatMap((s) => s.resources);
+  const has = (type: string) => resources.some((r) => r.type === type);
+  const notes: string[] = [];
+  if (has('google_kms_crypto_key')) {
+    notes.push(
+      `not in the total: Cloud KMS cryptographic operations, ${usd(prices.kms.operationsPer10kUsd)} per 10K (CMEK services such as Cloud SQL, Storage and GKE call them too)`,
+    );
+  }
+  if (has('google_secret_manager_secret')) {
+    notes.push(
+      `not in the total: Secret Manager access operations, ${usd(prices.secretManager.accessOperationsPer10kUsd)} per 10K`,
+    );
+  }
+  const replicas = resources.filter(
+    (r) =>
+      r.type === 'google_sql_database_instance' &&
+      r.attrs.master_instance_name !== undefined &&
+      literalString(r.attrs.region) !== undefined &&
+      literalString(r.attrs.region) !== region,
+  );
+  for (const replica of replicas) {
+    notes.push(
+      `not in the total: cross-region replication to ${addressOf(replica)} (${String(replica.attrs.region)}), inter-region data transfer per GiB the primary writes`,
+    );
+  }
+  return notes;
 }

@@ -12,8 +12,16 @@ export interface PriceSource {
   /** Name of the Google Cloud pricing page. */
   readonly page: string;
   readonly url: string;
-  /** Date the figures were copied from the page (YYYY-MM-DD). */
+  /** Date the figures were read (YYYY-MM-DD): from the page, or from the dated public copy in `via`. */
   readonly asOf: string;
+  /** A dated public transcription of the page the figures were checked against, when not the page itself. */
+  readonly via?: string;
+}
+
+/** A volume-banded rate: GiB up to `upToGiB` (cumulative per month) cost `gibUsd` each. */
+export interface VolumeBand {
+  readonly upToGiB: number;
+  readonly gibUsd: number;
 }
 
 /** Memorystore bills per GB-hour at a rate that falls with the instance's capacity band. */
@@ -62,8 +70,11 @@ export interface RegionPrices {
     readonly source: PriceSource;
     /** General-purpose machines, on demand. Machines that carry GPUs are priced in catalog/gpus.ts. */
     readonly machineHourUsd: Readonly<Record<string, number>>;
-    /** Spot VMs are 60-91 % below on demand; the table takes the least discount, so estimates err high. */
-    readonly spotDiscount: number;
+    /**
+     * Spot VM prices move (at most once a month) and Google states no floor, only "up to 91 %" below on demand:
+     * spot pools are shown as a range from `maxSpotDiscount` off to on-demand, and the total takes on-demand.
+     */
+    readonly maxSpotDiscount: number;
     readonly diskGbMonthUsd: Readonly<Record<string, number>>;
   };
   readonly nat: {
@@ -72,21 +83,27 @@ export interface RegionPrices {
     readonly vmHourUsd: number;
     readonly maxGatewayHourUsd: number;
     readonly dataGibUsd: number;
+    /** Each external IP the gateway uses (AUTO_ONLY allocates them as ports run out). */
+    readonly ipHourUsd: number;
+    /** Source ports one NAT IP offers (1024-65535). */
+    readonly portsPerIp: number;
   };
   readonly loadBalancing: {
     readonly source: PriceSource;
-    /** The first five forwarding rules of a project cost this together. */
+    /** The first five forwarding rules (global: per project; regional: per region) cost this together. */
     readonly firstFiveRulesHourUsd: number;
     readonly extraRuleHourUsd: number;
     readonly dataProcessedGibUsd: number;
-    /** Premium tier internet egress from North America, first TiB. */
-    readonly internetEgressGibUsd: number;
+    /** Premium Tier internet egress to North America, by monthly volume. */
+    readonly internetEgressBands: readonly VolumeBand[];
   };
   readonly cdn: {
     readonly source: PriceSource;
     readonly lookupsPer10kUsd: number;
-    /** Cache egress to North America, first 10 TiB. */
-    readonly cacheEgressGibUsd: number;
+    /** Cache egress to North America, by monthly volume. */
+    readonly cacheEgressBands: readonly VolumeBand[];
+    /** Origin to cache, within North America or Europe. */
+    readonly cacheFillGibUsd: number;
   };
   readonly cloudArmor: {
     readonly source: PriceSource;
@@ -98,11 +115,15 @@ export interface RegionPrices {
     readonly source: PriceSource;
     readonly softwareKeyVersionMonthUsd: number;
     readonly hsmKeyVersionMonthUsd: number;
+    /** Cryptographic operations (CMEK services call them too); volume not estimated, listed in the report. */
+    readonly operationsPer10kUsd: number;
   };
   readonly secretManager: {
     readonly source: PriceSource;
     /** Per active version per replica location. */
     readonly versionLocationMonthUsd: number;
+    /** Access operations; volume not estimated, listed in the report. */
+    readonly accessOperationsPer10kUsd: number;
   };
   readonly storage: {
     readonly source: PriceSource;
@@ -127,8 +148,25 @@ export interface RegionPrices {
   };
 }
 
-const AS_OF = '2026-11-26';
-const page = (name: string, url: string): PriceSource => ({ page: name, url, asOf: AS_OF });
+/**
+ * The date the table was first written. Products still stamped with it were not read again since; the others
+ * carry the date their figures were last read, and where that was a dated public copy of the page, `via` names it.
+ */
+const FIRST_WRITTEN = '2026-11-26';
+const page = (name: string, url: string, asOf = FIRST_WRITTEN, via?: string): PriceSource => ({
+  page: name,
+  url,
+  asOf,
+  ...(via ? { via } : {}),
+});
+/** Transcriptions of Google's pricing pages, each figure found verbatim in the page text read on that date. */
+const NETWORK_COPY =
+  'https://raw.githubusercontent.com/api-evangelist/google-cloud-vpc/refs/heads/main/plans/google-cloud-vpc-plans-pricing.yml';
+const LB_COPY =
+  'https://raw.githubusercontent.com/api-evangelist/google-cloud-load-balancing/refs/heads/main/plans/google-cloud-load-balancing-plans-pricing.yml';
+const CDN_COPY =
+  'https://raw.githubusercontent.com/api-evangelist/google-cloud-cdn/refs/heads/main/plans/google-cloud-cdn-plans-pricing.yml';
+const NAT_COPY = 'https://github.com/ChiefGyk3D/Clouds-Against-Humanity/wiki/Provider-GCP-Cost-Lesson';
 
 /** us-central1 (Iowa). Every product here lists us-east1 (South Carolina) at the same rates. */
 const US_CENTRAL1: RegionPrices = {
@@ -197,26 +235,44 @@ const US_CENTRAL1: RegionPrices = {
       'n2-standard-8': 0.388472,
       'n2-standard-16': 0.776944,
     },
-    spotDiscount: 0.6,
+    maxSpotDiscount: 0.91,
     diskGbMonthUsd: { 'pd-standard': 0.04, 'pd-balanced': 0.1, 'pd-ssd': 0.17 },
   },
   nat: {
-    source: page('Cloud NAT pricing', 'https://cloud.google.com/nat/pricing'),
+    source: page('Cloud NAT pricing', 'https://cloud.google.com/nat/pricing', '2026-10-16', NAT_COPY),
     vmHourUsd: 0.0014,
     maxGatewayHourUsd: 0.044,
     dataGibUsd: 0.045,
+    ipHourUsd: 0.005,
+    portsPerIp: 64512,
   },
   loadBalancing: {
-    source: page('Cloud Load Balancing pricing', 'https://cloud.google.com/vpc/network-pricing#lb'),
+    source: page(
+      'Cloud Load Balancing pricing; VPC network pricing (Premium Tier internet egress)',
+      'https://cloud.google.com/load-balancing/pricing',
+      '2026-09-20',
+      `${LB_COPY} ; ${NETWORK_COPY}`,
+    ),
     firstFiveRulesHourUsd: 0.025,
     extraRuleHourUsd: 0.01,
     dataProcessedGibUsd: 0.008,
-    internetEgressGibUsd: 0.12,
+    // 0-1 TiB $0.12 is in the dated copy; the 1-10 TiB and 10+ TiB bands were not in it (page's usual values).
+    internetEgressBands: [
+      { upToGiB: 1024, gibUsd: 0.12 },
+      { upToGiB: 10240, gibUsd: 0.11 },
+      { upToGiB: Infinity, gibUsd: 0.08 },
+    ],
   },
   cdn: {
-    source: page('Cloud CDN pricing', 'https://cloud.google.com/cdn/pricing'),
+    source: page('Cloud CDN pricing', 'https://cloud.google.com/cdn/pricing', '2026-09-20', CDN_COPY),
     lookupsPer10kUsd: 0.0075,
-    cacheEgressGibUsd: 0.08,
+    // 0-10 TiB $0.08 is in the dated copy; the bands beyond were not in it (page's usual values).
+    cacheEgressBands: [
+      { upToGiB: 10240, gibUsd: 0.08 },
+      { upToGiB: 153600, gibUsd: 0.055 },
+      { upToGiB: Infinity, gibUsd: 0.03 },
+    ],
+    cacheFillGibUsd: 0.01,
   },
   cloudArmor: {
     source: page('Google Cloud Armor pricing, Standard tier', 'https://cloud.google.com/armor/pricing'),
@@ -228,10 +284,12 @@ const US_CENTRAL1: RegionPrices = {
     source: page('Cloud Key Management Service pricing', 'https://cloud.google.com/kms/pricing'),
     softwareKeyVersionMonthUsd: 0.06,
     hsmKeyVersionMonthUsd: 1,
+    operationsPer10kUsd: 0.03,
   },
   secretManager: {
     source: page('Secret Manager pricing', 'https://cloud.google.com/secret-manager/pricing'),
     versionLocationMonthUsd: 0.06,
+    accessOperationsPer10kUsd: 0.03,
   },
   storage: {
     source: page('Cloud Storage pricing', 'https://cloud.google.com/storage/pricing'),
@@ -275,6 +333,32 @@ export class PriceLookupError extends Error {
     super(message);
     this.name = 'PriceLookupError';
   }
+}
+
+/**
+ * Stops a report whose regions the table lacks: one line naming the region, where it is set and the fix. Without
+ * it every resource there would be "not priced" and the total and break-even would read $0.
+ */
+export function assertPriced(regions: Readonly<Record<string, string>>): void {
+  for (const [region, where] of Object.entries(regions)) {
+    if (!PRICE_TABLE[region]) {
+      throw new PriceLookupError(
+        `${where}: region "${region}" has no prices in cost/prices.ts (priced: ${Object.keys(PRICE_TABLE).join(', ')}), so no estimate is made. Fix: add its prices to PRICE_TABLE with each page and date, or estimate a priced region`,
+      );
+    }
+  }
+}
+
+/** The cost of `gib` GiB in a month at volume-banded rates, each band charged for the GiB that fall in it. */
+export function bandedUsd(gib: number, bands: readonly VolumeBand[]): number {
+  let usd = 0;
+  let from = 0;
+  for (const band of bands) {
+    if (gib <= from) break;
+    usd += (Math.min(gib, band.upToGiB) - from) * band.gibUsd;
+    from = band.upToGiB;
+  }
+  return usd;
 }
 
 export function pricesFor(region: string): RegionPrices {

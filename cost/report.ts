@@ -1,7 +1,7 @@
 import { EnvironmentConfig } from '../config/schema';
 import { environmentBreakEven, EnvironmentBreakEven } from './break-even';
 import { CostEstimate, estimateCosts, ListedResource } from './estimate';
-import { pricesAsOf } from './prices';
+import { assertPriced, pricesAsOf } from './prices';
 import { SynthesizedStack } from './synthesized';
 import { resolveUsage, Usage } from './usage';
 
@@ -16,10 +16,16 @@ export interface CostReport {
   readonly breakEven: EnvironmentBreakEven;
 }
 
+/** Throws PriceLookupError (one line) when the table lacks the region or the DR region. */
 export function buildCostReport(
-  config: Pick<EnvironmentConfig, 'env' | 'tier' | 'projectId' | 'region' | 'cost'>,
+  config: Pick<EnvironmentConfig, 'env' | 'tier' | 'projectId' | 'region' | 'drRegion' | 'cost'>,
   stacks: SynthesizedStack[],
 ): CostReport {
+  const file = `config/environments/${config.env}.yaml`;
+  assertPriced({
+    [config.region]: `${file} region`,
+    ...(config.drRegion ? { [config.drRegion]: `drRegion of ${config.env} (tier ${config.tier})` } : {}),
+  });
   const usage = resolveUsage(config);
   const estimate = estimateCosts(stacks, config.region, usage);
   return {
@@ -91,6 +97,14 @@ function breakEvenLines(b: EnvironmentBreakEven, conversations: number): string[
   ];
 }
 
+/** The Spot range of the total, when there are Spot nodes. */
+function spotRange(r: CostReport): string | undefined {
+  const { minMonthlyUsd, monthlyUsd } = r.estimate;
+  return minMonthlyUsd < monthlyUsd - 0.005
+    ? `Spot nodes priced at on-demand, the top of their range: with Spot at its deepest discount the total is ${money(minMonthlyUsd)} (range ${money(minMonthlyUsd)}-${money(monthlyUsd)}/month)`
+    : undefined;
+}
+
 function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
@@ -107,7 +121,10 @@ export function renderConsole(r: CostReport): string {
     if (stack.notPriced.length > 0) lines.push(`  not priced: ${stack.notPriced.length} (listed below)`);
     lines.push(`  ${pad('subtotal', width - 2)} ${pad(money(stack.monthlyUsd), 11, true)}`, '');
   }
-  lines.push(`${pad('TOTAL', width)} ${pad(money(r.estimate.monthlyUsd), 11, true)}  per month`, '');
+  lines.push(`${pad('TOTAL', width)} ${pad(money(r.estimate.monthlyUsd), 11, true)}  per month`);
+  const range = spotRange(r);
+  if (range) lines.push(range);
+  lines.push('');
   lines.push(`Not priced (${notPricedCount(r)}):${notPricedCount(r) === 0 ? ' none' : ''}`);
   for (const m of notPriced(r)) lines.push(`  ${m.stack}: ${m.what}: ${m.reason}`);
   for (const note of r.estimate.notes) lines.push(`Note: ${note}`);
@@ -131,6 +148,8 @@ export function renderMarkdown(r: CostReport): string {
   ];
   for (const stack of r.estimate.stacks) lines.push(`| ${stack.id} | ${money(stack.monthlyUsd)} |`);
   lines.push(`| **Total** | **${money(r.estimate.monthlyUsd)}** |`, '');
+  const range = spotRange(r);
+  if (range) lines.push(range, '');
   for (const stack of r.estimate.stacks) {
     lines.push(`<details><summary>${stack.id}: ${money(stack.monthlyUsd)}</summary>`, '');
     lines.push('| Resource | USD/month | Basis |', '|---|---:|---|');

@@ -2,8 +2,10 @@ import { CostSection } from '../config/sections/cost';
 import { EnvironmentConfig, Tier } from '../config/schema';
 
 /** The usage a cost estimate assumes: tier figures with the environment's `cost` overrides applied. */
-export type Usage = Required<Omit<CostSection, 'expectedNodes'>> & {
+export type Usage = Required<Omit<CostSection, 'expectedNodes' | 'requestsSharingAnInstance'>> & {
   readonly expectedNodes: Readonly<Record<string, number>>;
+  /** Unset: each Cloud Run service's from its traffic and its concurrency setting (cost/pricers/serverless.ts). */
+  readonly requestsSharingAnInstance?: number;
 };
 
 /** Figures every tier shares; each comes from the seed where the seed has one. */
@@ -11,7 +13,8 @@ const COMMON = {
   // "Cost Comparison": frontend 1M requests, backend 2M.
   backendRequestShare: 0.67,
   requestDurationSeconds: 0.5,
-  requestsSharingAnInstance: 10,
+  // One Cloud Run request log entry per request, plus the load balancer's at its sample rate.
+  requestLogKiB: 1,
   // Small API responses, pages with most assets served by the CDN.
   averageResponseKiB: 20,
   cdnCacheHitRatio: 0.6,

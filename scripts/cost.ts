@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import { ConfigError, DEFAULT_ENV, loadFromProcessEnv } from '../config/load';
+import { PriceLookupError } from '../cost/prices';
 import { buildCostReport, renderConsole, renderMarkdown } from '../cost/report';
 import { CostInputError, readSynthesized } from '../cost/synthesized';
 
@@ -42,7 +43,14 @@ function main(argv: string[]): number {
     console.error(err.message);
     return 1;
   }
-  const report = buildCostReport(config, stacks);
+  let report;
+  try {
+    report = buildCostReport(config, stacks);
+  } catch (err) {
+    if (!(err instanceof PriceLookupError)) throw err;
+    console.error(err.message);
+    return 1;
+  }
   const text = markdown ? renderMarkdown(report) : renderConsole(report);
   if (out) {
     fs.writeFileSync(out, text);

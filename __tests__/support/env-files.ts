@@ -13,7 +13,7 @@ import { repoRoot } from '../../config/paths';
 
 /**
  * Writes `<name>.yaml` = config/environments/<base>.yaml with `change` merged in, into a fresh temp folder, and
- * loads it. Returns the loaded environment or the ConfigError's problems.
+ * loads it (a top-level `key: undefined` in `change` deletes the key). Returns the loaded environment or the ConfigError's problems.
  */
 export function loadVariant(
   base: string,
@@ -23,7 +23,9 @@ export function loadVariant(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'env-'));
   const name = options.name ?? base;
   const original = fs.readFileSync(path.join(ENVIRONMENTS_DIR, `${base}.yaml`), 'utf8');
-  const doc = deepMerge(parse(original), change);
+  const doc = deepMerge(parse(original), change) as Record<string, unknown>;
+  // A top-level key set to undefined removes the setting from the file.
+  for (const [key, value] of Object.entries(change)) if (value === undefined) delete doc[key];
   fs.writeFileSync(path.join(dir, `${name}.yaml`), stringify(doc));
   const file = path.relative(repoRoot, path.join(dir, `${name}.yaml`));
   try {

@@ -35,7 +35,10 @@ export const costSection = z.strictObject({
   backendRequestShare: fraction.optional(),
   /** Average time a Cloud Run instance spends on one request. @default 0.5 */
   requestDurationSeconds: usage.optional(),
-  /** Average requests an instance serves at once (at most the service's concurrency). @default 10 */
+  /**
+   * Average requests an instance serves at once. @default per service: its mean concurrent requests, at least 1
+   * and at most 60 % of its concurrency setting (Cloud Run's scaling target)
+   */
   requestsSharingAnInstance: z
     .number()
     .superRefine((value, ctx) => {
@@ -55,8 +58,10 @@ export const costSection = z.strictObject({
   llmConversationsPerMonth: usage.optional(),
   /** External LLM API cost of one conversation (seed: $500 for ~10K conversations). @default 0.05 */
   apiCostPerConversationUsd: usage.optional(),
-  /** Log volume ingested per month, all sources. @default tier figure */
+  /** Log volume ingested per month besides request logs (platform, GKE, audit, flow logs). @default tier figure */
   logsGiBPerMonth: usage.optional(),
+  /** Size of one request log entry (Cloud Run request log; load balancer log at its sample rate). @default 1 */
+  requestLogKiB: usage.optional(),
   /** Data held per Cloud Storage bucket. @default tier figure */
   storageGiBPerBucket: usage.optional(),
   /** Container images kept in Artifact Registry. @default tier figure */

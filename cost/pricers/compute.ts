@@ -42,8 +42,11 @@ export function nodePoolNodes(attrs: Attrs, ctx: PricingContext): NodeCount {
   return { nodes: perZone * zones, zones, how: `${perZone}/zone` };
 }
 
-/** Hourly price of one node: machine, attached GPUs, boot disk, spot discount. */
-function nodeHour(nodeConfig: Attrs, region: string): { hourUsd: number; description: string } {
+/** Hourly price of one node: machine, attached GPUs, boot disk; for Spot, the range down to the deepest discount. */
+function nodeHour(
+  nodeConfig: Attrs,
+  region: string,
+): { hourUsd: number; minHourUsd: number; description: string } {
   const prices = pricesFor(region);
   const machineType = literalString(nodeConfig.machine_type) ?? 'e2-medium';
   let hourUsd = machineHourUsd(machineType, region);
@@ -57,20 +60,25 @@ function nodeHour(nodeConfig: Attrs, region: string): { hourUsd: number; descrip
     description += ` + ${gpu.count}x ${gpu.acceleratorType}`;
   }
   const spot = nodeConfig.spot === true || nodeConfig.preemptible === true;
-  if (spot) hourUsd *= 1 - prices.compute.spotDiscount;
+  const maxDiscount = prices.compute.maxSpotDiscount;
+  // Spot discounts machine and GPUs, not the disk.
+  let minHourUsd = spot ? hourUsd * (1 - maxDiscount) : hourUsd;
   const diskGb = literalNumber(nodeConfig.disk_size_gb) ?? 100;
   const diskType = literalString(nodeConfig.disk_type) ?? 'pd-balanced';
   const diskRate = prices.compute.diskGbMonthUsd[diskType] ?? prices.compute.diskGbMonthUsd['pd-balanced'];
   hourUsd += (diskGb * diskRate) / HOURS_PER_MONTH;
-  description += `${spot ? ` spot -${prices.compute.spotDiscount * 100}%` : ''}, ${diskGb} GB ${diskType}`;
-  return { hourUsd, description };
+  minHourUsd += (diskGb * diskRate) / HOURS_PER_MONTH;
+  description += `${spot ? ` spot (0-${maxDiscount * 100}% off on-demand)` : ''}, ${diskGb} GB ${diskType}`;
+  return { hourUsd, minHourUsd, description };
 }
 
 function poolEstimate(nodeCount: NodeCount, nodeConfig: Attrs, region: string): Estimate {
-  const { hourUsd, description } = nodeHour(nodeConfig, region);
+  const { hourUsd, minHourUsd, description } = nodeHour(nodeConfig, region);
+  const rate = minHourUsd < hourUsd ? `${usd(minHourUsd)}-${usd(hourUsd)}/h` : `${usd(hourUsd)}/h`;
   return {
     monthlyUsd: nodeCount.nodes * hourUsd * HOURS_PER_MONTH,
-    basis: `${nodeCount.nodes} node${nodeCount.nodes === 1 ? '' : 's'} (${nodeCount.how}, ${nodeCount.zones} zones) x ${description} @ ${usd(hourUsd)}/h`,
+    ...(minHourUsd < hourUsd ? { minMonthlyUsd: nodeCount.nodes * minHourUsd * HOURS_PER_MONTH } : {}),
+    basis: `${nodeCount.nodes} node${nodeCount.nodes === 1 ? '' : 's'} (${nodeCount.how}, ${nodeCount.zones} zones) x ${description} @ ${rate}`,
   };
 }
 
@@ -93,7 +101,11 @@ export const containerCluster: Pricer = ({ attrs }, ctx) => {
     block(attrs.node_config),
     region,
   );
-  return { monthlyUsd: fee + pool.monthlyUsd, basis: `Standard ${feeBasis}; default pool ${pool.basis}` };
+  return {
+    monthlyUsd: fee + pool.monthlyUsd,
+    ...(pool.minMonthlyUsd !== undefined ? { minMonthlyUsd: fee + pool.minMonthlyUsd } : {}),
+    basis: `Standard ${feeBasis}; default pool ${pool.basis}`,
+  };
 };
 
 /** Connector instances always running: `min_instances`, or `min_throughput` / 100 (Google's mapping). */
@@ -121,8 +133,13 @@ export const routerNat: Pricer = ({ attrs }, ctx) => {
   const vms = Math.min(32, ctx.facts.vmsByRegion[region] ?? 0);
   const gatewayHour = Math.min(vms * nat.vmHourUsd, nat.maxGatewayHourUsd);
   const dataUsd = ctx.usage.natDataGiBPerMonth * nat.dataGibUsd;
+  // MANUAL_ONLY uses the listed IPs; AUTO_ONLY allocates one per portsPerIp of the VMs' minimum ports.
+  const listed = Array.isArray(attrs.nat_ips) ? attrs.nat_ips.length : 0;
+  const portsPerVm = literalNumber(attrs.min_ports_per_vm) ?? 64;
+  const allVms = ctx.facts.vmsByRegion[region] ?? 0;
+  const ips = listed || Math.max(1, Math.ceil((allVms * portsPerVm) / nat.portsPerIp));
   return {
-    monthlyUsd: gatewayHour * HOURS_PER_MONTH + dataUsd,
-    basis: `${vms} VMs x ${usd(nat.vmHourUsd)}/h + ${count(ctx.usage.natDataGiBPerMonth)} GiB processed x ${usd(nat.dataGibUsd)}`,
+    monthlyUsd: (gatewayHour + ips * nat.ipHourUsd) * HOURS_PER_MONTH + dataUsd,
+    basis: `${vms} VMs x ${usd(nat.vmHourUsd)}/h + ${ips} external IP x ${usd(nat.ipHourUsd)}/h + ${count(ctx.usage.natDataGiBPerMonth)} GiB processed x ${usd(nat.dataGibUsd)}`,
   };
 };

@@ -1,6 +1,6 @@
 import { containerCluster, containerNodePool, routerNat, vpcAccessConnector } from './compute';
 import { redisInstance, sqlDatabaseInstance } from './data';
-import { backendService, globalForwardingRule, securityPolicy } from './network';
+import { backendService, globalForwardingRule, helmRelease, securityPolicy } from './network';
 import {
   artifactRegistryRepository,
   kmsCryptoKey,
@@ -28,6 +28,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
   google_storage_bucket: storageBucket,
   google_logging_project_bucket_config: loggingBucketConfig,
   google_artifact_registry_repository: artifactRegistryRepository,
+  helm_release: helmRelease,
 };
 
 const NETWORK_IS_FREE = 'no charge (traffic is priced on the NAT, load balancer and CDN)';
@@ -68,7 +69,6 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   google_monitoring_uptime_check_config: 'within the 1M free uptime check executions per project',
   google_billing_budget: 'budgets are free',
   google_artifact_registry_repository_iam_member: 'IAM is free',
-  helm_release: RUNS_ON_NODES,
 };
 
 /** Types known to cost something that the table does not price yet, with why; they show as not priced. */

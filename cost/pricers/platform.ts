@@ -57,12 +57,16 @@ export const loggingBucketConfig: Pricer = ({ attrs }, ctx) => {
   }
   const retentionDays =
     typeof attrs.retention_days === 'number' ? attrs.retention_days : logging.freeRetentionDays;
-  const logs = ctx.usage.logsGiBPerMonth;
+  // Every request writes a Cloud Run request log entry, and one for the load balancer at its sample rate.
+  const entriesPerRequest = 1 + ctx.facts.lbLogSampleRate;
+  const requestLogsGiB =
+    (ctx.usage.requestsPerDay * DAYS_PER_MONTH * entriesPerRequest * ctx.usage.requestLogKiB) / 2 ** 20;
+  const logs = ctx.usage.logsGiBPerMonth + requestLogsGiB;
   const ingestedGiB = Math.max(0, logs - logging.freeGibPerProject);
   const retainedGiB = (logs * Math.max(0, retentionDays - logging.freeRetentionDays)) / DAYS_PER_MONTH;
   return {
     monthlyUsd: ingestedGiB * logging.ingestionGibUsd + retainedGiB * logging.retentionGibMonthUsd,
-    basis: `${count(logs)} GiB/month (cost.logsGiBPerMonth), ${logging.freeGibPerProject} free, x ${usd(logging.ingestionGibUsd)}; ${count(retainedGiB)} GiB kept beyond ${logging.freeRetentionDays} days x ${usd(logging.retentionGibMonthUsd)}`,
+    basis: `${count(logs)} GiB/month (${count(requestLogsGiB)} request logs, ${entriesPerRequest} entries x ${ctx.usage.requestLogKiB} KiB per request, + ${count(ctx.usage.logsGiBPerMonth)} cost.logsGiBPerMonth), ${logging.freeGibPerProject} free, x ${usd(logging.ingestionGibUsd)}; ${count(retainedGiB)} GiB kept beyond ${logging.freeRetentionDays} days x ${usd(logging.retentionGibMonthUsd)}`,
   };
 };
 

@@ -49,6 +49,31 @@ function monthlyRequests(
   };
 }
 
+/** Cloud Run adds instances to keep them near 60 % of their maximum concurrency. */
+const CONCURRENCY_TARGET = 0.6;
+/** Cloud Run's default maximum concurrency. */
+const DEFAULT_CONCURRENCY = 80;
+
+/**
+ * Requests an active instance serves at once: `cost.requestsSharingAnInstance` when set, else the service's mean
+ * concurrent requests (requests x duration / month), at least 1 and at most its scaling target.
+ */
+function requestsSharing(
+  requests: number,
+  concurrency: number | undefined,
+  ctx: PricingContext,
+): { requests: number; how: string } {
+  const set = ctx.usage.requestsSharingAnInstance;
+  if (set !== undefined) return { requests: set, how: `${set} at once (cost.requestsSharingAnInstance)` };
+  const target = (concurrency ?? DEFAULT_CONCURRENCY) * CONCURRENCY_TARGET;
+  const mean = (requests * ctx.usage.requestDurationSeconds) / SECONDS_PER_MONTH;
+  const shared = Math.min(target, Math.max(1, mean));
+  return {
+    requests: shared,
+    how: `${+shared.toFixed(1)} at once (mean concurrent, cap ${+target.toFixed(0)} = 60% of concurrency ${concurrency ?? DEFAULT_CONCURRENCY})`,
+  };
+}
+
 export const cloudRunService: Pricer = ({ attrs, name }, ctx) => {
   const prices = pricesFor(regionOf(attrs, ctx)).cloudRun;
   const template = block(attrs.template);
@@ -68,8 +93,9 @@ export const cloudRunService: Pricer = ({ attrs, name }, ctx) => {
     literalNumber(block(attrs.scaling).min_instance_count) ??
     0;
   const { requests, note } = monthlyRequests(attrs, name, ctx);
-  const activeSeconds = (requests * ctx.usage.requestDurationSeconds) / ctx.usage.requestsSharingAnInstance;
-  const shape = `${cpu} vCPU/${+memoryGiB.toFixed(2)} GiB, min ${minInstances}; ${note}: ${count(requests)} req`;
+  const sharing = requestsSharing(requests, literalNumber(template.max_instance_request_concurrency), ctx);
+  const activeSeconds = (requests * ctx.usage.requestDurationSeconds) / sharing.requests;
+  const shape = `${cpu} vCPU/${+memoryGiB.toFixed(2)} GiB, min ${minInstances}; ${note}: ${count(requests)} req, ${sharing.how}`;
   if (instanceBased) {
     const seconds = Math.max(minInstances * SECONDS_PER_MONTH, activeSeconds);
     return {

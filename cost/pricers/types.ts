@@ -29,6 +29,10 @@ export interface EnvironmentFacts {
   readonly securityPolicies: number;
   /** Cloud Run services in the primary region, by role. */
   readonly primaryServices: Readonly<Record<ServiceRole, number>>;
+  /** Regional forwarding rules Kubernetes creates for Services of type LoadBalancer (Helm values), by region. */
+  readonly serviceLoadBalancersByRegion: Readonly<Record<string, number>>;
+  /** Load balancer request logs written per request: the mean `log_config.sample_rate` of logging backends. */
+  readonly lbLogSampleRate: number;
 }
 
 export type ServiceRole = 'frontend' | 'backend';
@@ -40,6 +44,8 @@ export const NO_FACTS: EnvironmentFacts = {
   httpsForwardingRules: 0,
   securityPolicies: 0,
   primaryServices: { frontend: 0, backend: 0 },
+  serviceLoadBalancersByRegion: {},
+  lbLogSampleRate: 0,
 };
 
 export interface PricingContext {
@@ -53,7 +59,10 @@ export interface PricingContext {
 
 /** A monthly estimate and how it was reached, for the reader of the report. */
 export interface Estimate {
+  /** The estimate; for a price that moves (Spot), its top. */
   readonly monthlyUsd: number;
+  /** The bottom of the range when the price moves (Spot VMs). @default monthlyUsd */
+  readonly minMonthlyUsd?: number;
   readonly basis: string;
 }
 

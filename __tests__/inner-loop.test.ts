@@ -1,0 +1,139 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const repo = path.join(__dirname, '..');
+
+describe('scripts/run-compiled.js (npm run synth, the cdktf.json app)', () => {
+  // A project of its own: the real launcher and the real tsc on two small files, so a build takes ~1 s.
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'run-compiled-'));
+  const typescript = path.join(project, 'node_modules', 'typescript');
+  const write = (file: string, text: string) => fs.writeFileSync(path.join(project, file), text);
+  const run = () =>
+    spawnSync(process.execPath, ['scripts/run-compiled.js', 'dist/main.js', 'a', 'b'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+
+  beforeAll(() => {
+    fs.mkdirSync(path.join(project, 'scripts'));
+    fs.copyFileSync(
+      path.join(repo, 'scripts', 'run-compiled.js'),
+      path.join(project, 'scripts', 'run-compiled.js'),
+    );
+    fs.mkdirSync(path.dirname(typescript));
+    fs.symlinkSync(path.join(repo, 'node_modules', 'typescript'), typescript);
+    write(
+      'tsconfig.json',
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          lib: ['ES5'], // the smallest lib keeps each build short
+          strict: true,
+          types: [],
+          rootDir: '.',
+          outDir: 'dist',
+          incremental: true,
+          tsBuildInfoFile: 'dist/.tsbuildinfo',
+        },
+        include: ['*.ts'],
+      }),
+    );
+    write(
+      'main.ts',
+      "declare const console: { log(...a: unknown[]): void };\nconst n: number = 'one';\nconsole.log('ran', n);\n",
+    );
+  });
+
+  it("stops on a type error with tsc's message and runs nothing", () => {
+    const result = run();
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain(
+      "main.ts(2,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+    );
+    expect(result.stdout).not.toContain('ran');
+  });
+
+  it('builds once the error is fixed and runs the entry with its arguments', () => {
+    write(
+      'main.ts',
+      "declare const process: { argv: string[] };\ndeclare const console: { log(...a: unknown[]): void };\nconst n: number = 1;\nconsole.log('ran', n, process.argv.slice(2).join(','));\n",
+    );
+    const result = run();
+    expect(result.stdout).toBe('ran 1 a,b\n');
+    expect(result.status).toBe(0);
+  });
+
+  it('does not start tsc when no source changed', () => {
+    // Without typescript installed, only a run that skips the build can succeed.
+    fs.unlinkSync(typescript);
+    try {
+      const result = run();
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe('ran 1 a,b\n');
+    } finally {
+      fs.symlinkSync(path.join(repo, 'node_modules', 'typescript'), typescript);
+    }
+  });
+
+  it('type-checks again when a source is added, even one nothing imports', () => {
+    write('other.ts', 'export const s: string = 2;\n');
+    const result = run();
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain(
+      "other.ts(1,14): error TS2322: Type 'number' is not assignable to type 'string'.",
+    );
+    expect(result.stdout).not.toContain('ran');
+  });
+});
+
+describe('app/compile-cache.ts (imported first by main.ts)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compile-cache-'));
+  const moduleFile = path.join(dir, 'answer.js');
+  const cacheDir = path.join(repo, 'node_modules', '.cache', 'afpi-compile-cache');
+  const load = () =>
+    spawnSync(
+      process.execPath,
+      [
+        '-r',
+        './__tests__/support/swc-register.js',
+        '-e',
+        `require('./app/compile-cache'); console.log(require(${JSON.stringify(moduleFile)}).answer)`,
+      ],
+      { cwd: repo, encoding: 'utf8' },
+    );
+
+  it('writes V8 cached data for a module it loads and reuses it, and never runs stale code after an edit', () => {
+    fs.writeFileSync(moduleFile, 'exports.answer = 41 + 1;\n');
+    const before = fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).length : 0;
+    const first = load();
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe('42\n');
+    expect(fs.readdirSync(cacheDir).length).toBe(before + 1);
+
+    expect(load().stdout).toBe('42\n');
+    expect(fs.readdirSync(cacheDir).length).toBe(before + 1); // served from the cache, nothing new written
+
+    // Same length, new content and mtime: a new cache entry, the new value.
+    fs.writeFileSync(moduleFile, 'exports.answer = 42 + 1;\n');
+    fs.utimesSync(moduleFile, new Date(), new Date(Date.now() + 5000));
+    expect(load().stdout).toBe('43\n');
+    expect(fs.readdirSync(cacheDir).length).toBe(before + 2);
+  });
+});
+
+describe('temp files of the test run', () => {
+  it('go to the repository-local .jest-tmp, in the worker and in the processes it starts', () => {
+    const local = path.join(repo, '.jest-tmp');
+    expect(os.tmpdir()).toBe(local);
+    const child = spawnSync(process.execPath, ['-e', "console.log(require('os').tmpdir())"], {
+      encoding: 'utf8',
+    });
+    expect(child.stdout.trim()).toBe(local);
+    // globalTeardown compares this directory's entries of ours before and after the run.
+    expect(process.env.AFPI_SYSTEM_TMPDIR).toBeTruthy();
+    expect(process.env.AFPI_SYSTEM_TMPDIR).not.toBe(local);
+  });
+});
