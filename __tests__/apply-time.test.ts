@@ -4,7 +4,10 @@
  */
 import { TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
+import { loadEnvironment } from '../config/load';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
+import { timingBudget } from '../inference/timing-budget';
+import { placeModels, vllmModelSpec } from '../inference/values';
 import { problemsOf } from './support/env-files';
 import { resourcesOf, synthEnvironment, SynthesizedStack } from './support/synth';
 
@@ -32,11 +35,10 @@ describe('apply-time fixes (issue 19)', () => {
 
   it('1: admits both serving regions of prod to the inference endpoints', () => {
     const vllm = valuesOf(prod.inference, 'vllm');
-    expect(extraObject(vllm, 'Service', 'vllm-endpoint').spec.loadBalancerSourceRanges).toEqual([
-      PRIMARY_CONNECTOR,
-      DR_CONNECTOR,
-    ]);
-    const routerFrom = extraObject(vllm, 'NetworkPolicy', 'vllm-router').spec.ingress[0].from;
+    expect(
+      extraObject(vllm, 'Service', '{{ .Release.Name }}-endpoint').spec.loadBalancerSourceRanges,
+    ).toEqual([PRIMARY_CONNECTOR, DR_CONNECTOR]);
+    const routerFrom = extraObject(vllm, 'NetworkPolicy', '{{ .Release.Name }}-router').spec.ingress[0].from;
     expect(routerFrom).toEqual(
       expect.arrayContaining([{ ipBlock: { cidr: PRIMARY_CONNECTOR } }, { ipBlock: { cidr: DR_CONNECTOR } }]),
     );
@@ -47,7 +49,8 @@ describe('apply-time fixes (issue 19)', () => {
     }
     // One serving region: only its own connector.
     expect(
-      extraObject(valuesOf(dev.inference, 'vllm'), 'Service', 'vllm-endpoint').spec.loadBalancerSourceRanges,
+      extraObject(valuesOf(dev.inference, 'vllm'), 'Service', '{{ .Release.Name }}-endpoint').spec
+        .loadBalancerSourceRanges,
     ).toEqual([PRIMARY_CONNECTOR]);
   });
 
@@ -137,6 +140,17 @@ describe('apply-time fixes (issue 19)', () => {
     expect(container.port).toEqual([{ name: 'https', container_port: 6443, protocol: 'TCP' }]);
     const service = resourcesOf(prod.inference, 'kubernetes_service_v1')[0] as Values;
     expect(service.spec.port).toEqual([{ port: 443, target_port: 'https', protocol: 'TCP' }]);
+    // A private cluster's own firewall rule admits the control plane on tcp:443 and 10250 only.
+    const cluster = resourcesOf(prod['gke-gpu'], 'google_container_cluster')[0] as Values;
+    const nodes = resourcesOf(prod['gke-gpu'], 'google_compute_firewall') as Values[];
+    expect(nodes).toEqual([
+      expect.objectContaining({
+        direction: 'INGRESS',
+        source_ranges: [cluster.private_cluster_config.master_ipv4_cidr_block],
+        target_service_accounts: [cluster.node_config.service_account],
+        allow: [{ protocol: 'tcp', ports: ['6443'] }],
+      }),
+    ]);
   });
 
   it('10: refuses models whose engines x maxReplicas exceed the pool', () => {
@@ -213,10 +227,26 @@ describe('apply-time fixes (issue 19)', () => {
   });
 
   it('lets vLLM pick awq_marlin for AWQ on Ampere and later, keeps awq on T4', () => {
-    const specs = valuesOf(prod.inference, 'vllm').servingEngineSpec.modelSpec as Values[];
-    const onT4 = specs.find((s) => s.name === 'mistral-7b-instruct-v0-2')!;
-    const onA100 = specs.find((s) => s.name === 'llama-2-70b-chat')!;
+    // prod serves both AWQ models on Ampere and later (L4, A100).
+    for (const spec of valuesOf(prod.inference, 'vllm').servingEngineSpec.modelSpec as Values[]) {
+      expect(spec.vllmConfig.extraArgs).not.toContain('--quantization');
+    }
+    // The same model on a T4 pool (vllm/vllm-openai:v0.8.5 only: catalog/engines.ts) keeps the flag.
+    const { config } = loadEnvironment('prod');
+    const [mistral] = placeModels(config.inference!, config.gke, config.region);
+    const onT4 = vllmModelSpec(
+      { ...mistral, pool: { ...mistral.pool, gpu: 't4' } },
+      {
+        inference: config.inference!,
+        autopilot: false,
+        serviceAccountName: 'vllm',
+        modelBucketName: 'bucket',
+        hfTokenSecretVersion: 'projects/p/secrets/hf-token/versions/latest',
+        loadBalancerIp: '10.10.0.50',
+        clientRanges: [PRIMARY_CONNECTOR],
+        timing: timingBudget(),
+      },
+    ) as Values;
     expect(onT4.vllmConfig.extraArgs).toEqual(expect.arrayContaining(['--quantization', 'awq']));
-    expect(onA100.vllmConfig.extraArgs).not.toContain('--quantization');
   });
 });

@@ -4,7 +4,7 @@ import { problemsOf } from './support/env-files';
 
 const DEV = 'config/environments/dev.yaml';
 /** The tier's pool, kept so the inference section's model still has its pool. */
-const SMALL = { name: 'gpu-small', preset: 'small' };
+const SMALL = { name: 'gpu-small', preset: 'l4' };
 
 describe('gke config: tier presets', () => {
   it('gives growth a CPU pool of 3-10 n1-standard-4 and no GPU pool', () => {
@@ -19,13 +19,13 @@ describe('gke config: tier presets', () => {
     expect(gke?.gpuPools).toEqual([]);
   });
 
-  it('gives scale the seed GPU pool (small: n1-standard-4 + 1x T4, 1-5 nodes, 100 GB, no spot)', () => {
+  it('gives scale an L4 GPU pool (the seed T4 runs neither engine: catalog/engines.ts), 1-5 nodes, 100 GB, no spot', () => {
     expect(gpuPoolsOf(loadEnvironment('staging').config.gke)).toEqual([
       {
         name: 'gpu-small',
-        preset: 'small',
-        machineType: 'n1-standard-4',
-        gpu: 't4',
+        preset: 'l4',
+        machineType: 'g2-standard-8',
+        gpu: 'l4',
         gpuCount: 1,
         minNodes: 1,
         maxNodes: 5,
@@ -41,7 +41,7 @@ describe('gke config: tier presets', () => {
       expect.objectContaining({ mode: 'standard', releaseChannel: 'STABLE', deletionProtection: true }),
     );
     expect(gpuPoolsOf(gke).map((p) => [p.name, p.machineType, p.gpu, p.gpuCount, p.spot])).toEqual([
-      ['gpu-small', 'n1-standard-4', 't4', 1, false],
+      ['gpu-small', 'g2-standard-8', 'l4', 1, false],
       ['gpu-large', 'a2-highgpu-2g', 'a100-40gb', 2, false],
     ]);
   });
@@ -120,7 +120,7 @@ describe('gke config: bad input', () => {
       `${DEV}: gke.gpuPoolDefaults.minNodes (3) is above maxNodes (2). Fix: lower minNodes or raise maxNodes`,
     ]);
     expect(
-      problemsOf('dev', { gke: { gpuPools: [{ name: 'gpu-small', preset: 'small', minNodes: 6 }] } }),
+      problemsOf('dev', { gke: { gpuPools: [{ name: 'gpu-small', preset: 'l4', minNodes: 6 }] } }),
     ).toEqual([
       `${DEV}: gke.gpuPools.0.minNodes (6) is above maxNodes (2). Fix: lower minNodes or raise maxNodes`,
     ]);

@@ -164,8 +164,8 @@ describe('gke-gpu stack', () => {
     );
     expect(pool(prod['gke-gpu'], 'gpu-small').node_config).toEqual(
       expect.objectContaining({
-        machine_type: 'n1-standard-4',
-        guest_accelerator: [expect.objectContaining({ type: 'nvidia-tesla-t4', count: 1 })],
+        machine_type: 'g2-standard-8',
+        guest_accelerator: [expect.objectContaining({ type: 'nvidia-l4', count: 1 })],
       }),
     );
   });
@@ -189,7 +189,7 @@ describe('gke-gpu stack', () => {
   it('outputs the cluster name and location and the GPU pools for the inference stack', () => {
     expect(prod['gke-gpu']?.output?.cluster_location.value).toBe('us-central1');
     expect(prod['gke-gpu']?.output?.gpu_pools.value).toEqual([
-      { name: 'gpu-small', accelerator: 'nvidia-tesla-t4', gpus_per_node: 1, zones: expect.any(Array) },
+      { name: 'gpu-small', accelerator: 'nvidia-l4', gpus_per_node: 1, zones: expect.any(Array) },
       { name: 'gpu-large', accelerator: 'nvidia-tesla-a100', gpus_per_node: 2, zones: expect.any(Array) },
     ]);
   });
@@ -223,7 +223,7 @@ describe('gke-gpu stack', () => {
     }
     expect(resourcesOf(autopilot, 'google_container_node_pool')).toEqual([]);
     expect(autopilot?.output?.gpu_pools.value).toEqual([
-      { name: 'gpu-small', accelerator: 'nvidia-tesla-t4', gpus_per_node: 1, zones: expect.any(Array) },
+      { name: 'gpu-small', accelerator: 'nvidia-l4', gpus_per_node: 1, zones: expect.any(Array) },
     ]);
   });
 });

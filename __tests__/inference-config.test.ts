@@ -54,8 +54,33 @@ describe('inference config: bad input', () => {
         inference: { models: [{ name: 'llama-2-70b-chat', pool: 'gpu-small', maxReplicas: 1 }] },
       }),
     ).toEqual([
-      'config/environments/dev.yaml: inference.models.0.name ("llama-2-70b-chat") does not fit: Llama-2-70B-chat at fp16 needs ~153 GB; pool gpu-small (1x T4) gives 14.4 GB at 0.9. Fix: a pool with 4x A100 80 GB',
+      'config/environments/dev.yaml: inference.models.0.name ("llama-2-70b-chat") does not fit: Llama-2-70B-chat at fp16 needs ~153 GB; pool gpu-small (1x L4) gives 21.6 GB at 0.9. Fix: a pool with 4x A100 80 GB',
     ]);
+  });
+
+  describe('engine image vs the GPU compute capability (catalog/engines.ts)', () => {
+    const T4_POOL = { gke: { gpuPools: [{ name: 'gpu-small', preset: 'small' }] } };
+
+    it('refuses TGI and the current vLLM build on a T4 pool, naming image, GPU and fix', () => {
+      expect(problemsOf('dev', T4_POOL)).toEqual([
+        'config/environments/dev.yaml: inference.models.0.pool ("gpu-small") cannot serve with vllm: image "vllm/vllm-openai:v0.15.1" (inference.images.vllm) cannot run on T4 (compute capability 7.5): vLLM builds after v0.8.5 need compute capability 8.0 (Ampere) or higher. Fix: move the model to a pool of L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or pin inference.images.vllm to "vllm/vllm-openai:v0.8.5", the last vLLM build for T4, or remove "vllm" from inference.engines',
+        'config/environments/dev.yaml: inference.models.0.pool ("gpu-small") cannot serve with tgi: image "ghcr.io/huggingface/text-generation-inference:3.3.5" (inference.images.tgi) cannot run on T4 (compute capability 7.5): TGI\'s flash-attention kernels need compute capability 8.0 (Ampere) or higher (huggingface/text-generation-inference#2456). Fix: move the model to a pool of L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or remove "tgi" from inference.engines',
+      ]);
+    });
+
+    it('accepts vLLM v0.8.5 alone on T4, and on V100', () => {
+      const vllmOnly = { engines: ['vllm'], images: { vllm: 'vllm/vllm-openai:v0.8.5' } };
+      expect(loadVariant('dev', { ...T4_POOL, inference: vllmOnly }).problems).toBeUndefined();
+      const v100 = { gke: { gpuPools: [{ name: 'gpu-small', preset: 'medium' }] }, inference: vllmOnly };
+      expect(loadVariant('dev', v100).problems).toBeUndefined();
+    });
+
+    it('takes a digest-pinned or unknown-version image as the newest build', () => {
+      const digest = `vllm/vllm-openai@sha256:${'a'.repeat(64)}`;
+      expect(
+        problemsOf('dev', { ...T4_POOL, inference: { engines: ['vllm'], images: { vllm: digest } } }),
+      ).toEqual([expect.stringContaining(`image "${digest}" (inference.images.vllm) cannot run on T4`)]);
+    });
   });
 
   it('refuses a pool that gke.gpuPools does not have', () => {

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { timingBudget } from '../inference/timing-budget';
 import { onlyResource, resourcesOf, synthEnvironment, SynthesizedStack } from './support/synth';
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -185,7 +186,7 @@ describe('inference stack', () => {
         nodeSelectorTerms: [
           {
             matchExpressions: [
-              { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-tesla-t4'] },
+              { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
             ],
           },
         ],
@@ -231,20 +232,36 @@ describe('inference stack', () => {
 
   it('allows for model load time in the probes', () => {
     const values = valuesOf(dev.inference, 'vllm');
-    expect(values.servingEngineSpec.startupProbe).toEqual(
-      expect.objectContaining({ initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 180 }),
+    // One budget (inference/timing-budget.ts): Helm timeout > startup window > progress deadline.
+    const budget = timingBudget();
+    expect(budget).toEqual(
+      expect.objectContaining({
+        helmTimeoutSeconds: 1800,
+        startupWindowSeconds: 1500,
+        progressDeadlineSeconds: 1200,
+      }),
     );
+    expect(values.servingEngineSpec.startupProbe).toEqual({
+      initialDelaySeconds: 60,
+      periodSeconds: 10,
+      failureThreshold: 144,
+      timeoutSeconds: 5,
+      httpGet: { path: '/health', port: 8000 },
+    });
+    expect(release(dev.inference, 'vllm').timeout).toBe(budget.helmTimeoutSeconds);
     const tgi = valuesOf(dev.inference, 'tgi-mistral-7b-instruct-v0-2');
-    expect(tgi.probes.startup).toEqual({ initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 180 });
+    expect(tgi.probes.startup).toEqual(budget.startupProbe);
+    expect(tgi.progressDeadlineSeconds).toBe(budget.progressDeadlineSeconds);
+    expect(release(dev.inference, 'tgi-mistral-7b-instruct-v0-2').timeout).toBe(budget.helmTimeoutSeconds);
   });
 
   it('puts the vLLM router behind an internal load balancer on the reserved address, fenced by network policies', () => {
     const values = valuesOf(dev.inference, 'vllm');
-    expect(extraObject(values, 'Service', 'vllm-endpoint')).toEqual({
+    expect(extraObject(values, 'Service', '{{ .Release.Name }}-endpoint')).toEqual({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: {
-        name: 'vllm-endpoint',
+        name: '{{ .Release.Name }}-endpoint',
         annotations: {
           'networking.gke.io/load-balancer-type': 'Internal',
           'networking.gke.io/internal-load-balancer-allow-global-access': 'true',
@@ -257,19 +274,22 @@ describe('inference stack', () => {
         ports: [{ name: 'http', port: 8000, targetPort: 'router-port', protocol: 'TCP' }],
       }),
     });
-    const router = extraObject(values, 'NetworkPolicy', 'vllm-router');
+    const router = extraObject(values, 'NetworkPolicy', '{{ .Release.Name }}-router');
     expect(router.spec.ingress[0].from).toEqual([
       { ipBlock: { cidr: '10.8.0.0/28' } },
       { ipBlock: { cidr: '35.191.0.0/16' } },
       { ipBlock: { cidr: '130.211.0.0/22' } },
     ]);
-    const engines = extraObject(values, 'NetworkPolicy', 'vllm-engines');
+    const engines = extraObject(values, 'NetworkPolicy', '{{ .Release.Name }}-engines');
     expect(engines.spec.ingress).toEqual([
       {
         from: [
           {
             podSelector: {
-              matchLabels: { 'app.kubernetes.io/component': 'router', 'app.kubernetes.io/instance': 'vllm' },
+              matchLabels: {
+                'app.kubernetes.io/component': 'router',
+                'app.kubernetes.io/instance': '{{ .Release.Name }}',
+              },
             },
           },
           { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } },
@@ -334,15 +354,16 @@ describe('inference stack', () => {
     const hpa = extraObject(
       valuesOf(dev.inference, 'vllm'),
       'HorizontalPodAutoscaler',
-      'vllm-mistral-7b-instruct-v0-2',
+      '{{ .Release.Name }}-mistral-7b-instruct-v0-2',
     );
     expect(hpa.spec).toEqual(
       expect.objectContaining({
         scaleTargetRef: {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
-          name: 'vllm-mistral-7b-instruct-v0-2-deployment-vllm',
+          name: '{{ .Release.Name }}-mistral-7b-instruct-v0-2-deployment-vllm',
         },
+        // dev's GPU pool holds two nodes, shared by two engines (AFPI-K8S-7 and the config rule).
         minReplicas: 1,
         maxReplicas: 1,
         metrics: [
@@ -368,7 +389,7 @@ describe('inference stack', () => {
     const hpa = extraObject(
       valuesOf(prod.inference, 'vllm'),
       'HorizontalPodAutoscaler',
-      'vllm-llama-2-70b-chat',
+      '{{ .Release.Name }}-llama-2-70b-chat',
     );
     expect(hpa.spec.metrics).toEqual([
       {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { enginePodSize } from '../catalog/node-capacity';
 import { loadEnvironment } from '../config/load';
 import { InferenceConfig } from '../config/sections/inference';
 import {
@@ -9,7 +10,6 @@ import {
   hpaMetrics,
   mergeValues,
   placeModels,
-  podSize,
   readValuesFile,
   renderValues,
   splitImage,
@@ -18,6 +18,7 @@ import {
   vllmExtraObjects,
   vllmModelSpec,
 } from '../inference/values';
+import { timingBudget } from '../inference/timing-budget';
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -34,6 +35,7 @@ function environment(inference: InferenceConfig = prod.inference!, autopilot = f
     hfTokenSecretVersion: 'projects/afpi-production/secrets/hf-token/versions/latest',
     loadBalancerIp: '10.10.0.50',
     clientRanges: ['10.8.0.0/28'],
+    timing: timingBudget(),
   };
 }
 
@@ -116,7 +118,8 @@ describe('values merge', () => {
     // From the file, untouched by the overrides.
     expect(values.pdb).toEqual({ enabled: true, maxUnavailable: 1 });
     expect(values.podMonitoring).toEqual({ enabled: true, interval: '30s' });
-    expect(values.probes.startup.failureThreshold).toBe(180);
+    expect(values.probes.startup).toEqual(timingBudget().startupProbe);
+    expect(values.progressDeadlineSeconds).toBe(timingBudget().progressDeadlineSeconds);
   });
 
   it('passes --dtype to TGI only for unquantized weights', () => {
@@ -161,8 +164,8 @@ describe('generated overrides', () => {
   });
 
   it('sizes a replica from its pool’s machine: 75 % of the vCPUs, 65 % of the memory, shm by GPU count', () => {
-    expect(podSize(mistral.pool)).toEqual({ cpu: 3, memoryGiB: 9, shmGiB: 2 });
-    expect(podSize(llama.pool)).toEqual({ cpu: 18, memoryGiB: 110, shmGiB: 4 });
+    expect(enginePodSize(mistral.pool)).toEqual({ cpu: 6, memoryGiB: 20, shmGiB: 2 });
+    expect(enginePodSize(llama.pool)).toEqual({ cpu: 18, memoryGiB: 110, shmGiB: 4 });
   });
 
   it('selects Autopilot GPU nodes by accelerator and compute class', () => {
@@ -170,7 +173,7 @@ describe('generated overrides', () => {
     expect(spec.nodeSelectorTerms).toEqual([
       {
         matchExpressions: [
-          { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-tesla-t4'] },
+          { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
           { key: 'cloud.google.com/compute-class', operator: 'In', values: ['Accelerator'] },
         ],
       },

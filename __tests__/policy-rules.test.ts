@@ -25,6 +25,7 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { PolicyConfig } from '../policy/rule';
 import { RULES } from '../policy/rules';
+import { KUBERNETES_CASES } from './support/kubernetes-policy-cases';
 import { checkStack } from './support/policy-fixture';
 
 // Compliant resources, built through the typed provider classes (so the attribute names the rules read are
@@ -564,7 +565,8 @@ const CASES: Case[] = [
       (s) =>
         firewall(s, 'open', { sourceRanges: ['0.0.0.0/0'], allow: [{ protocol: 'tcp', ports: ['443'] }] }),
     ],
-  },
+  }, // Kubernetes and Helm
+  ...KUBERNETES_CASES,
 ];
 
 describe('policy rules', () => {
@@ -576,7 +578,7 @@ describe('policy rules', () => {
   it('gives every rule a unique AFPI-<AREA>-<n> id, a one-line statement and a fix', () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
     for (const rule of RULES) {
-      expect(rule.id).toMatch(/^AFPI-[A-Z]+-\d+$/);
+      expect(rule.id).toMatch(/^AFPI-[A-Z][A-Z0-9]*-\d+$/);
       expect(rule.statement).toMatch(/^[A-Z][^\n]*[^.]$/);
       expect(rule.fix).toMatch(/^[^\n]*[^.]$/);
       expect(rule.resourceTypes.length).toBeGreaterThan(0);

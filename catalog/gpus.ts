@@ -32,6 +32,8 @@ export interface Gpu {
   readonly pricePerHourUsd: number;
   /** Whether the GPU supports bfloat16 (Ampere and later); older GPUs serve fp16. */
   readonly bf16: boolean;
+  /** CUDA compute capability (https://developer.nvidia.com/cuda-gpus): which engine builds run on it (catalog/engines.ts). */
+  readonly computeCapability: number;
   /** Whether GKE Autopilot can provision it (V100 is Standard only). */
   readonly autopilot: boolean;
   /** Zones offering the GPU, per supported region (config/rules.ts KNOWN_REGIONS); absent region: none. */
@@ -51,6 +53,7 @@ export const GPUS: Readonly<Record<GpuId, Gpu>> = {
     acceleratorType: 'nvidia-tesla-t4',
     pricePerHourUsd: 0.35,
     bf16: false,
+    computeCapability: 7.5,
     autopilot: true,
     zones: {
       'us-central1': z('us-central1', 'abcf'),
@@ -70,6 +73,7 @@ export const GPUS: Readonly<Record<GpuId, Gpu>> = {
     acceleratorType: 'nvidia-l4',
     pricePerHourUsd: 0.56,
     bf16: true,
+    computeCapability: 8.9,
     autopilot: true,
     zones: {
       'us-central1': z('us-central1', 'abc'),
@@ -89,6 +93,7 @@ export const GPUS: Readonly<Record<GpuId, Gpu>> = {
     acceleratorType: 'nvidia-tesla-v100',
     pricePerHourUsd: 2.48,
     bf16: false,
+    computeCapability: 7.0,
     autopilot: false,
     zones: {
       'us-central1': z('us-central1', 'abcf'),
@@ -104,6 +109,7 @@ export const GPUS: Readonly<Record<GpuId, Gpu>> = {
     acceleratorType: 'nvidia-tesla-a100',
     pricePerHourUsd: 2.93,
     bf16: true,
+    computeCapability: 8.0,
     autopilot: true,
     zones: {
       'us-central1': z('us-central1', 'abcf'),
@@ -121,6 +127,7 @@ export const GPUS: Readonly<Record<GpuId, Gpu>> = {
     acceleratorType: 'nvidia-a100-80gb',
     pricePerHourUsd: 3.93,
     bf16: true,
+    computeCapability: 8.0,
     autopilot: true,
     zones: {
       'us-central1': z('us-central1', 'ac'),
@@ -137,6 +144,7 @@ export const GPUS: Readonly<Record<GpuId, Gpu>> = {
     // A3 is sold as a whole machine; this is its bundle price divided by its 8 GPUs (the machine itself is 0).
     pricePerHourUsd: 11.06,
     bf16: true,
+    computeCapability: 9.0,
     autopilot: true,
     zones: {
       'us-central1': z('us-central1', 'ac'),

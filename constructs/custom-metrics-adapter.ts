@@ -4,6 +4,8 @@ import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-rol
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
@@ -22,8 +24,11 @@ export const CUSTOM_METRICS_ADAPTER_IMAGE =
 const NAMESPACE = 'custom-metrics';
 const NAME = 'custom-metrics-stackdriver-adapter';
 const LABELS = { 'k8s-app': NAME };
-/** Unprivileged port the adapter serves on; the Service keeps 443, where the APIServices expect it. */
-const SERVING_PORT = 6443;
+/**
+ * Unprivileged port the adapter serves on; the Service keeps 443, where the APIServices expect it. The API server
+ * calls the pod on this port: the gke-gpu stack opens it from the control plane to the nodes.
+ */
+export const CUSTOM_METRICS_ADAPTER_PORT = 6443;
 
 /**
  * The Custom Metrics Stackdriver Adapter: serves Cloud Monitoring metrics (Managed Prometheus included, as
@@ -86,7 +91,8 @@ export class CustomMetricsAdapter extends Construct {
     new DeploymentV1(this, 'deployment', {
       metadata: { name: NAME, namespace: NAMESPACE, labels: LABELS },
       spec: {
-        replicas: '1',
+        // Two: every queue-depth HPA reads through it; a node drain must not stop them all (PDB below).
+        replicas: '2',
         selector: { matchLabels: LABELS },
         template: {
           metadata: { labels: LABELS },
@@ -103,9 +109,9 @@ export class CustomMetricsAdapter extends Construct {
                   '--use-new-resource-model=true',
                   '--fallback-for-container-metrics=true',
                   // The default, 443, needs NET_BIND_SERVICE, which the dropped capabilities remove.
-                  `--secure-port=${SERVING_PORT}`,
+                  `--secure-port=${CUSTOM_METRICS_ADAPTER_PORT}`,
                 ],
-                port: [{ name: 'https', containerPort: SERVING_PORT, protocol: 'TCP' }],
+                port: [{ name: 'https', containerPort: CUSTOM_METRICS_ADAPTER_PORT, protocol: 'TCP' }],
                 resources: {
                   requests: { cpu: '250m', memory: '400Mi' },
                   limits: { cpu: '250m', memory: '400Mi' },
@@ -157,6 +163,27 @@ export class CustomMetricsAdapter extends Construct {
         name: 'external-metrics-reader',
       },
       subject: [{ kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' }],
+    });
+    new PodDisruptionBudgetV1(this, 'pdb', {
+      metadata: { name: NAME, namespace: NAMESPACE },
+      spec: { minAvailable: '1', selector: { matchLabels: LABELS } },
+      dependsOn: [namespace],
+    });
+    // Nothing but the API server's aggregation layer (from the control plane) calls the adapter: deny the rest.
+    new NetworkPolicyV1(this, 'default-deny-ingress', {
+      metadata: { name: 'default-deny-ingress', namespace: NAMESPACE },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      dependsOn: [namespace],
+    });
+    new NetworkPolicyV1(this, 'allow-api-server', {
+      metadata: { name: `${NAME}-from-api-server`, namespace: NAMESPACE },
+      spec: {
+        podSelector: { matchLabels: LABELS },
+        policyTypes: ['Ingress'],
+        // The control plane's address range is the cluster's, not known here: any source, the adapter pods only.
+        ingress: [{}],
+      },
+      dependsOn: [namespace],
     });
   }
 }

@@ -1,3 +1,4 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -56,6 +57,12 @@ export interface GkeClusterProps {
   readonly masterAuthorizedNetworks: readonly AuthorizedNetwork[];
   /** The control plane's /28. */
   readonly masterIpv4CidrBlock: string;
+  /**
+   * Node ports the control plane calls directly (aggregated API servers, admission webhooks). GKE's own firewall
+   * rule for a private cluster opens only tcp:443 and tcp:10250 from the control plane to the nodes.
+   * @default [] (no extra rule)
+   */
+  readonly controlPlaneNodePorts?: readonly number[];
   /** KMS key (id) for application-layer secrets encryption; the GKE service agent must be able to use it. */
   readonly databaseEncryptionKey: string;
   /** Email of the nodes' service account. */
@@ -90,6 +97,8 @@ export function recurringWindow(window: MaintenanceWindow): {
 export class GkeCluster extends Construct {
   readonly cluster: ContainerCluster;
   readonly location: string;
+  /** Set when `controlPlaneNodePorts` is not empty. */
+  readonly controlPlaneToNodes?: ComputeFirewall;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
@@ -177,6 +186,20 @@ export class GkeCluster extends Construct {
           }),
       dependsOn: props.dependsOn,
     });
+    const ports = props.controlPlaneNodePorts ?? [];
+    if (ports.length > 0) {
+      this.controlPlaneToNodes = new ComputeFirewall(this, 'control-plane-to-nodes', {
+        name: `${props.name}-control-plane-to-nodes`,
+        description: 'GKE control plane to aggregated API servers and webhooks on the nodes',
+        network: props.network,
+        direction: 'INGRESS',
+        priority: 1000,
+        sourceRanges: [props.masterIpv4CidrBlock],
+        targetServiceAccounts: [props.nodeServiceAccount],
+        allow: [{ protocol: 'tcp', ports: ports.map(String) }],
+        logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+      });
+    }
   }
 
   get name(): string {

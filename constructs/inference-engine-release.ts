@@ -1,6 +1,7 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { timingBudget } from '../inference/timing-budget';
 import { renderValues } from '../inference/values';
 
 export interface InferenceEngineReleaseProps {
@@ -17,7 +18,7 @@ export interface InferenceEngineReleaseProps {
   readonly valuesFile: string;
   /** Values generated from config, laid over the file (inference/values.ts mergeValues). */
   readonly overrides: Record<string, unknown>;
-  /** Seconds Helm waits for the pods to be ready: image pull plus weight download and load. @default 1800 */
+  /** Seconds Helm waits for ready pods before rolling back (inference/timing-budget.ts). @default timingBudget().helmTimeoutSeconds */
   readonly timeoutSeconds?: number;
   /** Release revisions kept for `helm rollback`. @default 5 */
   readonly maxHistory?: number;
@@ -47,7 +48,7 @@ export class InferenceEngineRelease extends Construct {
       values: [renderValues(props.valuesFile, props.overrides)],
       atomic: true,
       wait: true,
-      timeout: props.timeoutSeconds ?? 1800,
+      timeout: props.timeoutSeconds ?? timingBudget().helmTimeoutSeconds,
       cleanupOnFail: true,
       maxHistory: props.maxHistory ?? 5,
       lint: true,

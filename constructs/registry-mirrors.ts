@@ -24,6 +24,26 @@ const UPSTREAMS: readonly Upstream[] = [
   { repositoryId: 'ghcr', hosts: ['ghcr.io'], docker: { customRepository: { uri: 'https://ghcr.io' } } },
 ];
 
+/** `<location>-docker.pkg.dev/<project>`: where the mirrors of a project and region live. */
+export function mirrorPrefix(projectId: string, location: string): string {
+  return `${location}-docker.pkg.dev/${projectId}`;
+}
+
+/**
+ * The mirrored reference of a public image: `vllm/vllm-openai:v1` and `ghcr.io/org/image:v1` resolve into the
+ * mirrors under `prefix` (Docker Hub's official images under `library/`); references to other registries are kept
+ * as given.
+ */
+export function mirroredImage(image: string, prefix: string): string {
+  const [first, ...rest] = image.split('/');
+  const hosted = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (!hosted) return `${prefix}/${DOCKER_HUB.repositoryId}/${rest.length > 0 ? image : `library/${image}`}`;
+  const upstream = UPSTREAMS.find((u) => u.hosts.includes(first));
+  if (!upstream) return image;
+  const path = upstream === DOCKER_HUB && rest.length === 1 ? ['library', ...rest] : rest;
+  return `${prefix}/${upstream.repositoryId}/${path.join('/')}`;
+}
+
 export interface RegistryMirrorsProps {
   readonly projectId: string;
   /** Region of the mirrors: where the nodes pull from. */
@@ -45,7 +65,7 @@ export class RegistryMirrors extends Construct {
   constructor(scope: Construct, id: string, props: RegistryMirrorsProps) {
     super(scope, id);
     // Plain strings, not the repositories' attributes: image references are split on ":" into Helm values.
-    this.prefix = `${props.location}-docker.pkg.dev/${props.projectId}`;
+    this.prefix = mirrorPrefix(props.projectId, props.location);
     this.repositories = UPSTREAMS.map(
       (upstream) =>
         new ArtifactRegistryRepository(this, upstream.repositoryId, {
@@ -63,18 +83,8 @@ export class RegistryMirrors extends Construct {
     );
   }
 
-  /**
-   * The mirrored reference of a public image: `vllm/vllm-openai:v1` and `ghcr.io/org/image:v1` resolve into the
-   * mirrors (Docker Hub's official images under `library/`); references to other registries are kept as given.
-   */
+  /** The mirrored reference of a public image (see mirroredImage). */
   imageUrl(image: string): string {
-    const [first, ...rest] = image.split('/');
-    const hosted = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    if (!hosted)
-      return `${this.prefix}/${DOCKER_HUB.repositoryId}/${rest.length > 0 ? image : `library/${image}`}`;
-    const upstream = UPSTREAMS.find((u) => u.hosts.includes(first));
-    if (!upstream) return image;
-    const path = upstream === DOCKER_HUB && rest.length === 1 ? ['library', ...rest] : rest;
-    return `${this.prefix}/${upstream.repositoryId}/${path.join('/')}`;
+    return mirroredImage(image, this.prefix);
   }
 }

@@ -7,11 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ModelPlacement, placeModel } from '../catalog/fit';
-import { GPUS, MACHINE_TYPES } from '../catalog/gpus';
+import { GPUS } from '../catalog/gpus';
+import { enginePodSize, GCSFUSE_SIDECAR_REQUESTS } from '../catalog/node-capacity';
 import { deepMerge } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { GpuPool, gpuPoolsOf, GkeConfig } from '../config/sections/gke';
 import { Engine, InferenceConfig, InferenceModelConfig } from '../config/sections/inference';
+import { TimingBudget } from './timing-budget';
 
 export const HELM_VALUES_DIR = path.join(repoRoot, 'helm-values');
 export const TGI_CHART_DIR = path.join(repoRoot, 'charts', 'tgi');
@@ -19,8 +21,10 @@ export const TGI_CHART_DIR = path.join(repoRoot, 'charts', 'tgi');
 /** Google's load balancer and health check ranges: they must reach the endpoints of an internal load balancer. */
 export const HEALTH_CHECK_RANGES = ['35.191.0.0/16', '130.211.0.0/22'] as const;
 
-/** Release name of the vLLM stack; the chart derives every object name from it. */
+/** Release name of the vLLM stack; the chart derives every object name from it, and so do our extra objects. */
 export const VLLM_RELEASE = 'vllm';
+/** Extra objects are rendered through `tpl`: they name the release as the chart does. */
+const RELEASE = '{{ .Release.Name }}';
 /** Port of the vLLM router on the internal endpoint (OpenAI API for every vLLM model). */
 export const VLLM_ENDPOINT_PORT = 8000;
 /** TGI serves one model per release: model i listens on TGI_FIRST_PORT + i of the internal endpoint. */
@@ -30,7 +34,8 @@ export const TGI_FIRST_PORT = 8080;
 const MODELS_MOUNT = '/models';
 const BUCKET_MODELS_DIR = 'models';
 const HF_TOKEN_DIR = '/var/run/secrets/huggingface';
-const HF_TOKEN_CLASS = `${VLLM_RELEASE}-hf-token`;
+// A fixed name: the modelSpec volume that mounts it is not rendered through `tpl`.
+const HF_TOKEN_CLASS = 'vllm-hf-token';
 const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
 
 type Values = Record<string, unknown>;
@@ -57,6 +62,8 @@ export interface EngineEnvironment {
   readonly loadBalancerIp: string;
   /** Ranges the Cloud Run backend's VPC egress arrives from, in every serving region. */
   readonly clientRanges: readonly string[];
+  /** Startup probe, progress deadline and Helm timeout of the release (inference/timing-budget.ts). */
+  readonly timing: TimingBudget;
 }
 
 /** Places every configured model on its pool; config validation has already refused models that do not fit. */
@@ -90,23 +97,8 @@ export function splitImage(image: string): { repository: string; tag: string } {
   return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
 }
 
-/**
- * CPU and memory of one replica, from the pool's machine type: one replica owns a node (all its GPUs), so it
- * takes 75 % of the vCPUs and 65 % of the memory, leaving GKE's reservation and the node daemons (logging,
- * Managed Prometheus, DCGM, GCS FUSE sidecar) room. /dev/shm (memory-backed, inside the limit) grows with the
- * GPU count for NCCL.
- */
-export function podSize(pool: GpuPool): { cpu: number; memoryGiB: number; shmGiB: number } {
-  const machine = MACHINE_TYPES[pool.machineType];
-  return {
-    cpu: Math.max(1, Math.floor(machine.vcpus * 0.75)),
-    memoryGiB: Math.floor(machine.memoryGb * 0.65),
-    shmGiB: Math.min(8, 2 * pool.gpuCount),
-  };
-}
-
 /** Model id or path the engine loads: a folder of the mounted bucket, or the Hub id to download. */
-function modelSource(placed: PlacedModel, cache: InferenceConfig['modelCache']): string {
+export function modelSource(placed: PlacedModel, cache: InferenceConfig['modelCache']): string {
   const id = placed.placement.huggingFaceId;
   return cache === 'gcsfuse' ? `${MODELS_MOUNT}/${id}` : id;
 }
@@ -153,12 +145,23 @@ function gcsfuseVolume(bucket: string): Values {
   };
 }
 
+/**
+ * Requests of the GCS FUSE sidecar: explicit, or GKE's defaults (250m, 256Mi, 5Gi) stay and the pod outgrows a
+ * small node (catalog/node-capacity.ts checks the sum).
+ */
+export const GCSFUSE_SIDECAR_ANNOTATIONS = {
+  'gke-gcsfuse/cpu-request': `${GCSFUSE_SIDECAR_REQUESTS.cpu * 1000}m`,
+  'gke-gcsfuse/memory-request': `${GCSFUSE_SIDECAR_REQUESTS.memoryGiB * 1024}Mi`,
+  'gke-gcsfuse/ephemeral-storage-request': `${GCSFUSE_SIDECAR_REQUESTS.ephemeralStorageGiB}Gi`,
+};
+
 /** GCS FUSE sidecar injection, without sidecar limits (large weight files would exhaust the defaults). */
 const GCSFUSE_POD_ANNOTATIONS = {
   'gke-gcsfuse/volumes': 'true',
   'gke-gcsfuse/cpu-limit': '0',
   'gke-gcsfuse/memory-limit': '0',
   'gke-gcsfuse/ephemeral-storage-limit': '0',
+  ...GCSFUSE_SIDECAR_ANNOTATIONS,
 };
 
 /** SecretProviderClass of the GKE Secret Manager add-on: the token as a file, read with the pod's identity. */
@@ -205,7 +208,7 @@ function vllmQuantizationArgs(placed: PlacedModel): string[] {
 export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Values {
   const { inference } = env;
   const { placement, config } = placed;
-  const size = podSize(placed.pool);
+  const size = enginePodSize(placed.pool);
   const gcsfuse = inference.modelCache === 'gcsfuse';
   const image = splitImage(inference.images.vllm);
   return {
@@ -275,11 +278,11 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
 
 const ROUTER_SELECTOR = {
   'app.kubernetes.io/component': 'router',
-  'app.kubernetes.io/instance': VLLM_RELEASE,
+  'app.kubernetes.io/instance': RELEASE,
 };
 const ENGINE_SELECTOR = {
   'app.kubernetes.io/component': 'serving-engine',
-  'app.kubernetes.io/instance': VLLM_RELEASE,
+  'app.kubernetes.io/instance': RELEASE,
 };
 const FROM_MANAGED_PROMETHEUS = {
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } },
@@ -296,12 +299,12 @@ export function vllmExtraObjects(placed: readonly PlacedModel[], env: EngineEnvi
     ...placed.map((model) => ({
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
-      metadata: { name: `${VLLM_RELEASE}-${model.k8sName}` },
+      metadata: { name: `${RELEASE}-${model.k8sName}` },
       spec: {
         scaleTargetRef: {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
-          name: `${VLLM_RELEASE}-${model.k8sName}-deployment-vllm`,
+          name: `${RELEASE}-${model.k8sName}-deployment-vllm`,
         },
         minReplicas: model.config.minReplicas,
         maxReplicas: model.config.maxReplicas,
@@ -313,7 +316,7 @@ export function vllmExtraObjects(placed: readonly PlacedModel[], env: EngineEnvi
       apiVersion: 'v1',
       kind: 'Service',
       metadata: {
-        name: `${VLLM_RELEASE}-endpoint`,
+        name: `${RELEASE}-endpoint`,
         // Internal passthrough load balancer: reachable from the VPC (Cloud Run egress), never from the internet.
         // Global access lets the DR region's backend reach it too; loadBalancerSourceRanges still limit clients.
         annotations: {
@@ -334,7 +337,7 @@ export function vllmExtraObjects(placed: readonly PlacedModel[], env: EngineEnvi
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: `${VLLM_RELEASE}-router` },
+      metadata: { name: `${RELEASE}-router` },
       spec: {
         podSelector: { matchLabels: ROUTER_SELECTOR },
         policyTypes: ['Ingress'],
@@ -347,7 +350,7 @@ export function vllmExtraObjects(placed: readonly PlacedModel[], env: EngineEnvi
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: `${VLLM_RELEASE}-engines` },
+      metadata: { name: `${RELEASE}-engines` },
       spec: {
         podSelector: { matchLabels: ENGINE_SELECTOR },
         policyTypes: ['Ingress'],
@@ -369,7 +372,11 @@ export function vllmExtraObjects(placed: readonly PlacedModel[], env: EngineEnvi
 export function vllmOverrides(placed: readonly PlacedModel[], env: EngineEnvironment): Values {
   const router = splitImage(env.inference.images.router);
   return {
-    servingEngineSpec: { modelSpec: placed.map((model) => vllmModelSpec(model, env)) },
+    servingEngineSpec: {
+      modelSpec: placed.map((model) => vllmModelSpec(model, env)),
+      // The chart fixes progressDeadlineSeconds (1200): check:charts asserts it equals the budget's.
+      startupProbe: env.timing.startupProbe,
+    },
     routerSpec: { repository: router.repository, tag: router.tag },
     extraObjects: vllmExtraObjects(placed, env),
   };
@@ -379,7 +386,7 @@ export function vllmOverrides(placed: readonly PlacedModel[], env: EngineEnviron
 export function tgiOverrides(placed: PlacedModel, index: number, env: EngineEnvironment): Values {
   const { inference } = env;
   const { placement, config } = placed;
-  const size = podSize(placed.pool);
+  const size = enginePodSize(placed.pool);
   const image = splitImage(inference.images.tgi);
   const autoscaling = inference.autoscaling;
   return {
@@ -404,6 +411,9 @@ export function tgiOverrides(placed: PlacedModel, index: number, env: EngineEnvi
       limits: { memory: `${size.memoryGiB}Gi` },
     },
     shmSize: `${size.shmGiB}Gi`,
+    ...(inference.modelCache === 'gcsfuse' ? { podAnnotations: GCSFUSE_SIDECAR_ANNOTATIONS } : {}),
+    probes: { startup: env.timing.startupProbe },
+    progressDeadlineSeconds: env.timing.progressDeadlineSeconds,
     modelCache:
       inference.modelCache === 'gcsfuse'
         ? { type: 'gcsfuse', gcsfuse: { bucket: env.modelBucketName, onlyDir: BUCKET_MODELS_DIR } }

@@ -1,10 +1,14 @@
 /**
- * `npm run check:charts`: for every environment, every Helm release of a chart of our own (charts/<name>) in
- * the synthesized inference stack is checked with the values the app generates (the release's `values`,
- * read from cdktf.out.charts/<env>): `helm lint --strict`, `helm template`, and the rendered manifests against
- * the Kubernetes JSON schemas of GKE's version, offline, with `kubernetes-validate --strict`.
- * Terraform references in the values (bucket, addresses, names that other resources own) become fixed
- * placeholders, printed once. Exits 1 on any finding.
+ * `npm run check:charts`: every Helm release of the synthesized inference stack, for every environment and for
+ * the default environment at every tier with inference, rendered with exactly the values the app generates (the
+ * release's `values` documents in order, then its `set` entries, as Helm merges them): `helm lint --strict`,
+ * `helm template`, the built-in kinds against the Kubernetes JSON schemas of GKE's version (offline,
+ * `kubernetes-validate --strict`), and the assertions of scripts/chart-assertions.ts on the rendered objects.
+ * Our charts come from charts/<name>; the upstream vllm-stack chart from its published package
+ * (scripts/chart-contract.ts chartPackage: AFPI_VLLM_CHART, AFPI_SHARED_DIR, or ../shared/charts next to the repo). The vLLM release is also rendered
+ * under another release name once, to prove every object follows the release name.
+ * Terraform references in the values resolve to the literal they point at in the same stack (namespace, service
+ * account names) or else become fixed placeholders, printed once. One line per release; exits 1 on any finding.
  * Needs: helm (scripts/tools/helm.sh) and kubernetes-validate (scripts/tools/python-tools.sh).
  */
 import { execFileSync, spawnSync } from 'child_process';
@@ -12,13 +16,33 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { synthesize } from '../app/synthesize';
+import { GPUS } from '../catalog/gpus';
+import { enginePodSize } from '../catalog/node-capacity';
+import { DEFAULT_ENV, loadEnvironment } from '../config/load';
 import { repoRoot } from '../config/paths';
+import { EnvironmentConfig, TIERS } from '../config/schema';
+import { timingBudget } from '../inference/timing-budget';
+import {
+  modelSource,
+  PlacedModel,
+  placeModels,
+  TGI_FIRST_PORT,
+  tgiRelease,
+  VLLM_ENDPOINT_PORT,
+} from '../inference/values';
+import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
+import { VLLM_CHART } from '../stacks/inference-stack';
+import { chartPackage } from './chart-contract';
+import { assertRelease, EngineExpectation, K8sObject, ReleaseExpectation } from './chart-assertions';
 import { synthAllOrReport } from './synth-all';
 
 const OUT_ROOT = path.join(repoRoot, 'cdktf.out.charts');
 const TOOLS = path.join(repoRoot, 'scripts', 'tools');
 /** GKE's regular release channel. */
 const KUBERNETES_VERSION = '1.33.0';
+/** A second release name the vLLM release is rendered under: objects must follow it. */
+const RENAMED_RELEASE = 'afpi-renamed';
 
 /** Custom resources: kubernetes-validate ships schemas for built-in kinds only. */
 const CRD_KINDS: Record<string, string> = {
@@ -26,12 +50,28 @@ const CRD_KINDS: Record<string, string> = {
   'secrets-store.csi.x-k8s.io/v1 SecretProviderClass': 'Secrets Store CSI driver CRD',
 };
 
+interface HelmSet {
+  readonly name: string;
+  readonly value: string;
+  readonly type?: string;
+}
+
 interface HelmRelease {
   readonly name: string;
   readonly chart: string;
   readonly repository?: string;
+  readonly version?: string;
   readonly namespace?: string;
   readonly values?: string[];
+  readonly set?: HelmSet[];
+  readonly timeout?: number;
+}
+
+interface Target {
+  readonly label: string;
+  readonly config: EnvironmentConfig;
+  /** cdk.tf.json of the inference stack, when the tier has one. */
+  readonly inferenceFile?: string;
 }
 
 /** Prints a tool's path from its install script (which installs it when missing). */
@@ -43,14 +83,36 @@ function tool(script: string): string {
 }
 
 /**
- * Replaces each Terraform reference (`${...}`) with a placeholder a Kubernetes field accepts: an address for
- * `...address` outputs, a DNS label otherwise. The same reference always gets the same placeholder.
+ * Replaces each Terraform reference (`${...}`): by the literal it points at in `resources` when it is one (a
+ * namespace's or service account's name), else by a placeholder a Kubernetes field accepts (an address for
+ * `...address` outputs, a DNS label otherwise). The same reference always gets the same placeholder.
  */
-class Placeholders {
-  readonly used = new Map<string, string>();
+class References {
+  constructor(
+    private readonly resources: Record<string, Record<string, unknown>>,
+    /** Reference -> placeholder, shared by every environment so one placeholder means one reference. */
+    readonly used: Map<string, string>,
+  ) {}
+
+  private literal(ref: string): string | undefined {
+    const [type, name, ...rest] = ref.split('.');
+    let value: unknown = this.resources[type]?.[name];
+    for (const part of rest
+      .join('.')
+      .split(/\.|\[(\d+)\]/)
+      .filter((p) => p)) {
+      if (Array.isArray(value)) value = /^\d+$/.test(part) ? value[Number(part)] : value[0]?.[part];
+      else if (value && typeof value === 'object')
+        value = /^\d+$/.test(part) ? value : (value as Record<string, unknown>)[part];
+      else return undefined;
+    }
+    return typeof value === 'string' && !value.includes('${') ? value : undefined;
+  }
 
   replace(text: string): string {
     return text.replace(/\$\{([^}]*)\}/g, (_, ref: string) => {
+      const literal = this.literal(ref);
+      if (literal !== undefined) return literal;
       let value = this.used.get(ref);
       if (value === undefined) {
         const n = this.used.size + 1;
@@ -79,120 +141,256 @@ function run(cmd: string, args: string[]): { ok: boolean; output: string; stdout
 
 const indent = (text: string) => text.replace(/^/gm, '    ');
 
-interface CheckResult {
-  readonly ok: boolean;
-  readonly lines: string[];
+/** Label keys of the chart's default engine and router labels (vllm-stack: `environment`, `release`). */
+function chartDefaultLabelKeys(helm: string, chart: string): string[] {
+  const values = parseYaml(run(helm, ['show', 'values', chart]).stdout) as Record<
+    string,
+    { labels?: object }
+  >;
+  return [
+    ...new Set(
+      [values.servingEngineSpec?.labels, values.routerSpec?.labels].flatMap((l) => Object.keys(l ?? {})),
+    ),
+  ];
 }
 
-/** Lints, renders and schema-checks one release; `valuesFiles` hold its values with placeholders. */
-function checkRelease(
-  helm: string,
-  kubeValidate: string,
-  chartDir: string,
-  release: string,
-  namespace: string,
-  valuesFiles: string[],
-  work: string,
-): CheckResult {
-  const lines: string[] = [];
-  const values = valuesFiles.flatMap((f) => ['-f', f]);
-  const kube = ['--namespace', namespace, '--kube-version', KUBERNETES_VERSION];
-  const lint = run(helm, ['lint', '--strict', chartDir, ...values, ...kube]);
-  if (!lint.ok) return { ok: false, lines: ['helm lint failed:', indent(lint.output)] };
-  lines.push('helm lint ok');
-
-  const template = run(helm, ['template', release, chartDir, ...values, ...kube]);
-  if (!template.ok) return { ok: false, lines: [...lines, 'helm template failed:', indent(template.output)] };
-
-  const docs = parseAllDocuments(template.stdout)
-    .map((d) => d.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string } } | null)
-    .filter((d): d is NonNullable<typeof d> => d !== null);
-  const checked = docs.filter((d) => !CRD_KINDS[`${d.apiVersion} ${d.kind}`]);
-  const skipped = docs.filter((d) => CRD_KINDS[`${d.apiVersion} ${d.kind}`]);
-  lines.push(`helm template ok: ${docs.map((d) => d.kind).join(', ')}`);
-  for (const d of skipped) {
-    lines.push(
-      `schema check skipped for ${d.kind} ${d.metadata?.name} (${d.apiVersion}): ${CRD_KINDS[`${d.apiVersion} ${d.kind}`]}, no schema offline`,
-    );
-  }
-  const manifests = path.join(work, `${release}.yaml`);
-  fs.writeFileSync(manifests, checked.map((d) => stringifyYaml(d)).join('---\n'));
-  const validate = run(kubeValidate, ['--strict', '--quiet', '-k', KUBERNETES_VERSION, manifests]);
-  // --quiet prints only findings; warnings (deprecated APIs, for example) count as findings too.
-  if (!validate.ok || validate.output !== '') {
+/** What the release must render, from config and the catalogs. */
+function expectationOf(
+  config: EnvironmentConfig,
+  release: HelmRelease,
+  name: string,
+  forbiddenSelectorKeys: readonly string[],
+): ReleaseExpectation | undefined {
+  const inference = config.inference!;
+  const placed = placeModels(inference, config.gke, config.region);
+  // The engines pull their public images through the project's Artifact Registry mirrors.
+  const pulled = (image: string) => mirroredImage(image, mirrorPrefix(config.projectId, config.region));
+  const timing = timingBudget();
+  const engine = (
+    p: PlacedModel,
+    e: 'vllm' | 'tgi',
+    deployment: string,
+    args: Record<string, string | null>,
+  ): EngineExpectation => {
+    const size = enginePodSize(p.pool);
     return {
-      ok: false,
-      lines: [
-        ...lines,
-        `kubernetes-validate --strict -k ${KUBERNETES_VERSION} failed:`,
-        indent(validate.output),
-      ],
+      deployment,
+      container: e,
+      image: pulled(inference.images[e]),
+      gpuCount: p.placement.gpuCount,
+      acceleratorLabel: p.placement.acceleratorLabel,
+      cpu: size.cpu,
+      memoryGiB: size.memoryGiB,
+      shmGiB: size.shmGiB,
+      args,
+      modelSource: modelSource(p, inference.modelCache),
+      modelCache: inference.modelCache,
+      serviceAccountName: e,
+      minReplicas: p.config.minReplicas,
+      maxReplicas: p.config.maxReplicas,
+    };
+  };
+  const base = { release: name, timing, helmTimeoutSeconds: release.timeout ?? NaN };
+  if (release.chart === VLLM_CHART) {
+    return {
+      ...base,
+      engine: 'vllm',
+      images: [pulled(inference.images.vllm), pulled(inference.images.router)],
+      engines: placed.map((p) =>
+        engine(p, 'vllm', `${name}-${p.k8sName}-deployment-vllm`, {
+          '--tensor-parallel-size': String(p.placement.tensorParallelSize),
+          '--max-model-len': String(p.placement.maxModelLen),
+          '--dtype': p.placement.dtype,
+          '--gpu_memory_utilization': String(p.placement.gpuMemoryUtilization),
+          '--served-model-name': p.config.name,
+          // AWQ on Ampere+ (bf16 GPUs): no flag, so vLLM picks its awq_marlin kernels from the checkpoint.
+          '--quantization':
+            p.placement.quantization === 'awq' && GPUS[p.pool.gpu].bf16
+              ? null
+              : (p.placement.quantization ?? null),
+        }),
+      ),
+      endpointPorts: [VLLM_ENDPOINT_PORT],
+      forbiddenSelectorKeys,
     };
   }
-  lines.push(`kubernetes-validate --strict -k ${KUBERNETES_VERSION} ok: ${checked.length} manifests`);
-  return { ok: true, lines };
+  const index = placed.findIndex((p) => tgiRelease(p) === release.name);
+  if (index < 0) return undefined;
+  const p = placed[index];
+  return {
+    ...base,
+    engine: 'tgi',
+    images: [pulled(inference.images.tgi)],
+    engines: [
+      engine(p, 'tgi', name, {
+        '--num-shard': String(p.placement.tensorParallelSize),
+        '--max-total-tokens': String(p.placement.maxModelLen),
+        ...(p.placement.quantization
+          ? { '--quantize': p.placement.quantization }
+          : { '--dtype': p.placement.dtype }),
+      }),
+    ],
+    endpointPorts: [TGI_FIRST_PORT + index],
+    forbiddenSelectorKeys: [],
+  };
+}
+
+interface CheckResult {
+  readonly ok: boolean;
+  readonly summary: string;
+  readonly failures: string[];
+}
+
+/** Lints, renders, schema-checks and asserts one release. */
+function checkRelease(
+  tools: { helm: string; kubeValidate: string },
+  chart: string,
+  name: string,
+  namespace: string,
+  helmArgs: string[],
+  expected: ReleaseExpectation | undefined,
+  work: string,
+): CheckResult {
+  const fail = (failures: string[]) => ({ ok: false, summary: 'FAILED', failures });
+  const kube = ['--namespace', namespace, '--kube-version', KUBERNETES_VERSION];
+  const lint = run(tools.helm, ['lint', '--strict', chart, ...helmArgs, ...kube]);
+  if (!lint.ok) return fail(['helm lint --strict failed:', indent(lint.output)]);
+  const template = run(tools.helm, ['template', name, chart, ...helmArgs, ...kube]);
+  if (!template.ok) return fail(['helm template failed:', indent(template.output)]);
+
+  const objects = parseAllDocuments(template.stdout)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((d): d is K8sObject => d !== null);
+  const builtIn = objects.filter((d) => !CRD_KINDS[`${d.apiVersion} ${d.kind}`]);
+  const manifests = path.join(work, `${name}-${process.hrtime.bigint()}.yaml`);
+  fs.writeFileSync(manifests, builtIn.map((d) => stringifyYaml(d)).join('---\n'));
+  const validate = run(tools.kubeValidate, ['--strict', '--quiet', '-k', KUBERNETES_VERSION, manifests]);
+  // --quiet prints only findings; warnings (deprecated APIs, for example) count as findings too.
+  if (!validate.ok || validate.output !== '') {
+    return fail([`kubernetes-validate --strict -k ${KUBERNETES_VERSION} failed:`, indent(validate.output)]);
+  }
+  const crds = objects.length - builtIn.length;
+  const asserted = expected ? assertRelease(objects, expected) : { count: 0, failures: [] };
+  const summary = `lint ok, ${objects.length} objects, ${builtIn.length} schema-valid (${crds} CRD objects unchecked), ${asserted.count} assertions`;
+  return asserted.failures.length > 0
+    ? { ok: false, summary: `${summary}: FAILED`, failures: asserted.failures }
+    : { ok: true, summary: `ok: ${summary}`, failures: [] };
+}
+
+/** Every environment, plus the default environment at each tier with inference that no environment uses. */
+function targets(): Target[] | undefined {
+  const envs = synthAllOrReport(OUT_ROOT, 'check-charts');
+  if (!envs) return undefined;
+  const inferenceFile = (stacks: { id: string; file: string }[]) =>
+    stacks.find((s) => s.id === 'inference')?.file;
+  const list: Target[] = envs.map((e) => ({
+    label: e.env,
+    config: e.config,
+    inferenceFile: inferenceFile(e.stacks),
+  }));
+  for (const tier of TIERS) {
+    if (envs.some((e) => e.env === DEFAULT_ENV && e.config.tier === tier)) continue;
+    const { config } = loadEnvironment(DEFAULT_ENV, { tier });
+    if (!config.stacks.includes('inference')) continue;
+    const label = `${DEFAULT_ENV}@${tier}`;
+    list.push({
+      label,
+      config,
+      inferenceFile: inferenceFile(synthesize(config, path.join(OUT_ROOT, label))),
+    });
+  }
+  return list;
 }
 
 function main(): number {
   const started = Date.now();
-  let helm: string;
-  let kubeValidate: string;
+  let tools: { helm: string; kubeValidate: string };
   try {
-    helm = tool('helm.sh');
-    kubeValidate = path.join(tool('python-tools.sh'), 'kubernetes-validate');
+    tools = {
+      helm: tool('helm.sh'),
+      kubeValidate: path.join(tool('python-tools.sh'), 'kubernetes-validate'),
+    };
   } catch {
     console.error('check-charts: installing helm or kubernetes-validate failed (see above)');
     return 1;
   }
-  const envs = synthAllOrReport(OUT_ROOT, 'check-charts');
-  if (!envs) return 1;
+  const list = targets();
+  if (!list) return 1;
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'afpi-charts-'));
-  const placeholders = new Placeholders();
+  const placeholders = new Map<string, string>();
   let failed = 0;
   let checked = 0;
+  let renamedChecked = false;
   try {
-    for (const e of envs) {
-      const inference = e.stacks.find((s) => s.id === 'inference');
-      if (!inference) {
-        console.log(`${e.env.padEnd(8)} no inference stack (tier ${e.config.tier}): nothing to check`);
+    for (const t of list) {
+      const label = t.label.padEnd(15);
+      if (!t.inferenceFile) {
+        console.log(`${label} no inference stack (tier ${t.config.tier}): nothing to check`);
         continue;
       }
-      const stackDir = path.dirname(inference.file);
-      const tf = JSON.parse(fs.readFileSync(inference.file, 'utf8'));
+      const stackDir = path.dirname(t.inferenceFile);
+      const tf = JSON.parse(fs.readFileSync(t.inferenceFile, 'utf8'));
+      const refs = new References(tf.resource ?? {}, placeholders);
       const releases = Object.values((tf.resource?.helm_release ?? {}) as Record<string, HelmRelease>);
       for (const r of releases) {
+        let chart: string;
+        let chartLabel: string;
+        let forbidden: string[] = [];
         if (r.repository) {
-          console.log(
-            `${e.env.padEnd(8)} ${r.name}: upstream chart ${r.chart} from ${r.repository}, not ours: not checked`,
-          );
-          continue;
+          if (r.chart !== VLLM_CHART) {
+            console.log(
+              `${label} ${r.name}: upstream chart ${r.chart} from ${r.repository}: no package to check`,
+            );
+            continue;
+          }
+          chart = chartPackage(r.chart, r.version!);
+          chartLabel = `${r.chart} ${r.version}`;
+          forbidden = chartDefaultLabelKeys(tools.helm, chart);
+        } else {
+          const chartName = (
+            parseYaml(fs.readFileSync(path.join(stackDir, r.chart, 'Chart.yaml'), 'utf8')) as { name: string }
+          ).name;
+          chart = path.join(repoRoot, 'charts', chartName);
+          if (!fs.existsSync(chart)) throw new Error(`${r.name}: chart "${chartName}" is not under charts/`);
+          chartLabel = `charts/${chartName}`;
         }
-        const chartName = (
-          parseYaml(fs.readFileSync(path.join(stackDir, r.chart, 'Chart.yaml'), 'utf8')) as { name: string }
-        ).name;
-        const chartDir = path.join(repoRoot, 'charts', chartName);
-        if (!fs.existsSync(chartDir)) throw new Error(`${r.name}: chart "${chartName}" is not under charts/`);
-        // One -f file per entry of the release's values list: helm merges them in order, as the provider does.
-        const valuesFiles = (r.values ?? []).map((v, i) => {
-          const file = path.join(work, `${e.env}-${r.name}.values-${i}.yaml`);
-          fs.writeFileSync(file, stringifyYaml(placeholders.replaceIn(parseYaml(v))));
-          return file;
-        });
-        const namespace = placeholders.replace(r.namespace ?? 'default');
-        const result = checkRelease(helm, kubeValidate, chartDir, r.name, namespace, valuesFiles, work);
-        checked++;
-        console.log(`${e.env.padEnd(8)} ${r.name} (charts/${chartName}): ${result.ok ? 'ok' : 'FAILED'}`);
-        for (const line of result.lines) console.log(`    ${line}`);
-        if (!result.ok) failed++;
+        // One -f file per values document, then the set entries: the order Helm (and the provider) merge them in.
+        const helmArgs = [
+          ...(r.values ?? []).flatMap((v, i) => {
+            const file = path.join(work, `${t.label}-${r.name}.values-${i}.yaml`);
+            fs.writeFileSync(file, stringifyYaml(refs.replaceIn(parseYaml(v))));
+            return ['-f', file];
+          }),
+          ...(r.set ?? []).flatMap((s) => [
+            s.type === 'string' ? '--set-string' : '--set',
+            `${s.name}=${refs.replace(String(s.value))}`,
+          ]),
+        ];
+        const namespace = refs.replace(r.namespace ?? 'default');
+        const names: string[] =
+          r.chart === VLLM_CHART && !renamedChecked ? [r.name, RENAMED_RELEASE] : [r.name];
+        renamedChecked ||= names.length > 1;
+        for (const name of names) {
+          const expected = expectationOf(t.config, r, name, forbidden);
+          const result = checkRelease(tools, chart, name, namespace, helmArgs, expected, work);
+          checked++;
+          const renamed = name === r.name ? '' : ` renamed to ${name}`;
+          console.log(`${label} ${r.name}${renamed} (${chartLabel}): ${result.summary}`);
+          for (const line of result.failures) console.log(`    ${line}`);
+          if (!result.ok) failed++;
+        }
       }
     }
+  } catch (err) {
+    console.error(`check-charts: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  if (placeholders.used.size > 0) {
-    console.log('Terraform references in the values were replaced by placeholders:');
-    for (const [ref, value] of placeholders.used) console.log(`    ${value.padEnd(14)} \${${ref}}`);
+  if (placeholders.size > 0) {
+    console.log('Terraform references without a literal in the stack were replaced by placeholders:');
+    for (const [ref, value] of placeholders) console.log(`    ${value.padEnd(14)} \${${ref}}`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`chart checks: ${checked - failed} ok, ${failed} failed, ${seconds} s`);

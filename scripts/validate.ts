@@ -1,20 +1,28 @@
 /**
  * `npm run validate`: synthesizes every environment into cdktf.out.validate/<env> and runs
- * `terraform init -backend=false` and `terraform validate` in every stack with the real provider binaries,
- * installed from the local filesystem mirror that scripts/tools/tf-mirror.sh fills (no registry access).
+ * `terraform init -backend=false` and `terraform validate` in every stack with the real provider binaries, found
+ * as scripts/terraform-cli-config.ts says (AFPI_TF_PROVIDERS, ../shared/terraform-providers, the Go-built cache,
+ * else the public registry). The providers are unpacked once into a plugin cache and linked into every stack.
  * Prints one line per environment x stack; exits 1 on any error, with Terraform's own message.
  * Each stack's `.terraform` folder survives re-synthesis, so a second run skips the provider install.
  * Environment: AFPI_VALIDATE_JOBS (parallel terraform processes, default 2).
  */
 import { execFile, execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { repoRoot } from '../config/paths';
 import { synthAllOrReport } from './synth-all';
+import {
+  fillPluginCache,
+  findProviders,
+  TerraformCliConfig,
+  terraformEnv,
+  writeCliConfig,
+} from './terraform-cli-config';
 
 const OUT_ROOT = path.join(repoRoot, 'cdktf.out.validate');
-const TF_MIRROR = path.join(repoRoot, 'scripts', 'tools', 'tf-mirror.sh');
-
+const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 interface Result {
   readonly ok: boolean;
   /** Terraform's output of the failing command. */
@@ -30,6 +38,8 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 }
 
 async function validateStack(dir: string, env: NodeJS.ProcessEnv): Promise<Result> {
+  // A lock file from another provider source (mirror and registry builds differ in checksums) would not match.
+  fs.rmSync(path.join(dir, '.terraform.lock.hcl'), { force: true });
   const init = await run('terraform', ['init', '-backend=false', '-input=false', '-no-color'], dir, env);
   if (!init.ok) return { ok: false, output: `terraform init failed:\n${init.output}` };
   return run('terraform', ['validate', '-no-color'], dir, env);
@@ -49,23 +59,6 @@ async function pool<T>(tasks: (() => Promise<T>)[], jobs: number): Promise<T[]> 
   return results;
 }
 
-/** The mirror's CLI config path; throws with tf-mirror.sh's message when a provider is missing. */
-function mirrorConfig(): string {
-  try {
-    return execFileSync(TF_MIRROR, ['--check'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim();
-  } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
-    throw new Error(
-      `the local Terraform provider mirror is incomplete, so terraform cannot install the providers:\n  ${stderr}\n` +
-        '  Fill it with scripts/tools/tf-mirror.sh. Known blocker (issue 9): the Go module proxy refuses the\n' +
-        '  pinned provider versions ("403 ... This module version is not available"), so on a fresh machine it fails.',
-    );
-  }
-}
-
 function terraformVersion(env: NodeJS.ProcessEnv): string {
   try {
     return execFileSync('terraform', ['version'], { encoding: 'utf8', env }).split('\n')[0].trim();
@@ -76,13 +69,16 @@ function terraformVersion(env: NodeJS.ProcessEnv): string {
 
 async function main(): Promise<number> {
   const started = Date.now();
+  let cli: TerraformCliConfig;
   let tfEnv: NodeJS.ProcessEnv;
   let version: string;
   try {
-    const tfrc = mirrorConfig();
-    tfEnv = { ...process.env, TF_CLI_CONFIG_FILE: tfrc, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
-    // A plugin cache would hide what the mirror holds.
-    delete tfEnv.TF_PLUGIN_CACHE_DIR;
+    cli = writeCliConfig(
+      path.join(OUT_ROOT, 'terraform.rc'),
+      findProviders(),
+      path.join(OUT_ROOT, '.plugin-cache'),
+    );
+    tfEnv = terraformEnv(cli);
     version = terraformVersion(tfEnv);
   } catch (err) {
     console.error(`validate: ${(err as Error).message}`);
@@ -92,10 +88,17 @@ async function main(): Promise<number> {
   const envs = synthAllOrReport(OUT_ROOT, 'validate');
   if (!envs) return 1;
   const synthSeconds = (Date.now() - started) / 1000;
-  console.log(
-    `${version}; providers from ${tfEnv.TF_CLI_CONFIG_FILE}; synthesized in ${synthSeconds.toFixed(1)} s`,
-  );
+  console.log(`${version}; ${cli.describe}; synthesized in ${synthSeconds.toFixed(1)} s`);
 
+  const cacheProblem = await fillPluginCache(
+    cli,
+    envs.flatMap((e) => e.stacks.map((s) => readJson(s.file).terraform?.required_providers ?? {})),
+    tfEnv,
+  );
+  if (cacheProblem) {
+    console.log(`validate: terraform init of the providers failed:\n${cacheProblem.replace(/^/gm, '    ')}`);
+    return 1;
+  }
   const targets = envs.flatMap((e) =>
     e.stacks.map((s) => ({ env: e.env, stack: s.id, dir: path.dirname(s.file) })),
   );

@@ -4,6 +4,7 @@ import { GPUS, GpuId, zonesOffering } from '../catalog/gpus';
 import { EnvironmentConfig } from '../config/schema';
 import { gpuPoolsOf, GpuPool } from '../config/sections/gke';
 import { GkeCluster } from '../constructs/gke-cluster';
+import { CUSTOM_METRICS_ADAPTER_PORT } from '../constructs/custom-metrics-adapter';
 import { GkeNodePool } from '../constructs/gke-node-pool';
 import { NodeServiceAccount } from '../constructs/node-service-account';
 import { ProjectServices } from '../constructs/project-services';
@@ -97,6 +98,7 @@ export class GkeGpuStack extends AfpiStack {
       managedPrometheus: gke.managedPrometheus,
       masterAuthorizedNetworks: gke.masterAuthorizedNetworks,
       masterIpv4CidrBlock: gke.masterIpv4CidrBlock,
+      controlPlaneNodePorts: [CUSTOM_METRICS_ADAPTER_PORT],
       databaseEncryptionKey: data.kmsKey('gke').id,
       nodeServiceAccount: this.nodeServiceAccount.email,
       deletionProtection: gke.deletionProtection,

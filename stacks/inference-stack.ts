@@ -19,6 +19,7 @@ import {
   VLLM_RELEASE,
   vllmOverrides,
 } from '../inference/values';
+import { timingBudget } from '../inference/timing-budget';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
 import { DataStack } from './data-stack';
 import { GkeGpuStack } from './gke-gpu-stack';
@@ -111,6 +112,7 @@ export class InferenceStack extends AfpiStack {
     }
 
     const placed = placeModels(inference, config.gke, config.region);
+    const timing = timingBudget();
     const hfToken = data.secret(inference.hfTokenSecret);
     const identities: Partial<Record<Engine, WorkloadIdentity>> = {};
     const releases: InferenceEngineRelease[] = [];
@@ -145,6 +147,7 @@ export class InferenceStack extends AfpiStack {
         loadBalancerIp: ilbAddress.address,
         // The load balancer sends clients to the nearest serving region: each region's backend calls in.
         clientRanges: network.cloudRunSourceRanges,
+        timing,
       };
       if (engine === 'vllm') {
         releases.push(
@@ -156,6 +159,7 @@ export class InferenceStack extends AfpiStack {
             version: inference.vllmChartVersion,
             valuesFile: 'vllm-stack.yaml',
             overrides: vllmOverrides(placed, env),
+            timeoutSeconds: timing.helmTimeoutSeconds,
             dependsOn: needs,
           }),
         );
@@ -168,6 +172,7 @@ export class InferenceStack extends AfpiStack {
               chart: tgiChart!.path,
               valuesFile: 'tgi.yaml',
               overrides: tgiOverrides(model, index, env),
+              timeoutSeconds: timing.helmTimeoutSeconds,
               dependsOn: needs,
             }),
           );

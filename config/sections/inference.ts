@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { engineGpuProblem } from '../../catalog/engines';
 import { DEFAULT_GPU_MEMORY_UTILIZATION, PRECISIONS } from '../../catalog/fit';
+import { enginePodFitProblem, enginePodSize } from '../../catalog/node-capacity';
 import { MODEL_IDS } from '../../catalog/models';
 import { minNotAboveMax, report, show } from '../rules';
 import { GkeConfig, GpuPool, gpuPoolsOf, reportModelFit } from './gke';
@@ -73,7 +75,7 @@ export const inferenceSection = z.strictObject({
   /** Pinned container images. @default DEFAULT_IMAGES */
   images: z
     .strictObject({
-      /** vLLM engine. T4/V100 (compute capability < 8) need vllm/vllm-openai:v0.8.5, the last build for them. */
+      /** vLLM engine; which GPUs each build runs on: catalog/engines.ts (checked for every model's pool). */
       vllm: pinnedImage(DEFAULT_IMAGES.vllm).default(DEFAULT_IMAGES.vllm),
       /** production-stack router, released with the chart (`v<chart version>`). */
       router: pinnedImage(DEFAULT_IMAGES.router).default(DEFAULT_IMAGES.router),
@@ -202,6 +204,19 @@ export function inferenceRules(config: InferenceRulesInput, ctx: z.RefinementCtx
       maxModelLen: model.maxModelLen,
       region: config.region,
     });
+    for (const name of ENGINES.filter((e) => inference.engines.includes(e))) {
+      const wrong = engineGpuProblem(name, inference.images[name], pool.gpu, `inference.images.${name}`);
+      if (wrong)
+        report(
+          ctx,
+          at('pool'),
+          `(${show(model.pool)}) cannot serve with ${name}: ${wrong.problem}. Fix: ${wrong.fix}`,
+        );
+    }
+    const unfit = enginePodFitProblem(pool.machineType, enginePodSize(pool));
+    if (unfit) {
+      report(ctx, at('pool'), `(${show(model.pool)}): ${unfit}. Fix: give the pool a larger machine type`);
+    }
   });
 
   if (config.gke?.mode === 'standard') checkPoolCapacity(inference, pools, ctx);

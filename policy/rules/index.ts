@@ -5,6 +5,7 @@ import { firewallRules } from './firewall';
 import { gkeRules } from './gke';
 import { iamRules } from './iam';
 import { kmsRules } from './kms';
+import { helmRules, kubernetesRules } from './kubernetes';
 import { loadBalancerRules } from './load-balancer';
 import { observabilityRules } from './observability';
 import { redisRules } from './redis';
@@ -22,4 +23,6 @@ export const RULES: readonly Rule[] = [
   ...observabilityRules,
   ...kmsRules,
   ...firewallRules,
+  ...kubernetesRules,
+  ...helmRules,
 ];

@@ -1,0 +1,242 @@
+import { timingBudget } from '../inference/timing-budget';
+import { assertRelease, K8sObject, ReleaseExpectation } from '../scripts/chart-assertions';
+
+// The check:charts assertions on a small hand-made render: compliant, then each defect of issue 15 put back.
+
+const timing = timingBudget();
+const POD = { app: 'afpi-inference', engine: 'vllm', 'app.kubernetes.io/instance': 'vllm' };
+const ROUTER = { app: 'afpi-inference', engine: 'vllm-router' };
+const DEPLOYMENT = 'vllm-m-deployment-vllm';
+
+const expected: ReleaseExpectation = {
+  release: 'vllm',
+  engine: 'vllm',
+  images: ['vllm/vllm-openai:v0.15.1', 'lmcache/lmstack-router:v0.1.12'],
+  engines: [
+    {
+      deployment: DEPLOYMENT,
+      container: 'vllm',
+      image: 'vllm/vllm-openai:v0.15.1',
+      gpuCount: 1,
+      acceleratorLabel: 'nvidia-l4',
+      cpu: 6,
+      memoryGiB: 20,
+      shmGiB: 2,
+      args: { '--tensor-parallel-size': '1', '--quantization': 'awq' },
+      modelSource: '/models/m',
+      modelCache: 'gcsfuse',
+      serviceAccountName: 'vllm',
+      minReplicas: 1,
+      maxReplicas: 5,
+    },
+  ],
+  timing,
+  helmTimeoutSeconds: timing.helmTimeoutSeconds,
+  endpointPorts: [8000],
+  forbiddenSelectorKeys: ['environment', 'release'],
+};
+
+function render(): K8sObject[] {
+  const probe = { timeoutSeconds: 5, httpGet: { path: '/health', port: 8000 } };
+  return [
+    {
+      kind: 'Deployment',
+      metadata: { name: DEPLOYMENT },
+      spec: {
+        progressDeadlineSeconds: timing.progressDeadlineSeconds,
+        selector: { matchLabels: POD },
+        template: {
+          metadata: {
+            labels: POD,
+            annotations: {
+              'gke-gcsfuse/volumes': 'true',
+              'gke-gcsfuse/cpu-request': '100m',
+              'gke-gcsfuse/memory-request': '256Mi',
+              'gke-gcsfuse/ephemeral-storage-request': '1Gi',
+            },
+          },
+          spec: {
+            serviceAccountName: 'vllm',
+            tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [
+                        { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+            containers: [
+              {
+                name: 'vllm',
+                image: 'vllm/vllm-openai:v0.15.1',
+                command: [
+                  'vllm',
+                  'serve',
+                  '/models/m',
+                  '--tensor-parallel-size',
+                  '1',
+                  '--quantization',
+                  'awq',
+                ],
+                ports: [{ name: 'container-port', containerPort: 8000 }],
+                resources: {
+                  requests: { cpu: '6', memory: '20Gi', 'nvidia.com/gpu': '1' },
+                  limits: { memory: '20Gi', 'nvidia.com/gpu': '1' },
+                },
+                startupProbe: { ...timing.startupProbe, httpGet: probe.httpGet },
+                readinessProbe: probe,
+                livenessProbe: { ...probe, timeoutSeconds: 10 },
+                volumeMounts: [
+                  { name: 'shm', mountPath: '/dev/shm' },
+                  { name: 'model-cache', mountPath: '/models', readOnly: true },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } },
+              { name: 'model-cache', csi: { driver: 'gcsfuse.csi.storage.gke.io', readOnly: true } },
+            ],
+          },
+        },
+      },
+    },
+    {
+      kind: 'Deployment',
+      metadata: { name: 'vllm-deployment-router' },
+      spec: {
+        selector: { matchLabels: ROUTER },
+        template: {
+          metadata: { labels: ROUTER },
+          spec: {
+            containers: [
+              {
+                name: 'router',
+                image: 'lmcache/lmstack-router:v0.1.12',
+                args: ['--k8s-label-selector', 'app=afpi-inference,engine=vllm'],
+                ports: [{ name: 'router-port', containerPort: 8000 }],
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      kind: 'Service',
+      metadata: { name: 'vllm-endpoint' },
+      spec: {
+        type: 'LoadBalancer',
+        selector: ROUTER,
+        ports: [{ name: 'http', port: 8000, targetPort: 'router-port' }],
+      },
+    },
+    { kind: 'PodDisruptionBudget', metadata: { name: 'engine' }, spec: { selector: { matchLabels: POD } } },
+    {
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'router' },
+      spec: { selector: { matchLabels: ROUTER } },
+    },
+    {
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'vllm-m' },
+      spec: { scaleTargetRef: { kind: 'Deployment', name: DEPLOYMENT }, minReplicas: 1, maxReplicas: 5 },
+    },
+    {
+      kind: 'NetworkPolicy',
+      metadata: { name: 'vllm-router' },
+      spec: { podSelector: { matchLabels: ROUTER } },
+    },
+  ];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const engineOf = (objects: any[]) => objects[0];
+
+describe('check:charts assertions', () => {
+  it('passes a render that sets what we mean', () => {
+    expect(assertRelease(render(), expected)).toEqual({ count: expect.any(Number), failures: [] });
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  it.each<[string, (objects: any[]) => void, string]>([
+    [
+      'chart default labels in a selector (defect 1)',
+      (o) => (o[0].spec.selector.matchLabels = { ...POD, environment: 'test' }),
+      'Deployment vllm-m-deployment-vllm .spec.selector.matchLabels: chart default label "environment: test"',
+    ],
+    [
+      'chart default labels in the router discovery',
+      (o) => (o[1].spec.template.spec.containers[0].args[1] = 'app=afpi-inference,engine=vllm,release=test'),
+      'Deployment vllm-deployment-router .containers[router] --k8s-label-selector: chart default label "release" in app=afpi-inference,engine=vllm,release=test',
+    ],
+    [
+      'a probe without a timeout (defect 2)',
+      (o) => delete engineOf(o).spec.template.spec.containers[0].livenessProbe.timeoutSeconds,
+      'Deployment vllm-m-deployment-vllm .livenessProbe.timeoutSeconds: absent, a busy engine needs more than 1 s',
+    ],
+    [
+      'a startup probe off the budget (defect 3)',
+      (o) => (engineOf(o).spec.template.spec.containers[0].startupProbe.failureThreshold = 180),
+      `Deployment vllm-m-deployment-vllm .startupProbe.failureThreshold: expected ${timing.startupProbe.failureThreshold}, got 180`,
+    ],
+    [
+      'a progress deadline off the budget',
+      (o) => (engineOf(o).spec.progressDeadlineSeconds = 2400),
+      `Deployment vllm-m-deployment-vllm .spec.progressDeadlineSeconds: expected ${timing.progressDeadlineSeconds}, got 2400`,
+    ],
+    [
+      'an HPA on a Deployment of another release name (defect 4)',
+      (o) => (o[5].spec.scaleTargetRef.name = 'other-m-deployment-vllm'),
+      'HorizontalPodAutoscaler vllm-m .spec.scaleTargetRef: Deployment other-m-deployment-vllm is not in the render',
+    ],
+    [
+      'a Service selecting no pod',
+      (o) => (o[2].spec.selector = { 'app.kubernetes.io/instance': 'other' }),
+      'Service vllm-endpoint .spec.selector: selects no pod of the release',
+    ],
+    [
+      'GCS FUSE sidecar default requests (defect 5)',
+      (o) => delete engineOf(o).spec.template.metadata.annotations['gke-gcsfuse/cpu-request'],
+      'Deployment vllm-m-deployment-vllm .template.metadata.annotations["gke-gcsfuse/cpu-request"]: absent (GKE\'s default sidecar request stays)',
+    ],
+    [
+      'the nvidia runtime class',
+      (o) => (engineOf(o).spec.template.spec.runtimeClassName = 'nvidia'),
+      'Deployment vllm-m-deployment-vllm .spec.template.spec.runtimeClassName: expected absent (GKE has none), got "nvidia"',
+    ],
+    [
+      'a GPU count other than the pool’s',
+      (o) => (engineOf(o).spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'] = '2'),
+      'Deployment vllm-m-deployment-vllm .resources.limits["nvidia.com/gpu"]: expected "1", got "2"',
+    ],
+    [
+      'an engine argument off the fit rule',
+      (o) => (engineOf(o).spec.template.spec.containers[0].command[6] = 'gptq'),
+      'Deployment vllm-m-deployment-vllm .command/args: expected --quantization awq, got "gptq"',
+    ],
+    [
+      'a floating image',
+      (o) => (o[1].spec.template.spec.containers[0].image = 'lmcache/lmstack-router:latest'),
+      'Deployment vllm-deployment-router .containers[router].image: "lmcache/lmstack-router:latest" is not one of vllm/vllm-openai:v0.15.1, lmcache/lmstack-router:v0.1.12',
+    ],
+    [
+      'engine replicas rendered next to the HPA',
+      (o) => (engineOf(o).spec.replicas = 1),
+      'Deployment vllm-m-deployment-vllm .spec.replicas: 1, every helm upgrade would reset what the HPA scaled to',
+    ],
+    [
+      'a Deployment without a PDB',
+      (o) => o.splice(4, 1),
+      'Deployment vllm-deployment-router: no PodDisruptionBudget selects its pods',
+    ],
+  ])('fails %s, naming object and field', (_name, breakIt, failure) => {
+    const objects = render();
+    breakIt(objects);
+    expect(assertRelease(objects, expected).failures).toContain(failure);
+  });
+});

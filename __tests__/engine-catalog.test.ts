@@ -1,0 +1,109 @@
+import { engineGpuProblem, gpusSupporting, imageSupport } from '../catalog/engines';
+import { GPUS } from '../catalog/gpus';
+import { allocatable, enginePodFitProblem, enginePodSize } from '../catalog/node-capacity';
+import { PRESETS } from '../catalog/presets';
+import { timingBudget } from '../inference/timing-budget';
+
+describe('engine image vs GPU compute capability (catalog/engines.ts)', () => {
+  it('knows each GPU’s compute capability', () => {
+    expect(Object.values(GPUS).map((g) => [g.id, g.computeCapability])).toEqual([
+      ['t4', 7.5],
+      ['l4', 8.9],
+      ['v100', 7],
+      ['a100-40gb', 8],
+      ['a100-80gb', 8],
+      ['h100-80gb', 9],
+    ]);
+  });
+
+  it('runs vLLM up to v0.8.5 on compute capability 7.0+, later builds on Ampere+ only, TGI on Ampere+ only', () => {
+    expect(gpusSupporting('vllm', 'vllm/vllm-openai:v0.8.5')).toEqual([
+      't4',
+      'l4',
+      'v100',
+      'a100-40gb',
+      'a100-80gb',
+      'h100-80gb',
+    ]);
+    expect(gpusSupporting('vllm', 'vllm/vllm-openai:v0.8.4')).toContain('t4');
+    expect(gpusSupporting('vllm', 'vllm/vllm-openai:v0.9.0')).toEqual([
+      'l4',
+      'a100-40gb',
+      'a100-80gb',
+      'h100-80gb',
+    ]);
+    expect(gpusSupporting('vllm', 'vllm/vllm-openai:v0.15.1')).not.toContain('t4');
+    expect(gpusSupporting('tgi', 'ghcr.io/huggingface/text-generation-inference:3.3.5')).toEqual([
+      'l4',
+      'a100-40gb',
+      'a100-80gb',
+      'h100-80gb',
+    ]);
+  });
+
+  it('matches mirrors of the image and treats a digest as the newest build', () => {
+    const mirror = 'us-docker.pkg.dev/p/docker-hub/vllm/vllm-openai:v0.8.5';
+    expect(imageSupport('vllm', mirror).minComputeCapability).toBe(7);
+    expect(imageSupport('vllm', `vllm/vllm-openai@sha256:${'0'.repeat(64)}`).minComputeCapability).toBe(8);
+  });
+
+  it('names image, GPU, reason and fix; nothing when the GPU is supported', () => {
+    expect(
+      engineGpuProblem(
+        'tgi',
+        'ghcr.io/huggingface/text-generation-inference:3.3.5',
+        'v100',
+        'inference.images.tgi',
+      ),
+    ).toEqual({
+      problem: expect.stringContaining('cannot run on V100 (compute capability 7.0)'),
+      fix: 'move the model to a pool of L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or remove "tgi" from inference.engines',
+    });
+    expect(
+      engineGpuProblem('vllm', 'vllm/vllm-openai:v0.15.1', 'l4', 'inference.images.vllm'),
+    ).toBeUndefined();
+    expect(() => imageSupport('ollama', 'ollama/ollama:0.1.0')).toThrow(
+      'engine ollama has no rule in catalog/engines.ts',
+    );
+  });
+});
+
+describe('engine pod vs node allocatable (catalog/node-capacity.ts)', () => {
+  it("applies GKE's reservation: n1-standard-4 keeps 3.92 CPUs and ~12.4 GiB", () => {
+    const node = allocatable('n1-standard-4');
+    expect(node.cpu).toBeCloseTo(3.92, 2);
+    expect(node.memoryGiB).toBeCloseTo(15 - 2.5 - 100 / 1024, 2);
+  });
+
+  it.each(Object.values(PRESETS))(
+    'fits the engine pod, the GCS FUSE sidecar and the daemons on preset $id',
+    (preset) => {
+      expect(enginePodFitProblem(preset.machineType, enginePodSize(preset))).toBeUndefined();
+    },
+  );
+
+  it('refuses requests that outgrow the node, naming every part of the sum', () => {
+    expect(enginePodFitProblem('n1-standard-4', { cpu: 3.5, memoryGiB: 12 })).toBe(
+      'an engine pod does not fit a n1-standard-4 node: CPU 4.1 (engine 3.5 + GCS FUSE sidecar 0.1 + system DaemonSets 0.5) > 3.92 allocatable; memory 13.25 GiB (engine 12 + sidecar 0.25 + system DaemonSets 1) > 12.4 GiB allocatable',
+    );
+  });
+});
+
+describe('timing budget (inference/timing-budget.ts)', () => {
+  it('derives Helm timeout > startup window > progress deadline from one startup budget', () => {
+    expect(timingBudget()).toEqual({
+      startupProbe: { initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 144, timeoutSeconds: 5 },
+      startupWindowSeconds: 1500,
+      progressDeadlineSeconds: 1200,
+      helmTimeoutSeconds: 1800,
+    });
+    for (const seconds of [120, 1000, 3601]) {
+      const b = timingBudget(seconds);
+      const { initialDelaySeconds, failureThreshold, periodSeconds } = b.startupProbe;
+      expect(initialDelaySeconds + failureThreshold * periodSeconds).toBe(b.startupWindowSeconds);
+      expect(b.startupWindowSeconds).toBeGreaterThanOrEqual(seconds);
+      expect(b.helmTimeoutSeconds).toBeGreaterThan(b.startupWindowSeconds);
+      expect(b.startupWindowSeconds).toBeGreaterThan(b.progressDeadlineSeconds);
+    }
+  });
+});

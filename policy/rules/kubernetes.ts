@@ -1,0 +1,330 @@
+import { parse as parseYaml } from 'yaml';
+import { Attributes, block, blocks, isTrue, PolicyResource, Rule, RuleContext, strings } from '../rule';
+
+/**
+ * Rules for the Kubernetes side: workloads and objects created as `kubernetes_*` resources, and Helm releases
+ * (their settings and the values documents they pass; the rendered objects are checked by `npm run
+ * check:charts`).
+ */
+
+const WORKLOADS = ['kubernetes_deployment_v1', 'kubernetes_stateful_set_v1', 'kubernetes_daemon_set_v1'];
+const HELM = ['helm_release'];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Values = any;
+
+/** `repo:tag` (not latest) or `repo@sha256:<digest>`. */
+export function pinnedImage(image: string): boolean {
+  if (/@sha256:[a-f0-9]{64}$/.test(image)) return true;
+  const name = image.slice(image.lastIndexOf('/') + 1);
+  const tag = name.includes(':') ? name.slice(name.indexOf(':') + 1) : '';
+  return tag !== '' && tag !== 'latest';
+}
+
+const podSpec = (a: Attributes) => block(block(block(a.spec).template).spec);
+const containersOf = (a: Attributes) => [
+  ...blocks(podSpec(a).init_container),
+  ...blocks(podSpec(a).container),
+];
+const labelsOf = (value: unknown) => (block(value) as Record<string, string>) ?? {};
+
+/** Every values document of a release, parsed (unparseable ones are left to Helm). */
+function valuesOf(a: Attributes): Values[] {
+  return strings(a.values).flatMap((text) => {
+    try {
+      const doc = parseYaml(text);
+      return doc && typeof doc === 'object' ? [doc] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Every (path, node) of a parsed values tree, objects and lists walked. */
+function walk(node: Values, at = ''): [string, Values][] {
+  if (Array.isArray(node)) return node.flatMap((v, i) => walk(v, `${at}[${i}]`));
+  if (node && typeof node === 'object') {
+    return [[at, node], ...Object.entries(node).flatMap(([k, v]) => walk(v, at ? `${at}.${k}` : k))];
+  }
+  return [[at, node]];
+}
+
+const valuesNodes = (a: Attributes) => valuesOf(a).flatMap((doc) => walk(doc));
+const isMap = (v: Values) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The `name` of a namespace resource or a reference to one (`${kubernetes_namespace_v1.x.metadata[0].name}`). */
+function sameNamespace(value: unknown, namespace: PolicyResource, context: RuleContext): boolean {
+  const name = block(namespace.attributes.metadata).name;
+  return value === name || context.referenced(value, ['kubernetes_namespace_v1']) === namespace;
+}
+
+/** GPU pool node ceilings by accelerator type (summed over pools carrying it). */
+function poolNodesByAccelerator(context: RuleContext): Map<string, number> {
+  const nodes = new Map<string, number>();
+  for (const pool of context.ofType('google_container_node_pool')) {
+    const accelerator = blocks(block(pool.attributes.node_config).guest_accelerator)[0]?.type;
+    const autoscaling = block(pool.attributes.autoscaling);
+    const zones = strings(pool.attributes.node_locations).length || 1;
+    const max = Number(autoscaling.total_max_node_count ?? Number(autoscaling.max_node_count) * zones);
+    if (typeof accelerator === 'string' && Number.isFinite(max)) {
+      nodes.set(accelerator, (nodes.get(accelerator) ?? 0) + max);
+    }
+  }
+  return nodes;
+}
+
+/**
+ * The autoscalers a release's values declare, with the accelerator their pods run on: vllm-stack HPAs in
+ * extraObjects (target `<release>-<model>-deployment-vllm`, model from servingEngineSpec.modelSpec) and the
+ * TGI chart's `autoscaling` with `gpu.acceleratorType`.
+ */
+function autoscalersOf(a: Attributes): { name: string; maxReplicas: number; accelerator?: string }[] {
+  return valuesOf(a).flatMap((doc) => {
+    const models: Values[] = doc.servingEngineSpec?.modelSpec ?? [];
+    const acceleratorOf = (model: Values): string | undefined =>
+      (model?.nodeSelectorTerms ?? [])
+        .flatMap((t: Values) => t.matchExpressions ?? [])
+        .find((m: Values) => m.key === 'cloud.google.com/gke-accelerator')?.values?.[0];
+    const hpas = (doc.extraObjects ?? [])
+      .filter((o: Values) => o?.kind === 'HorizontalPodAutoscaler')
+      .map((o: Values) => {
+        const target = String(o.spec?.scaleTargetRef?.name ?? '');
+        const model = models.find((m) => target.endsWith(`-${m.name}-deployment-vllm`));
+        return {
+          name: String(o.metadata?.name),
+          maxReplicas: Number(o.spec?.maxReplicas),
+          accelerator: acceleratorOf(model),
+        };
+      });
+    const tgi =
+      doc.autoscaling?.enabled === true && doc.gpu?.acceleratorType
+        ? [
+            {
+              name: 'autoscaling',
+              maxReplicas: Number(doc.autoscaling.maxReplicas),
+              accelerator: String(doc.gpu.acceleratorType),
+            },
+          ]
+        : [];
+    return [...hpas, ...tgi];
+  });
+}
+
+export const kubernetesRules: Rule[] = [
+  {
+    id: 'AFPI-K8S-1',
+    statement: 'Kubernetes container image is not pinned by tag or digest',
+    fix: 'set image to <repository>:<release tag> or <repository>@sha256:<digest>, never latest',
+    resourceTypes: WORKLOADS,
+    check: (a) =>
+      containersOf(a)
+        .filter((c) => typeof c.image !== 'string' || !pinnedImage(c.image))
+        .map((c) => `container ${String(c.name)}: image ${JSON.stringify(c.image)}`),
+  },
+  {
+    id: 'AFPI-K8S-2',
+    statement: 'Kubernetes container has no CPU and memory requests or no memory limit',
+    fix: 'set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every container',
+    resourceTypes: WORKLOADS,
+    check: (a) =>
+      containersOf(a).flatMap((c) => {
+        const resources = block(c.resources);
+        const missing = [
+          ...(block(resources.requests).cpu ? [] : ['requests.cpu']),
+          ...(block(resources.requests).memory ? [] : ['requests.memory']),
+          ...(block(resources.limits).memory ? [] : ['limits.memory']),
+        ];
+        return missing.length > 0 ? [`container ${String(c.name)}: no ${missing.join(', ')}`] : [];
+      }),
+  },
+  {
+    id: 'AFPI-K8S-3',
+    statement: 'Kubernetes pod is privileged, shares a host namespace or mounts a hostPath',
+    fix: 'remove security_context.privileged, host_network, host_pid, host_ipc and host_path volumes',
+    resourceTypes: WORKLOADS,
+    check: (a) => {
+      const spec = podSpec(a);
+      return [
+        ...['host_network', 'host_pid', 'host_ipc'].filter((k) => isTrue(spec[k])).map((k) => `${k} = true`),
+        ...blocks(spec.volume)
+          .filter((v) => Object.keys(block(v.host_path)).length > 0)
+          .map((v) => `volume ${String(v.name)}: host_path`),
+        ...containersOf(a)
+          .filter((c) => isTrue(block(c.security_context).privileged))
+          .map((c) => `container ${String(c.name)}: privileged`),
+      ];
+    },
+  },
+  {
+    id: 'AFPI-K8S-4',
+    statement: 'Kubernetes namespace has no default-deny ingress NetworkPolicy',
+    fix: 'add a kubernetes_network_policy_v1 in the namespace with an empty pod_selector, policy_types ["Ingress"] and no ingress rule; allow what each workload needs in its own policy',
+    resourceTypes: ['kubernetes_namespace_v1'],
+    check: (_a, context) =>
+      context.ofType('kubernetes_network_policy_v1').some((np) => {
+        const spec = block(np.attributes.spec);
+        return (
+          sameNamespace(block(np.attributes.metadata).namespace, context.resource, context) &&
+          Object.keys(block(block(spec.pod_selector).match_labels)).length === 0 &&
+          blocks(block(spec.pod_selector).match_expressions).length === 0 &&
+          strings(spec.policy_types).includes('Ingress') &&
+          blocks(spec.ingress).length === 0
+        );
+      }),
+  },
+  {
+    id: 'AFPI-K8S-5',
+    statement: 'Kubernetes Deployment is not covered by a PodDisruptionBudget',
+    fix: 'add a kubernetes_pod_disruption_budget_v1 in its namespace whose selector.match_labels select its pod labels',
+    resourceTypes: ['kubernetes_deployment_v1'],
+    check: (a, context) => {
+      const labels = labelsOf(block(block(block(a.spec).template).metadata).labels);
+      const namespace = block(a.metadata).namespace;
+      return context.ofType('kubernetes_pod_disruption_budget_v1').some((pdb) => {
+        const selector = labelsOf(block(block(pdb.attributes.spec).selector).match_labels);
+        const entries = Object.entries(selector);
+        return (
+          block(pdb.attributes.metadata).namespace === namespace &&
+          entries.length > 0 &&
+          entries.every(([k, v]) => labels[k] === v)
+        );
+      });
+    },
+  },
+  {
+    id: 'AFPI-K8S-6',
+    statement: 'Kubernetes service account has no Workload Identity annotation',
+    fix: 'annotate it with iam.gke.io/gcp-service-account = <its Google service account email> (constructs/workload-identity.ts)',
+    resourceTypes: ['kubernetes_service_account_v1'],
+    check: (a) =>
+      /\S+@\S+\.iam\.gserviceaccount\.com$|^\$\{google_service_account\./.test(
+        String(labelsOf(block(a.metadata).annotations)['iam.gke.io/gcp-service-account'] ?? ''),
+      ),
+  },
+  {
+    id: 'AFPI-K8S-7',
+    statement: 'HorizontalPodAutoscaler can scale beyond the nodes of the GPU pool it runs on',
+    fix: "lower the model's maxReplicas to the pool's node ceiling (one replica takes a node), or raise the pool's maxNodes",
+    resourceTypes: HELM,
+    // Autopilot provisions nodes per pod: no pool to bound by.
+    appliesTo: (a, context) =>
+      autoscalersOf(a).length > 0 &&
+      !context.ofType('google_container_cluster').some((c) => isTrue(c.attributes.enable_autopilot)),
+    check: (a, context) => {
+      const nodes = poolNodesByAccelerator(context);
+      return autoscalersOf(a).flatMap((h) => {
+        const ceiling = h.accelerator ? nodes.get(h.accelerator) : undefined;
+        if (ceiling === undefined)
+          return [`${h.name}: no GPU pool carries ${h.accelerator ?? 'its accelerator'}`];
+        return h.maxReplicas > ceiling
+          ? [`${h.name}: maxReplicas ${h.maxReplicas} > ${ceiling} ${h.accelerator} nodes`]
+          : [];
+      });
+    },
+  },
+];
+
+export const helmRules: Rule[] = [
+  {
+    id: 'AFPI-HELM-1',
+    statement: 'Helm release is not atomic: a failed upgrade stays half applied',
+    fix: 'set atomic = true',
+    resourceTypes: HELM,
+    check: (a) => isTrue(a.atomic),
+  },
+  {
+    id: 'AFPI-HELM-2',
+    statement: 'Helm release does not wait for ready pods within an explicit timeout',
+    fix: 'leave wait on and set timeout from the engine timing budget (inference/timing-budget.ts)',
+    resourceTypes: HELM,
+    check: (a) => a.wait !== false && a.wait !== 'false' && Number(a.timeout) > 0,
+  },
+  {
+    id: 'AFPI-HELM-3',
+    statement: 'Helm release does not clean up what a failed install created',
+    fix: 'set cleanup_on_fail = true',
+    resourceTypes: HELM,
+    check: (a) => isTrue(a.cleanup_on_fail),
+  },
+  {
+    id: 'AFPI-HELM-4',
+    statement: 'Helm release from a chart repository has no pinned chart version',
+    fix: 'set version to an exact released version, e.g. "0.1.12" (no range, no floating version)',
+    resourceTypes: HELM,
+    appliesTo: (a) => typeof a.repository === 'string' && a.repository !== '',
+    check: (a) => typeof a.version === 'string' && /^v?\d+\.\d+\.\d+(-[\w.]+)?$/.test(a.version),
+  },
+  {
+    id: 'AFPI-HELM-5',
+    statement: 'Helm release values run an image that is not pinned by tag or digest',
+    fix: 'pin every image in the values (repository + tag, or image) to a release tag or a digest, never latest',
+    resourceTypes: HELM,
+    check: (a) =>
+      valuesNodes(a).flatMap(([at, node]) => {
+        if (!isMap(node)) return [];
+        if (typeof node.repository === 'string' && 'tag' in node) {
+          const image = String(node.tag).startsWith('@')
+            ? `${node.repository}${node.tag}`
+            : `${node.repository}:${node.tag}`;
+          return pinnedImage(image) ? [] : [`${at || '(root)'}: ${image}`];
+        }
+        return typeof node.image === 'string' && !pinnedImage(node.image)
+          ? [`${at}.image: ${node.image}`]
+          : [];
+      }),
+  },
+  {
+    id: 'AFPI-HELM-6',
+    statement: 'Helm release values make a pod privileged, share a host namespace or mount a hostPath',
+    fix: 'remove privileged, hostNetwork, hostPID, hostIPC and hostPath from the values',
+    resourceTypes: HELM,
+    check: (a) =>
+      valuesNodes(a).flatMap(([at, node]) =>
+        isMap(node)
+          ? [
+              ...['privileged', 'hostNetwork', 'hostPID', 'hostIPC']
+                .filter((k) => node[k] === true)
+                .map((k) => `${at}.${k}`),
+              ...(isMap(node.hostPath) ? [`${at}.hostPath`] : []),
+            ]
+          : [],
+      ),
+  },
+  {
+    id: 'AFPI-HELM-7',
+    statement: 'Helm release values leave a container without CPU and memory requests or a memory limit',
+    fix: 'set resources.requests.cpu/memory and resources.limits.memory (vllm-stack modelSpec: requestCPU, requestMemory, limitMemory)',
+    resourceTypes: HELM,
+    check: (a) =>
+      valuesOf(a).flatMap((doc) => [
+        ...walk(doc)
+          .filter(([at, node]) => at.endsWith('resources') && isMap(node) && isMap(node.requests))
+          .flatMap(([at, r]) =>
+            r.requests.cpu && r.requests.memory && r.limits?.memory
+              ? []
+              : [`${at}: requests.cpu, requests.memory and limits.memory`],
+          ),
+        ...(doc.servingEngineSpec?.modelSpec ?? []).flatMap((m: Values) =>
+          m.requestCPU && m.requestMemory && m.limitMemory
+            ? []
+            : [`servingEngineSpec.modelSpec ${m.name}: requestCPU, requestMemory and limitMemory`],
+        ),
+      ]),
+  },
+  {
+    id: 'AFPI-HELM-8',
+    statement: 'Helm release values turn off the PodDisruptionBudget of a model server or router',
+    fix: 'set pdb.enabled = true with minAvailable 1 (vllm-stack: every modelSpec entry and routerSpec; TGI: pdb)',
+    resourceTypes: HELM,
+    check: (a) =>
+      valuesOf(a).flatMap((doc) => [
+        ...walk(doc)
+          .filter(([at, node]) => at.endsWith('pdb') && isMap(node) && node.enabled !== true)
+          .map(([at]) => `${at}.enabled is not true`),
+        ...(doc.servingEngineSpec?.modelSpec ?? [])
+          .filter((m: Values) => !isMap(m.pdb))
+          .map((m: Values) => `servingEngineSpec.modelSpec ${m.name}: no pdb`),
+        ...(isMap(doc.routerSpec) && !isMap(doc.routerSpec.pdb) ? ['routerSpec: no pdb'] : []),
+      ]),
+  },
+];

@@ -1,0 +1,469 @@
+/**
+ * What `npm run check:charts` asserts on a rendered release: what we mean to set, from config and the catalogs
+ * (not from the values we generated, so a values bug cannot hide itself). Each assertion returns its failures as
+ * `<Kind> <name> <field>: <problem>`; adding one is adding an entry to ASSERTIONS.
+ */
+import { Engine } from '../config/sections/inference';
+import { TimingBudget } from '../inference/timing-budget';
+
+/** A rendered Kubernetes object (only the fields the assertions read are typed). */
+export interface K8sObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly spec?: any;
+}
+
+/** One model server Deployment of the release and what it must run. */
+export interface EngineExpectation {
+  readonly deployment: string;
+  readonly container: string;
+  readonly image: string;
+  readonly gpuCount: number;
+  readonly acceleratorLabel: string;
+  readonly cpu: number;
+  readonly memoryGiB: number;
+  readonly shmGiB: number;
+  /** Flag -> value the engine's command line must carry (e.g. `--tensor-parallel-size` -> `2`); null: must not. */
+  readonly args: Readonly<Record<string, string | null>>;
+  /** Model id or path the engine loads. */
+  readonly modelSource: string;
+  readonly modelCache: 'gcsfuse' | 'pvc';
+  readonly serviceAccountName: string;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+}
+
+export interface ReleaseExpectation {
+  readonly release: string;
+  readonly engine: Engine;
+  /** Every image the release may run (engine, router). */
+  readonly images: readonly string[];
+  readonly engines: readonly EngineExpectation[];
+  readonly timing: TimingBudget;
+  /** helm_release `timeout` of the synthesized release. */
+  readonly helmTimeoutSeconds: number;
+  /** Ports of the internal load balancer Service (the endpoint Cloud Run calls). */
+  readonly endpointPorts: readonly number[];
+  /** Label keys of the chart's defaults that must not reach any selector (vllm-stack: environment, release). */
+  readonly forbiddenSelectorKeys: readonly string[];
+}
+
+export interface Assertion {
+  readonly name: string;
+  check(objects: readonly K8sObject[], expected: ReleaseExpectation): string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
+const ofKind = (objects: readonly K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
+const nameOf = (o: K8sObject) => `${o.kind} ${o.metadata?.name}`;
+const show = (value: unknown) => (value === undefined ? 'absent' : JSON.stringify(value));
+
+/** Whether `selector` (matchLabels or a Service selector) selects pods with `labels`. */
+function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) {
+  const entries = Object.entries(selector ?? {});
+  return entries.length > 0 && entries.every(([k, v]) => labels?.[k] === v);
+}
+
+const podLabels = (d: K8sObject): Record<string, string> => d.spec?.template?.metadata?.labels ?? {};
+
+function container(d: K8sObject, name: string): Any {
+  return (d.spec?.template?.spec?.containers ?? []).find((c: Any) => c.name === name);
+}
+
+/** For each expected engine: its Deployment and container, or a failure. */
+function eachEngine(
+  objects: readonly K8sObject[],
+  expected: ReleaseExpectation,
+  check: (d: K8sObject, c: Any, e: EngineExpectation, at: (field: string) => string) => string[],
+): string[] {
+  return expected.engines.flatMap((e) => {
+    const d = ofKind(objects, 'Deployment').find((o) => o.metadata?.name === e.deployment);
+    if (!d) return [`Deployment ${e.deployment}: not rendered`];
+    const c = container(d, e.container);
+    if (!c)
+      return [`Deployment ${e.deployment} .spec.template.spec.containers: no container "${e.container}"`];
+    return check(d, c, e, (field) => `Deployment ${e.deployment} ${field}`);
+  });
+}
+
+function expectEqual(at: string, actual: unknown, wanted: unknown): string[] {
+  return JSON.stringify(actual) === JSON.stringify(wanted)
+    ? []
+    : [`${at}: expected ${show(wanted)}, got ${show(actual)}`];
+}
+
+/** The command line of a container (command + args), as one list. */
+const commandLine = (c: Any): string[] => [...(c.command ?? []), ...(c.args ?? [])].map(String);
+
+function selectorsOf(o: K8sObject): [string, Record<string, string> | undefined][] {
+  switch (o.kind) {
+    case 'Deployment':
+      return [
+        ['.spec.selector.matchLabels', o.spec?.selector?.matchLabels],
+        ['.spec.template.metadata.labels', podLabels(o)],
+      ];
+    case 'Service':
+      return [['.spec.selector', o.spec?.selector]];
+    case 'PodDisruptionBudget':
+      return [['.spec.selector.matchLabels', o.spec?.selector?.matchLabels]];
+    case 'NetworkPolicy':
+      return [['.spec.podSelector.matchLabels', o.spec?.podSelector?.matchLabels]];
+    default:
+      return [];
+  }
+}
+
+export const ASSERTIONS: readonly Assertion[] = [
+  {
+    name: 'images pinned to the configured releases',
+    check: (objects, expected) =>
+      ofKind(objects, 'Deployment').flatMap((d) =>
+        (d.spec?.template?.spec?.containers ?? []).flatMap((c: Any) =>
+          expected.images.includes(c.image)
+            ? []
+            : [
+                `${nameOf(d)} .containers[${c.name}].image: ${show(c.image)} is not one of ${expected.images.join(', ')}`,
+              ],
+        ),
+      ),
+  },
+  {
+    name: 'engine image',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (_d, c, e, at) =>
+        expectEqual(at(`.containers[${e.container}].image`), c.image, e.image),
+      ),
+  },
+  {
+    name: 'GPU requests and limits = GPUs per node',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (_d, c, e, at) => [
+        ...expectEqual(
+          at('.resources.requests["nvidia.com/gpu"]'),
+          String(c.resources?.requests?.['nvidia.com/gpu']),
+          String(e.gpuCount),
+        ),
+        ...expectEqual(
+          at('.resources.limits["nvidia.com/gpu"]'),
+          String(c.resources?.limits?.['nvidia.com/gpu']),
+          String(e.gpuCount),
+        ),
+      ]),
+  },
+  {
+    name: 'CPU and memory requests, memory limit (node fit)',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (_d, c, e, at) => [
+        ...expectEqual(at('.resources.requests.cpu'), String(c.resources?.requests?.cpu), String(e.cpu)),
+        ...expectEqual(at('.resources.requests.memory'), c.resources?.requests?.memory, `${e.memoryGiB}Gi`),
+        ...expectEqual(at('.resources.limits.memory'), c.resources?.limits?.memory, `${e.memoryGiB}Gi`),
+      ]),
+  },
+  {
+    name: 'GPU toleration',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (d, _c, _e, at) => {
+        const ok = (d.spec?.template?.spec?.tolerations ?? []).some(
+          (t: Any) => t.key === 'nvidia.com/gpu' && t.operator === 'Exists' && t.effect === 'NoSchedule',
+        );
+        return ok
+          ? []
+          : [`${at('.spec.template.spec.tolerations')}: no nvidia.com/gpu Exists NoSchedule toleration`];
+      }),
+  },
+  {
+    name: 'accelerator node selection',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (d, _c, e, at) => {
+        const spec = d.spec?.template?.spec ?? {};
+        const bySelector = spec.nodeSelector?.['cloud.google.com/gke-accelerator'] === e.acceleratorLabel;
+        const terms =
+          spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ??
+          [];
+        const byAffinity =
+          terms.length > 0 &&
+          terms.every((t: Any) =>
+            (t.matchExpressions ?? []).some(
+              (m: Any) =>
+                m.key === 'cloud.google.com/gke-accelerator' &&
+                m.operator === 'In' &&
+                JSON.stringify(m.values) === JSON.stringify([e.acceleratorLabel]),
+            ),
+          );
+        return bySelector || byAffinity
+          ? []
+          : [
+              `${at('.spec.template.spec.affinity/nodeSelector')}: does not require cloud.google.com/gke-accelerator=${e.acceleratorLabel}`,
+            ];
+      }),
+  },
+  {
+    name: 'no runtimeClassName',
+    check: (objects) =>
+      ofKind(objects, 'Deployment').flatMap((d) =>
+        d.spec?.template?.spec?.runtimeClassName === undefined
+          ? []
+          : [
+              `${nameOf(d)} .spec.template.spec.runtimeClassName: expected absent (GKE has none), got ${show(d.spec.template.spec.runtimeClassName)}`,
+            ],
+      ),
+  },
+  {
+    name: 'engine arguments from the fit rule',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (_d, c, e, at) => {
+        const line = commandLine(c);
+        const failures = Object.entries(e.args).flatMap(([flag, value]) => {
+          const i = line.indexOf(flag);
+          if (value === null)
+            return i < 0 ? [] : [`${at('.command/args')}: expected no ${flag}, got ${flag} ${line[i + 1]}`];
+          return i >= 0 && line[i + 1] === value
+            ? []
+            : [
+                `${at('.command/args')}: expected ${flag} ${value}, got ${i >= 0 ? show(line[i + 1]) : 'absent'}`,
+              ];
+        });
+        return line.includes(e.modelSource)
+          ? failures
+          : [...failures, `${at('.command/args')}: model ${show(e.modelSource)} is not loaded`];
+      }),
+  },
+  {
+    name: '/dev/shm in memory',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (d, c, e, at) => {
+        const mount = (c.volumeMounts ?? []).find((m: Any) => m.mountPath === '/dev/shm');
+        const volume = (d.spec?.template?.spec?.volumes ?? []).find((v: Any) => v.name === mount?.name);
+        if (!volume) return [`${at('.volumeMounts')}: nothing mounted at /dev/shm`];
+        return expectEqual(at(`.volumes[${volume.name}].emptyDir`), volume.emptyDir, {
+          medium: 'Memory',
+          sizeLimit: `${e.shmGiB}Gi`,
+        });
+      }),
+  },
+  {
+    name: 'model cache volume',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (d, c, e, at) => {
+        const volumes: Any[] = d.spec?.template?.spec?.volumes ?? [];
+        const mounted = (name: string) => (c.volumeMounts ?? []).some((m: Any) => m.name === name);
+        if (e.modelCache === 'gcsfuse') {
+          const v = volumes.find((x) => x.csi?.driver === 'gcsfuse.csi.storage.gke.io');
+          const annotations = d.spec?.template?.metadata?.annotations ?? {};
+          return [
+            ...(v && v.csi.readOnly === true && mounted(v.name)
+              ? []
+              : [`${at('.volumes')}: no read-only GCS FUSE volume mounted`]),
+            ...expectEqual(
+              at('.template.metadata.annotations["gke-gcsfuse/volumes"]'),
+              annotations['gke-gcsfuse/volumes'],
+              'true',
+            ),
+            ...['cpu-request', 'memory-request', 'ephemeral-storage-request'].flatMap((k) =>
+              annotations[`gke-gcsfuse/${k}`]
+                ? []
+                : [
+                    `${at(`.template.metadata.annotations["gke-gcsfuse/${k}"]`)}: absent (GKE's default sidecar request stays)`,
+                  ],
+            ),
+          ];
+        }
+        const v = volumes.find((x) => x.persistentVolumeClaim);
+        return v && mounted(v.name)
+          ? []
+          : [`${at('.volumes')}: no model cache PersistentVolumeClaim mounted`];
+      }),
+  },
+  {
+    name: 'probes from the timing budget, with timeouts',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (_d, c, _e, at) => {
+        const startup = c.startupProbe ?? {};
+        const wanted = expected.timing.startupProbe;
+        return [
+          ...(Object.keys(wanted) as (keyof typeof wanted)[]).flatMap((k) =>
+            expectEqual(at(`.startupProbe.${k}`), startup[k], wanted[k]),
+          ),
+          ...['readinessProbe', 'livenessProbe'].flatMap((p) =>
+            c[p]
+              ? c[p].timeoutSeconds > 1
+                ? []
+                : [
+                    `${at(`.${p}.timeoutSeconds`)}: ${show(c[p].timeoutSeconds)}, a busy engine needs more than 1 s`,
+                  ]
+              : [`${at(`.${p}`)}: absent`],
+          ),
+        ];
+      }),
+  },
+  {
+    name: 'Helm timeout > startup window > progress deadline (one budget)',
+    check: (objects, expected) => {
+      const { timing } = expected;
+      return [
+        ...expectEqual('helm_release timeout', expected.helmTimeoutSeconds, timing.helmTimeoutSeconds),
+        ...(timing.helmTimeoutSeconds > timing.startupWindowSeconds &&
+        timing.startupWindowSeconds > timing.progressDeadlineSeconds
+          ? []
+          : [
+              `timing budget: ${timing.helmTimeoutSeconds} > ${timing.startupWindowSeconds} > ${timing.progressDeadlineSeconds} does not hold`,
+            ]),
+        ...eachEngine(objects, expected, (d, _c, _e, at) =>
+          expectEqual(
+            at('.spec.progressDeadlineSeconds'),
+            d.spec?.progressDeadlineSeconds,
+            timing.progressDeadlineSeconds,
+          ),
+        ),
+      ];
+    },
+  },
+  {
+    name: 'engine service account',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (d, _c, e, at) =>
+        expectEqual(
+          at('.spec.template.spec.serviceAccountName'),
+          d.spec?.template?.spec?.serviceAccountName,
+          e.serviceAccountName,
+        ),
+      ),
+  },
+  {
+    name: 'selectors free of chart defaults',
+    check: (objects, expected) => [
+      ...objects.flatMap((o) =>
+        selectorsOf(o).flatMap(([field, labels]) =>
+          expected.forbiddenSelectorKeys
+            .filter((k) => labels && k in labels)
+            .map((k) => `${nameOf(o)} ${field}: chart default label "${k}: ${labels![k]}"`),
+        ),
+      ),
+      ...ofKind(objects, 'Deployment').flatMap((d) =>
+        (d.spec?.template?.spec?.containers ?? []).flatMap((c: Any) => {
+          const line = commandLine(c);
+          const i = line.indexOf('--k8s-label-selector');
+          const selector = i >= 0 ? line[i + 1] : '';
+          return expected.forbiddenSelectorKeys
+            .filter((k) => selector.split(',').some((term) => term.startsWith(`${k}=`)))
+            .map(
+              (k) =>
+                `${nameOf(d)} .containers[${c.name}] --k8s-label-selector: chart default label "${k}" in ${selector}`,
+            );
+        }),
+      ),
+    ],
+  },
+  {
+    name: 'Services select pods and name their ports',
+    check: (objects) => {
+      const deployments = ofKind(objects, 'Deployment');
+      return ofKind(objects, 'Service').flatMap((s) => {
+        const targets = deployments.filter((d) => selects(s.spec?.selector, podLabels(d)));
+        if (targets.length === 0) return [`${nameOf(s)} .spec.selector: selects no pod of the release`];
+        const ports = targets.flatMap((d) =>
+          (d.spec.template.spec.containers ?? []).flatMap((c: Any) =>
+            (c.ports ?? []).flatMap((p: Any) => [p.name, p.containerPort]),
+          ),
+        );
+        return (s.spec.ports ?? []).flatMap((p: Any) =>
+          ports.includes(p.targetPort ?? p.port)
+            ? []
+            : [`${nameOf(s)} .spec.ports[${p.name}].targetPort: ${show(p.targetPort)} is no container port`],
+        );
+      });
+    },
+  },
+  {
+    name: 'internal endpoint',
+    check: (objects, expected) =>
+      expected.endpointPorts.flatMap((port) =>
+        ofKind(objects, 'Service').some(
+          (s) => s.spec?.type === 'LoadBalancer' && (s.spec.ports ?? []).some((p: Any) => p.port === port),
+        )
+          ? []
+          : [`Service: no LoadBalancer Service on port ${port}`],
+      ),
+  },
+  {
+    name: 'every Deployment covered by a PDB, every PDB selects one',
+    check: (objects) => {
+      const deployments = ofKind(objects, 'Deployment');
+      const pdbs = ofKind(objects, 'PodDisruptionBudget');
+      return [
+        ...deployments
+          .filter((d) => !pdbs.some((p) => selects(p.spec?.selector?.matchLabels, podLabels(d))))
+          .map((d) => `${nameOf(d)}: no PodDisruptionBudget selects its pods`),
+        ...pdbs
+          .filter((p) => !deployments.some((d) => selects(p.spec?.selector?.matchLabels, podLabels(d))))
+          .map((p) => `${nameOf(p)} .spec.selector: selects no pod of the release`),
+      ];
+    },
+  },
+  {
+    name: 'HPA targets exist in the same render, bounds from config',
+    check: (objects, expected) => {
+      const hpas = ofKind(objects, 'HorizontalPodAutoscaler');
+      const deployments = ofKind(objects, 'Deployment').map((d) => d.metadata?.name);
+      return [
+        ...hpas.flatMap((h) => {
+          const ref = h.spec?.scaleTargetRef ?? {};
+          return ref.kind === 'Deployment' && deployments.includes(ref.name)
+            ? []
+            : [`${nameOf(h)} .spec.scaleTargetRef: ${ref.kind} ${ref.name} is not in the render`];
+        }),
+        ...expected.engines.flatMap((e) => {
+          const h = hpas.find((x) => x.spec?.scaleTargetRef?.name === e.deployment);
+          if (!h) return [`Deployment ${e.deployment}: no HorizontalPodAutoscaler targets it`];
+          return [
+            ...expectEqual(`${nameOf(h)} .spec.minReplicas`, h.spec.minReplicas, e.minReplicas),
+            ...expectEqual(`${nameOf(h)} .spec.maxReplicas`, h.spec.maxReplicas, e.maxReplicas),
+          ];
+        }),
+      ];
+    },
+  },
+  {
+    name: 'the HPA owns the engine replica count (no rendered replicas, no KEDA object)',
+    check: (objects, expected) => [
+      ...eachEngine(objects, expected, (d, _c, _e, at) =>
+        d.spec?.replicas === undefined
+          ? []
+          : [
+              `${at('.spec.replicas')}: ${show(d.spec.replicas)}, every helm upgrade would reset what the HPA scaled to`,
+            ],
+      ),
+      ...ofKind(objects, 'ScaledObject').map(
+        (o) => `${nameOf(o)}: KEDA object rendered (no KEDA in the cluster)`,
+      ),
+    ],
+  },
+  {
+    name: 'NetworkPolicies select pods',
+    check: (objects) => {
+      const pods = ofKind(objects, 'Deployment').map(podLabels);
+      return ofKind(objects, 'NetworkPolicy').flatMap((n) =>
+        pods.some((labels) => selects(n.spec?.podSelector?.matchLabels, labels))
+          ? []
+          : [`${nameOf(n)} .spec.podSelector: selects no pod of the release`],
+      );
+    },
+  },
+];
+
+/** Runs every assertion; returns how many ran and the failures. */
+export function assertRelease(
+  objects: readonly K8sObject[],
+  expected: ReleaseExpectation,
+  assertions: readonly Assertion[] = ASSERTIONS,
+): { count: number; failures: string[] } {
+  return { count: assertions.length, failures: assertions.flatMap((a) => a.check(objects, expected)) };
+}
