@@ -12,29 +12,59 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { repoRoot } from '../config/paths';
 
-/** The published package of `chart` `version`: AFPI_VLLM_CHART, AFPI_SHARED_DIR, or the shared folder near the repo. */
+/**
+ * Where the published package of `chart` `version` is looked for: AFPI_VLLM_CHART (the .tgz itself),
+ * AFPI_SHARED_DIR (the folder holding charts/), else the shared folder next to the repository (CI) or next to the
+ * folder of its git worktrees. `named` says whether the user named the place.
+ */
+function chartPackageCandidates(
+  chart: string,
+  version: string,
+  processEnv: NodeJS.ProcessEnv,
+): { candidates: string[]; named: boolean } {
+  const file = `${chart}-${version}.tgz`;
+  if (processEnv.AFPI_VLLM_CHART) return { candidates: [processEnv.AFPI_VLLM_CHART], named: true };
+  if (processEnv.AFPI_SHARED_DIR)
+    return { candidates: [path.join(processEnv.AFPI_SHARED_DIR, 'charts', file)], named: true };
+  return {
+    candidates: [
+      path.join(repoRoot, '..', 'shared', 'charts', file),
+      path.join(repoRoot, '..', '..', 'shared', 'charts', file),
+    ],
+    named: false,
+  };
+}
+
+/**
+ * The published package, or undefined when there is no local copy and no place was named (then only the chart
+ * repository has it). Throws when a named place lacks it.
+ */
+export function findChartPackage(
+  chart: string,
+  version: string,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const { candidates, named } = chartPackageCandidates(chart, version, processEnv);
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (found || !named) return found;
+  throw new Error(missingPackage(chart, version, candidates));
+}
+
+/** The published package of `chart` `version`; throws when there is no local copy. */
 export function chartPackage(
   chart: string,
   version: string,
   processEnv: NodeJS.ProcessEnv = process.env,
 ): string {
-  const file = `${chart}-${version}.tgz`;
-  const candidates = processEnv.AFPI_VLLM_CHART
-    ? [processEnv.AFPI_VLLM_CHART]
-    : processEnv.AFPI_SHARED_DIR
-      ? [path.join(processEnv.AFPI_SHARED_DIR, 'charts', file)]
-      : // Next to the repository (CI), or next to the folder of its git worktrees.
-        [
-          path.join(repoRoot, '..', 'shared', 'charts', file),
-          path.join(repoRoot, '..', '..', 'shared', 'charts', file),
-        ];
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) {
-    throw new Error(
-      `the ${chart} ${version} chart package is not at ${candidates.join(' or ')}. Fix: set AFPI_VLLM_CHART to the .tgz (or AFPI_SHARED_DIR to the folder holding charts/), or fetch it with \`helm pull vllm/${chart} --version ${version}\``,
-    );
-  }
-  return found;
+  const found = findChartPackage(chart, version, processEnv);
+  if (found) return found;
+  throw new Error(
+    missingPackage(chart, version, chartPackageCandidates(chart, version, processEnv).candidates),
+  );
+}
+
+function missingPackage(chart: string, version: string, candidates: string[]): string {
+  return `the ${chart} ${version} chart package is not at ${candidates.join(' or ')}. Fix: set AFPI_VLLM_CHART to the .tgz (or AFPI_SHARED_DIR to the folder holding charts/), or fetch it with \`helm pull vllm/${chart} --version ${version}\``;
 }
 
 /** Regular files of a .tgz (ustar, PAX path headers honoured), by path. */

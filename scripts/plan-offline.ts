@@ -8,7 +8,7 @@
  *
  * Options: --env <env> [--tier <tier>] and --stack <stack> pick a part of the matrix; --prove-assertions plans with
  * every assertion's expected value broken and fails unless every assertion then fails.
- * Environment: AFPI_TF_PROVIDERS (provider mirror), AFPI_SHARED_CHARTS (folder of the vllm-stack tgz; default
+ * Environment: AFPI_TF_PROVIDERS (provider mirror), AFPI_VLLM_CHART / AFPI_SHARED_DIR (the vllm-stack tgz; default
  * ../shared/charts), AFPI_PLAN_JOBS (parallel terraform processes, default 2).
  */
 import { execFile } from 'child_process';
@@ -18,19 +18,19 @@ import { summarize, synthesize } from '../app/synthesize';
 import { DEFAULT_ENV, listEnvironments, loadEnvironment, TIERS_DIR } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { EnvironmentConfig, StackId } from '../config/schema';
+import { VLLM_CHART } from '../stacks/inference-stack';
+import { findChartPackage } from './chart-contract';
 import { googleDataFixture } from './offline-plan/google-data-fixture';
 import { AttributeOf, placeholder } from './offline-plan/placeholders';
 import { assertsFor, broken, OverrideData, renderTestFile, SynthesizedStack } from './offline-plan/test-file';
 import {
   fillPluginCache,
   findProviders,
-  SHARED_DIR,
   terraformEnv,
   writeCliConfig,
 } from './terraform-cli-config';
 
 const OUT_ROOT = path.join(repoRoot, 'cdktf.out.plan');
-const VLLM_CHART = 'vllm-stack-0.1.12.tgz';
 
 interface Variant {
   /** `<env>` or `<env>-<tier>`. */
@@ -189,39 +189,33 @@ function plannedOutputs(
 }
 
 /**
- * The published vllm-stack package beside the repository (or in AFPI_SHARED_CHARTS); undefined when there is
- * none and AFPI_SHARED_CHARTS is unset: then the release plans from its chart repository (needs the network).
+ * The override files that make the folder plan offline: the local backend, and for each release from a chart
+ * repository its published package (chart-contract's findChartPackage: AFPI_VLLM_CHART, AFPI_SHARED_DIR or
+ * ../shared/charts), test-only. A release with no local copy plans from its repository (needs the network).
+ * Returns where each such release's chart comes from.
  */
-function vllmChart(): string | undefined {
-  const charts = process.env.AFPI_SHARED_CHARTS || path.join(SHARED_DIR, 'charts');
-  const tgz = path.join(charts, VLLM_CHART);
-  if (fs.existsSync(tgz)) return tgz;
-  if (!process.env.AFPI_SHARED_CHARTS) return undefined;
-  throw new Error(
-    `AFPI_SHARED_CHARTS=${charts}: no ${VLLM_CHART} there. Fix: point it at the folder holding ${VLLM_CHART}`,
-  );
-}
-
-/** The override files that make the folder plan offline: local backend, the vLLM chart from the shared tgz. */
-function writeOverrides(dir: string, tf: StackJson, tgz: string | undefined): string | undefined {
+function writeOverrides(dir: string, tf: StackJson): string[] {
   fs.writeFileSync(path.join(dir, 'backend_override.tf.json'), '{"terraform":{"backend":{"local":{}}}}\n');
-  const upstream = Object.entries(
-    (tf.resource?.helm_release ?? {}) as Record<string, { chart?: string; repository?: string }>,
+  const fromRepository = Object.entries(
+    (tf.resource?.helm_release ?? {}) as Record<
+      string,
+      { chart: string; repository?: string; version: string }
+    >,
   ).filter(([, r]) => r.repository);
-  if (upstream.length === 0) return undefined;
-  if (!tgz) return undefined;
   const release: Record<string, unknown> = {};
-  for (const [name, r] of upstream) {
-    if (r.chart !== 'vllm-stack')
-      return `helm_release.${name}: no offline copy of chart ${r.chart} from ${r.repository}`;
-    // Test-only: the published package, byte for byte, instead of the chart repository.
+  const sources = fromRepository.map(([name, r]) => {
+    const tgz = findChartPackage(r.chart, r.version);
+    if (!tgz) return `${r.chart} ${r.version} from ${r.repository}`;
     release[name] = { chart: tgz, repository: null };
+    return `${r.chart} ${r.version} from ${tgz}`;
+  });
+  if (Object.keys(release).length > 0) {
+    fs.writeFileSync(
+      path.join(dir, 'chart_override.tf.json'),
+      `${JSON.stringify({ resource: { helm_release: release } }, null, 2)}\n`,
+    );
   }
-  fs.writeFileSync(
-    path.join(dir, 'chart_override.tf.json'),
-    `${JSON.stringify({ resource: { helm_release: release } }, null, 2)}\n`,
-  );
-  return undefined;
+  return sources;
 }
 
 async function planStack(
@@ -229,7 +223,6 @@ async function planStack(
   upstream: Map<string, Record<string, unknown>>,
   env: NodeJS.ProcessEnv,
   providers: string,
-  chart: string | undefined,
   prove: boolean,
 ): Promise<Outcome> {
   const started = Date.now();
@@ -244,8 +237,7 @@ async function planStack(
       `backend prefix is ${JSON.stringify(prefix)}, expected "${config.env}/${stack}" (<env>/<stack>)`,
     );
   }
-  const chartProblem = writeOverrides(dir, tf, chart);
-  if (chartProblem) return failed(chartProblem);
+  writeOverrides(dir, tf);
 
   const fixture = googleDataFixture(config);
   const overrides: OverrideData[] = [];
@@ -392,7 +384,8 @@ async function main(argv: string[]): Promise<number> {
     source,
     path.join(OUT_ROOT, '.plugin-cache'),
   );
-  const chart = vllmChart();
+  const vllmVersion = picked.find((v) => v.config.inference)?.config.inference?.vllmChartVersion;
+  const vllmChart = vllmVersion && findChartPackage(VLLM_CHART, vllmVersion);
   const env = terraformEnv(cli, { GOOGLE_OAUTH_ACCESS_TOKEN: 'offline-plan-placeholder-token' });
   delete env.GOOGLE_APPLICATION_CREDENTIALS;
   delete env.GOOGLE_CREDENTIALS;
@@ -426,7 +419,7 @@ async function main(argv: string[]): Promise<number> {
     throw new Error(`no stack ${options.stack} in ${picked.map((v) => v.label).join(', ')}`);
   const plans = targets.filter((t) => needed.has(t));
   console.log(
-    `plan:offline: ${cli.describe}; synthesized ${picked.map((v) => v.label).join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s; vllm-stack chart from ${chart ?? 'its chart repository (no local copy)'}`,
+    `plan:offline: ${cli.describe}; synthesized ${picked.map((v) => v.label).join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s; vllm-stack chart from ${vllmChart || 'its chart repository (no local copy)'}`,
   );
 
   const required = plans.map((t) => readJson(path.join(t.dir, 'cdk.tf.json')).terraform?.required_providers);
@@ -439,7 +432,7 @@ async function main(argv: string[]): Promise<number> {
   const results = await schedule(
     plans,
     jobs,
-    (t, upstream) => planStack(t, upstream, env, cli.file + cli.describe, chart, options.prove),
+    (t, upstream) => planStack(t, upstream, env, cli.file + cli.describe, options.prove),
     (t, o) => {
       const where = `${t.variant.label.padEnd(15)} ${t.stack.padEnd(14)}`;
       const time = `${o.seconds.toFixed(1)} s`;

@@ -2,7 +2,9 @@
  * The seed's promises, checked by `npm run plan:offline` on the values Terraform plans (emitted as `assert` blocks
  * of each stack's generated test). One row per promise: adding one is one line.
  */
+import { GPUS } from '../../catalog/gpus';
 import { EnvironmentConfig, StackId } from '../../config/schema';
+import { gpuPoolsOf } from '../../config/sections/gke';
 import { placeModels, tgiRelease, VLLM_RELEASE } from '../../inference/values';
 
 export interface PlanAssertion {
@@ -76,7 +78,7 @@ export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
     { resource: 'google_container_cluster', value: '$.private_cluster_config[0].enable_private_nodes', expected: () => true, message: 'GKE nodes are private' },
     { resource: 'google_container_cluster', value: '$.workload_identity_config[0].workload_pool', expected: (c) => `${c.projectId}.svc.id.goog`, message: 'GKE Workload Identity is on' },
     { resource: 'google_container_cluster', value: '$.binary_authorization[0].evaluation_mode', expected: () => 'PROJECT_SINGLETON_POLICY_ENFORCE', message: 'GKE Binary Authorization is enforced' },
-    { resource: 'google_container_node_pool', construct: 'gpu-small-', value: '$.node_config[0].guest_accelerator[0].type', expected: (c) => (gpuPool(c, 0)?.preset === 'small' ? 'nvidia-tesla-t4' : undefined), message: 'the seed GPU pool carries a T4' },
+    { resource: 'google_container_node_pool', construct: 'gpu-small-', value: '$.node_config[0].guest_accelerator[0].type', expected: (c) => { const pool = gpuPoolsOf(c.gke)[0]; return pool && GPUS[pool.gpu].acceleratorType; }, message: 'the small GPU pool carries its preset GPU (L4: the pinned engines need compute capability 8.0, catalog/engines.ts)' },
     { resource: 'google_container_node_pool', construct: 'gpu-small-', value: '$.autoscaling[0].total_min_node_count', expected: (c) => gpuPool(c, 0)?.minNodes ?? c.gke?.gpuPoolDefaults.minNodes, message: 'GPU pool autoscaling minimum as configured (scale tier: 1)' },
     { resource: 'google_container_node_pool', construct: 'gpu-small-', value: '$.autoscaling[0].total_max_node_count', expected: (c) => gpuPool(c, 0)?.maxNodes ?? c.gke?.gpuPoolDefaults.maxNodes, message: 'GPU pool autoscaling maximum as configured (scale tier: 5)' },
   ],
