@@ -23,12 +23,7 @@ import { findChartPackage } from './chart-contract';
 import { googleDataFixture } from './offline-plan/google-data-fixture';
 import { AttributeOf, placeholder } from './offline-plan/placeholders';
 import { assertsFor, broken, OverrideData, renderTestFile, SynthesizedStack } from './offline-plan/test-file';
-import {
-  fillPluginCache,
-  findProviders,
-  terraformEnv,
-  writeCliConfig,
-} from './terraform-cli-config';
+import { fillPluginCache, findProviders, terraformEnv, writeCliConfig } from './terraform-cli-config';
 
 const OUT_ROOT = path.join(repoRoot, 'cdktf.out.plan');
 
