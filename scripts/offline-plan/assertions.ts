@@ -87,6 +87,6 @@ export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
     { resource: 'google_monitoring_alert_policy', construct: 'gpu-saturation/', value: 'tonumber(regex("> *([0-9.]+)$", $.conditions[0].condition_prometheus_query_language[0].query)[0])', expected: (c) => c.observability.thresholds.gpuUtilizationPercent, message: 'gpu_saturation fires above 90 % (seed)' },
     { resource: 'google_monitoring_alert_policy', construct: 'gpu-saturation/', value: '$.conditions[0].condition_prometheus_query_language[0].duration', expected: (c) => `${c.observability.thresholds.gpuSaturationMinutes * 60}s`, message: 'gpu_saturation waits 10 minutes (seed)' },
     { resource: 'google_billing_budget', value: '$.threshold_rules[0].threshold_percent', expected: (c) => c.observability.thresholds.costAnomalyMultiplier, message: 'cost_anomaly fires at 1.5x the baseline (seed)' },
-    { resource: 'google_logging_project_bucket_config', value: '$.retention_days', expected: (c) => c.observability.logRetentionDays, message: '_Default logs kept 90 days (seed)' },
+    { resource: 'google_logging_project_bucket_config', construct: 'log-retention/default', value: '$.retention_days', expected: (c) => c.observability.logRetentionDays, message: '_Default logs kept 90 days (seed)' },
   ],
 };
