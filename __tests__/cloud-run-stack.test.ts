@@ -104,6 +104,12 @@ describe('cloud-run stack: services', () => {
     expect(container(backend).image).toMatch(/-docker\.pkg\.dev\/afpi-production\/.*\/backend:0\.1\.0$/);
   });
 
+  it('gives the frontend no VPC access: it calls the API through the load balancer (issue 21)', () => {
+    for (const service of Object.values(services(prod, 'afpi-frontend'))) {
+      expect(service.template).not.toHaveProperty('vpc_access');
+    }
+  });
+
   it('reaches the VPC through each region connector, private ranges only', () => {
     expect(backend.template).toEqual(
       expect.objectContaining({
@@ -163,12 +169,18 @@ describe('cloud-run stack: services', () => {
     expect(backend.traffic).toEqual([{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }]);
   });
 
-  it('lets the load balancer invoke every service without a token', () => {
-    const grants = resourcesOf(prod, 'google_cloud_run_v2_service_iam_member');
-    expect(grants).toHaveLength(4);
-    for (const grant of grants) {
-      expect(grant).toEqual(expect.objectContaining({ role: 'roles/run.invoker', member: 'allUsers' }));
+  it('lets the load balancer invoke every service without a token, with the invoker check off, not allUsers', () => {
+    const all = resourcesOf(prod, 'google_cloud_run_v2_service');
+    expect(all).toHaveLength(4);
+    for (const service of all) {
+      expect(service).toEqual(
+        expect.objectContaining({
+          invoker_iam_disabled: true,
+          ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+        }),
+      );
     }
+    expect(resourcesOf(prod, 'google_cloud_run_v2_service_iam_member')).toEqual([]);
   });
 });
 
@@ -428,6 +440,16 @@ describe('cloud-run stack: Cloud Armor', () => {
         },
       }),
     );
+  });
+
+  it('evaluates every WAF deny before the rate limit, whose conform action allows (issue 21)', () => {
+    for (const stack of [prod, dev]) {
+      const all = rules(stack);
+      const rate = all.find((r) => r.action === 'rate_based_ban')!;
+      const denies = all.filter((r) => r.action.startsWith('deny'));
+      expect(denies).toHaveLength(9);
+      expect(Math.max(...denies.map((r) => r.priority))).toBeLessThan(rate.priority);
+    }
   });
 
   it('turns on adaptive protection and allows everything else last', () => {

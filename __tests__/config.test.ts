@@ -86,7 +86,7 @@ describe('config errors name the file, the field, the problem and the fix', () =
     ]);
     expect(problemsOf('dev', { regoin: 'us-central1', owner: 'me' })).toEqual([
       'config/environments/dev.yaml: regoin is not a known setting. Did you mean "region"? Fix: rename it to region',
-      'config/environments/dev.yaml: owner is not a known setting. Fix: remove it or correct the spelling (settings here: tier, projectId, region, drRegion, domain, stateBucket, labels, disasterRecovery, stacks, network, data, observability, cloudRun, gke, inference, cost)',
+      'config/environments/dev.yaml: owner is not a known setting. Fix: remove it or correct the spelling (settings here: tier, projectId, region, drRegion, domain, stateBucket, ci, labels, disasterRecovery, stacks, network, data, observability, cloudRun, gke, inference, cost)',
     ]);
     expect(problemsOf('dev', { cloudRun: { frontend: { memory: 1 } } })).toEqual([
       'config/environments/dev.yaml: cloudRun.frontend.memory is not a known setting. Did you mean "memoryGiB"? Fix: rename it to memoryGiB',

@@ -170,6 +170,14 @@ describe('gke-gpu stack', () => {
     );
   });
 
+  it('tags every node for the serverless-to-inference firewall rule, nothing broader', () => {
+    const pools = resourcesOf(prod['gke-gpu'], 'google_container_node_pool');
+    expect(pools.length).toBeGreaterThan(1);
+    for (const pool of pools) {
+      expect((pool.node_config as Record<string, unknown>).tags).toEqual(['afpi-gke-node']);
+    }
+  });
+
   it('uses spot nodes and scale-to-zero GPU pools in dev', () => {
     expect(pool(dev['gke-gpu'], 'gpu-small')).toEqual(
       expect.objectContaining({
@@ -222,6 +230,7 @@ describe('gke-gpu stack', () => {
       expect(cluster[standardOnly]).toBeUndefined();
     }
     expect(resourcesOf(autopilot, 'google_container_node_pool')).toEqual([]);
+    expect(cluster.node_pool_auto_config).toEqual({ network_tags: { tags: ['afpi-gke-node'] } });
     expect(autopilot?.output?.gpu_pools.value).toEqual([
       { name: 'gpu-small', accelerator: 'nvidia-l4', gpus_per_node: 1, zones: expect.any(Array) },
     ]);

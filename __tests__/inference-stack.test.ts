@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { timingBudget } from '../inference/timing-budget';
-import { onlyResource, resourcesOf, synthEnvironment, SynthesizedStack } from './support/synth';
+import { loadVariant } from './support/env-files';
+import { onlyResource, resourcesOf, synthApp, synthEnvironment, SynthesizedStack } from './support/synth';
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -42,37 +43,103 @@ describe('inference stack', () => {
     expect(startup.inference).toBeUndefined();
   });
 
-  it('configures kubernetes and helm only from data sources of the existing cluster', () => {
+  it('configures kubernetes and helm from the existing cluster, with credentials that never reach state', () => {
     const stack = prod.inference!;
     expect(Object.values(stack.data?.google_container_cluster ?? {})).toEqual([
       expect.objectContaining({ name: 'afpi-prod', location: 'us-central1', project: 'afpi-production' }),
     ]);
-    expect(Object.keys(stack.data?.google_client_config ?? {})).toHaveLength(1);
+    // A data source's results are stored in state: no access token from google_client_config.
+    expect(stack.data?.google_client_config).toBeUndefined();
+    const exec = { api_version: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin' };
     const connection = {
       host: expect.stringMatching(
         /^https:\/\/\$\{data\.google_container_cluster\.[^.]+\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint\}$/,
       ),
-      token: expect.stringMatching(/^\$\{data\.google_client_config\.[^.]+\.access_token\}$/),
     };
-    expect(stack.provider?.kubernetes).toEqual([connection]);
-    expect(stack.provider?.helm).toEqual([{ kubernetes: connection }]);
+    expect(stack.provider?.kubernetes).toEqual([{ ...connection, exec: [exec] }]);
+    expect(stack.provider?.helm).toEqual([{ kubernetes: { ...connection, exec } }]);
+    expect(JSON.stringify(stack.provider)).not.toMatch(/token/);
     // Never from a kubeconfig on disk.
     expect(JSON.stringify(stack.provider)).not.toMatch(/config_path|kubeconfig/);
   });
 
-  it('creates the namespace with a default-deny ingress policy', () => {
-    expect(onlyResource(dev.inference, 'kubernetes_namespace_v1')).toEqual(
-      expect.objectContaining({ metadata: expect.objectContaining({ name: 'inference' }) }),
+  it('labels the namespaces for Pod Security: enforce baseline, warn and audit restricted', () => {
+    const namespaces = resourcesOf(prod.inference, 'kubernetes_namespace_v1');
+    expect(namespaces.map((n) => (n.metadata as Values).name).sort()).toEqual(
+      resourcesOf(prod.inference, 'kubernetes_deployment_v1').length
+        ? ['custom-metrics', 'inference']
+        : ['inference'],
     );
-    expect(onlyResource(dev.inference, 'kubernetes_network_policy_v1')).toEqual(
-      expect.objectContaining({
-        metadata: expect.objectContaining({ name: 'default-deny-ingress' }),
-        spec: expect.objectContaining({ pod_selector: {}, policy_types: ['Ingress'] }),
-      }),
-    );
+    for (const ns of [...namespaces, ...resourcesOf(dev.inference, 'kubernetes_namespace_v1')]) {
+      expect((ns.metadata as Values).labels).toEqual(
+        expect.objectContaining({
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        }),
+      );
+    }
   });
 
-  it('gives each engine a Workload Identity that reads the model bucket and the HF token, nothing else', () => {
+  it('denies ingress and egress by default; egress only to DNS, metadata, the namespace and public HTTPS', () => {
+    expect(resourcesOf(prod.inference, 'kubernetes_network_policy_v1')).toHaveLength(7);
+    // The inference namespace is a reference to the namespace resource; custom-metrics (prod: queue depth) a name.
+    const policies = (ns: string) =>
+      resourcesOf(prod.inference, 'kubernetes_network_policy_v1').filter((p) =>
+        String((p.metadata as Values).namespace).includes(ns),
+      );
+    const named = (ns: string, name: string) =>
+      policies(ns).find((p) => (p.metadata as Values).name === name)!;
+    for (const ns of ['kubernetes_namespace_v1', 'custom-metrics']) {
+      expect(named(ns, 'default-deny').spec).toEqual({
+        pod_selector: {},
+        policy_types: ['Ingress', 'Egress'],
+      });
+      const egress = (named(ns, 'allow-egress-baseline').spec as Values).egress as Values[];
+      expect(egress).toEqual([
+        expect.objectContaining({
+          ports: [
+            { port: '53', protocol: 'UDP' },
+            { port: '53', protocol: 'TCP' },
+          ],
+        }),
+        { to: [{ ip_block: { cidr: '169.254.169.254/32' } }], ports: [{ port: '80', protocol: 'TCP' }] },
+        { to: [{ ip_block: { cidr: '169.254.169.252/32' } }], ports: [{ port: '988', protocol: 'TCP' }] },
+        { to: [{ pod_selector: {} }] },
+        {
+          to: [
+            {
+              ip_block: {
+                cidr: '0.0.0.0/0',
+                except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'],
+              },
+            },
+          ],
+          ports: [{ port: '443', protocol: 'TCP' }],
+        },
+      ]);
+      expect(named(ns, 'allow-egress-kube-api').spec).toEqual(
+        expect.objectContaining({
+          egress: [
+            { to: [{ ip_block: { cidr: '172.16.0.0/28' } }], ports: [{ port: '443', protocol: 'TCP' }] },
+          ],
+        }),
+      );
+    }
+    // The API server calls the adapter on its pod port (the Service maps 443 to it).
+    expect(named('custom-metrics', 'allow-ingress-kube-api').spec).toEqual(
+      expect.objectContaining({
+        ingress: [
+          { from: [{ ip_block: { cidr: '172.16.0.0/28' } }], ports: [{ port: '6443', protocol: 'TCP' }] },
+        ],
+      }),
+    );
+    expect((named('kubernetes_namespace_v1', 'allow-egress-kube-api').spec as Values).pod_selector).toEqual({
+      match_labels: { 'app.kubernetes.io/component': 'router', 'app.kubernetes.io/instance': 'vllm' },
+    });
+  });
+
+  it('gives each engine a Workload Identity that reads the model bucket (and the HF token for a PVC cache) only', () => {
     const stack = dev.inference!;
     expect(resourcesOf(stack, 'google_service_account').map((a) => a.account_id)).toEqual([
       'inference-tgi',
@@ -106,7 +173,11 @@ describe('inference stack', () => {
       expect.objectContaining({ bucket: MODEL_BUCKET, role: 'roles/storage.objectViewer' }),
       expect.objectContaining({ bucket: MODEL_BUCKET, role: 'roles/storage.objectViewer' }),
     ]);
-    expect(resourcesOf(stack, 'google_secret_manager_secret_iam_member')).toEqual([
+    // gcsfuse cache: weights come from the bucket, the token is never read (issue 21).
+    expect(resourcesOf(stack, 'google_secret_manager_secret_iam_member')).toEqual([]);
+    const { loaded } = loadVariant('dev', { inference: { modelCache: 'pvc' } });
+    const pvc = synthApp(loaded!.config).inference;
+    expect(resourcesOf(pvc, 'google_secret_manager_secret_iam_member')).toEqual([
       expect.objectContaining({
         role: 'roles/secretmanager.secretAccessor',
         secret_id: expect.stringContaining('secret-hf-token'),
@@ -135,7 +206,6 @@ describe('inference stack', () => {
         depends_on: expect.arrayContaining([
           expect.stringMatching(/^kubernetes_service_account_v1\.vllm_ksa/),
           expect.stringMatching(/^google_storage_bucket_iam_member\.vllm_vllm-reads-models/),
-          expect.stringMatching(/^google_secret_manager_secret_iam_member\.vllm_vllm-reads-secret/),
         ]),
       }),
     );

@@ -6,15 +6,8 @@ import { NetworkStack } from '../stacks/network-stack';
 import { loadVariant } from './support/env-files';
 import { onlyResource, resourcesOf, SynthesizedStack, synthEnvironment } from './support/synth';
 
-/** prod's subnet, pods and connector ranges in us-central1, then in the DR region us-east1. */
-const PROD_INTERNAL_RANGES = [
-  '10.10.0.0/20',
-  '10.16.0.0/14',
-  '10.8.0.0/28',
-  '10.11.0.0/20',
-  '10.20.0.0/14',
-  '10.8.0.16/28',
-];
+/** prod's connector ranges in us-central1, then in the DR region us-east1 (Cloud Run's VPC egress). */
+const PROD_CONNECTOR_RANGES = ['10.8.0.0/28', '10.8.0.16/28'];
 
 function named(stack: SynthesizedStack | undefined, type: string, name: string): Record<string, unknown> {
   const found = resourcesOf(stack, type).find((r) => r.name === name);
@@ -176,11 +169,17 @@ describe('network stack', () => {
         log_config: { metadata: 'INCLUDE_ALL_METADATA' },
       }),
     );
-    expect(named(prod, 'google_compute_firewall', 'afpi-allow-internal')).toEqual(
+    // Issue 21: no longer all TCP/UDP/ICMP from every internal range to every instance.
+    expect(resourcesOf(prod, 'google_compute_firewall').map((f) => f.name)).not.toContain(
+      'afpi-allow-internal',
+    );
+    expect(named(prod, 'google_compute_firewall', 'afpi-allow-serverless-inference')).toEqual(
       expect.objectContaining({
         priority: 1000,
-        source_ranges: PROD_INTERNAL_RANGES,
-        allow: [{ protocol: 'tcp' }, { protocol: 'udp' }, { protocol: 'icmp' }],
+        source_ranges: PROD_CONNECTOR_RANGES,
+        target_tags: ['afpi-gke-node'],
+        allow: [{ protocol: 'tcp', ports: ['8000', '8080', '8081'] }],
+        log_config: { metadata: 'INCLUDE_ALL_METADATA' },
       }),
     );
     expect(named(prod, 'google_compute_firewall', 'afpi-allow-health-checks')).toEqual(
@@ -252,7 +251,6 @@ describe('network stack', () => {
       egress: 'PRIVATE_RANGES_ONLY',
     });
     expect(stack.dr?.cloudRunEgress.sourceRanges).toEqual(['10.8.0.16/28']);
-    expect(stack.internalRanges).toEqual(PROD_INTERNAL_RANGES);
     expect(stack.privateServicesRange).toBe('10.30.0.0/16');
     expect(stack.inferenceIlbAddress).toBeDefined();
   });

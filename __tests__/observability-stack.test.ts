@@ -708,22 +708,50 @@ describe('observability stack: dashboards and business metrics', () => {
 
 describe('observability stack: logs and channels', () => {
   it('keeps the _Default log bucket 90 days (seed) and adds no audit sink unless asked', () => {
-    expect(onlyResource(prod.observability, 'google_logging_project_bucket_config')).toEqual(
+    expect(onlyResource(dev.observability, 'google_logging_project_bucket_config')).toEqual(
       expect.objectContaining({
         bucket_id: '_Default',
         location: 'global',
         retention_days: 90,
-        project: 'afpi-production',
+        project: 'afpi-dev',
       }),
     );
-    expect(resourcesOf(prod.observability, 'google_logging_project_sink')).toHaveLength(0);
+    expect(resourcesOf(dev.observability, 'google_logging_project_sink')).toHaveLength(0);
+  });
+
+  it('sends prod audit logs to a locked bucket kept a year (issue 21)', () => {
+    expect(resourcesOf(prod.observability, 'google_logging_project_bucket_config')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ bucket_id: '_Default', retention_days: 90, project: 'afpi-production' }),
+        expect.objectContaining({ bucket_id: 'audit-logs', retention_days: 365, locked: true }),
+      ]),
+    );
+    expect(onlyResource(prod.observability, 'google_logging_project_sink')).toEqual(
+      expect.objectContaining({ filter: 'logName:"cloudaudit.googleapis.com"' }),
+    );
+  });
+
+  it('turns on Data Access audit logs (reads and writes) of secrets, keys, objects, SQL and GKE everywhere', () => {
+    for (const app of [dev, prod, startup]) {
+      const configs = resourcesOf(app.observability, 'google_project_iam_audit_config');
+      expect(configs.map((c) => c.service).sort()).toEqual([
+        'cloudkms.googleapis.com',
+        'container.googleapis.com',
+        'secretmanager.googleapis.com',
+        'sqladmin.googleapis.com',
+        'storage.googleapis.com',
+      ]);
+      for (const c of configs) {
+        expect(c.audit_log_config).toEqual([{ log_type: 'DATA_READ' }, { log_type: 'DATA_WRITE' }]);
+      }
+    }
   });
 
   it('routes audit logs to their own bucket with its retention where config asks', () => {
     const buckets = resourcesOf(full.observability, 'google_logging_project_bucket_config');
     expect(buckets).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ bucket_id: 'audit-logs', retention_days: 400, locked: false }),
+        expect.objectContaining({ bucket_id: 'audit-logs', retention_days: 400, locked: true }),
       ]),
     );
     expect(onlyResource(full.observability, 'google_logging_project_sink')).toEqual(

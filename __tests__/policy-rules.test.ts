@@ -3,6 +3,7 @@ import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run
 import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
+import { ComputeSecurityPolicy } from '@cdktf/provider-google/lib/compute-security-policy';
 import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
 import { ComputeTargetHttpProxy } from '@cdktf/provider-google/lib/compute-target-http-proxy';
 import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
@@ -131,6 +132,33 @@ const backend = (s: TerraformStack) =>
     loadBalancingScheme: 'EXTERNAL_MANAGED',
     securityPolicy: 'projects/p/global/securityPolicies/afpi',
     logConfig: { enable: true, sampleRate: 1 },
+  });
+
+const EVERYONE = { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } };
+/** WAF deny at 1000, a rate limit that allows clients under it at `ratePriority`, allow-all last. */
+const armor = (ratePriority: number) => (s: TerraformStack) =>
+  new ComputeSecurityPolicy(s, 'armor', {
+    name: 'armor',
+    rule: [
+      {
+        priority: 1000,
+        action: 'deny(403)',
+        match: { expr: { expression: "evaluatePreconfiguredWaf('sqli-v33-stable')" } },
+      },
+      {
+        priority: ratePriority,
+        action: 'rate_based_ban',
+        match: EVERYONE,
+        rateLimitOptions: {
+          enforceOnKey: 'IP',
+          rateLimitThreshold: { count: 600, intervalSec: 60 },
+          banDurationSec: 300,
+          conformAction: 'allow',
+          exceedAction: 'deny(429)',
+        },
+      },
+      { priority: 2147483647, action: 'allow', match: EVERYONE },
+    ],
   });
 
 const cluster = (s: TerraformStack, config: Partial<ContainerClusterConfig> = {}) =>
@@ -413,6 +441,16 @@ const CASES: Case[] = [
     at: 'fixture/backend-service',
     pass: backend,
     fail: [broken(backend, { 'log_config.enable': false })],
+  },
+  {
+    rule: 'AFPI-LB-6',
+    at: 'fixture/armor',
+    pass: armor(2000),
+    fail: [
+      // Today's order before issue 21: the rate limit's conform action allowed every request before the WAF.
+      armor(900),
+      (s) => armor(2000)(s).addOverride('rule.2', { priority: 10, action: 'allow', match: EVERYONE }),
+    ],
   },
   // GKE
   {

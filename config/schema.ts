@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bucketName, domain, labels, multiRegionOf, projectId, region, report, show } from './rules';
+import { ciSection } from './sections/ci';
 import { cloudRunRules, cloudRunSection } from './sections/cloud-run';
 import { costSection } from './sections/cost';
 import { dataRules, dataSection } from './sections/data';
@@ -47,6 +48,18 @@ const stateBucketSchema = z.strictObject({
         `(${show(issue.input)}) is not a KMS key name. Fix: use projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`,
     })
     .optional(),
+  /**
+   * Members besides the CI planner and deployer who may read and write state objects (break-glass admins,
+   * e.g. "group:platform-admins@example.com"). The bucket's IAM policy is authoritative. @default []
+   */
+  adminMembers: z
+    .array(
+      z.string().regex(/^(user|group|serviceAccount):[^@\s]+@[^@\s]+$/, {
+        error: (issue) =>
+          `(${show(issue.input)}) is not an IAM member. Fix: use "group:<email>", "user:<email>" or "serviceAccount:<email>"`,
+      }),
+    )
+    .default([]),
 });
 
 export const configSchema = z
@@ -62,6 +75,8 @@ export const configSchema = z
     /** Apex domain: `<domain>` serves the frontend, `api.<domain>` the backend. */
     domain,
     stateBucket: stateBucketSchema,
+    /** CI identities (planner, deployer) and the GitHub repository they trust (state stack). */
+    ci: ciSection.prefault({}),
     /** Labels added to every resource beside app, env, tier and managed-by. @default {} */
     labels: labels.default({}),
     /** Whether the tier keeps a DR region (SQL standby, second serving region). */

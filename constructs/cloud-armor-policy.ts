@@ -31,13 +31,15 @@ export interface CloudArmorPolicyProps {
   readonly banDurationSeconds: number;
 }
 
-const PRIORITY = { rateLimit: 900, waf: 1000, default: 2147483647 } as const;
+// Cloud Armor stops at the first matching rule, and a rate-based rule's conform action (allow) is a match: the
+// WAF denies must come before it or they never run.
+const PRIORITY = { waf: 1000, rateLimit: 2000, default: 2147483647 } as const;
 const EVERYONE = { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } };
 
 /**
- * Backend security policy for the public load balancer backends: a per-client-IP rate limit with a ban first
- * (cheapest to evaluate, sheds abusive clients before the WAF), the preconfigured WAF rule sets, adaptive
- * protection against layer-7 DDoS, and allow as the last (default) rule.
+ * Backend security policy for the public load balancer backends: the preconfigured WAF rule sets first, then a
+ * per-client-IP rate limit with a ban (its conform action allows, which ends evaluation), adaptive protection
+ * against layer-7 DDoS, and allow as the last (default) rule.
  */
 export class CloudArmorPolicy extends Construct {
   readonly policy: ComputeSecurityPolicy;
@@ -45,6 +47,17 @@ export class CloudArmorPolicy extends Construct {
   constructor(scope: Construct, id: string, props: CloudArmorPolicyProps) {
     super(scope, id);
     const rules: ComputeSecurityPolicyRule[] = [
+      ...WAF_RULE_SETS.map((ruleSet, i) => ({
+        priority: PRIORITY.waf + i,
+        description: `WAF ${ruleSet}`,
+        action: 'deny(403)',
+        preview: props.wafPreview,
+        match: {
+          expr: {
+            expression: `evaluatePreconfiguredWaf('${ruleSet}', {'sensitivity': ${props.wafSensitivity}})`,
+          },
+        },
+      })),
       {
         priority: PRIORITY.rateLimit,
         description: `Ban a client IP for ${props.banDurationSeconds}s above ${props.requestsPerMinute} requests/min`,
@@ -58,17 +71,6 @@ export class CloudArmorPolicy extends Construct {
           exceedAction: 'deny(429)',
         },
       },
-      ...WAF_RULE_SETS.map((ruleSet, i) => ({
-        priority: PRIORITY.waf + i,
-        description: `WAF ${ruleSet}`,
-        action: 'deny(403)',
-        preview: props.wafPreview,
-        match: {
-          expr: {
-            expression: `evaluatePreconfiguredWaf('${ruleSet}', {'sensitivity': ${props.wafSensitivity}})`,
-          },
-        },
-      })),
       { priority: PRIORITY.default, description: 'Default: allow', action: 'allow', match: EVERYONE },
     ];
     this.policy = new ComputeSecurityPolicy(this, 'policy', {

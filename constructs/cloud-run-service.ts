@@ -2,7 +2,6 @@ import {
   CloudRunV2Service,
   CloudRunV2ServiceTemplateVpcAccess,
 } from '@cdktf/provider-google/lib/cloud-run-v2-service';
-import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -42,8 +41,11 @@ export interface CloudRunServiceProps {
   readonly revisionSuffix?: string;
   /** Split across revisions, summing to 100. */
   readonly traffic: readonly TrafficTarget[];
-  /** `template.vpc_access` (connector or Direct VPC egress); its egress must be PRIVATE_RANGES_ONLY. */
-  readonly vpcAccess: CloudRunV2ServiceTemplateVpcAccess;
+  /**
+   * `template.vpc_access` (connector or Direct VPC egress); its egress must be PRIVATE_RANGES_ONLY.
+   * @default none: the service reaches public addresses only (no SQL, Redis or internal load balancer)
+   */
+  readonly vpcAccess?: CloudRunV2ServiceTemplateVpcAccess;
   /** Plain env vars (no secret values). @default {} */
   readonly env?: Readonly<Record<string, string>>;
   /** Env vars from Secret Manager, by env var name. @default {} */
@@ -81,6 +83,11 @@ export class CloudRunService extends Construct {
       name: props.name,
       location: props.region,
       ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
+      // The external load balancer carries no identity token, so the invoker check is off (instead of an
+      // allUsers grant, which domain-restricted sharing refuses). Ingress admits the load balancer and also VPC
+      // networks of this project (Private Google Access to run.app): requests from there skip Cloud Armor, so
+      // workloads in the VPC must not be able to reach Google APIs at will (inference egress policy).
+      invokerIamDisabled: true,
       deletionProtection: true,
       template: {
         revision: props.revisionSuffix === undefined ? undefined : revisionName(props.revisionSuffix),
@@ -129,16 +136,6 @@ export class CloudRunService extends Construct {
             },
       ),
       dependsOn: props.dependsOn,
-    });
-
-    // Unauthenticated invocation is safe only because ingress is INTERNAL_LOAD_BALANCER: the run.app URL is
-    // unreachable from the internet, so every outside request comes through the load balancer and its Cloud
-    // Armor policy. The external load balancer carries no identity token, hence allUsers.
-    new CloudRunV2ServiceIamMember(this, 'load-balancer-invoker', {
-      name: this.service.name,
-      location: props.region,
-      role: 'roles/run.invoker',
-      member: 'allUsers',
     });
   }
 

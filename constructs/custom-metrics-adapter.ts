@@ -9,10 +9,13 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
+import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from './namespace-network-policies';
 import { WorkloadIdentity } from './workload-identity';
 
 export interface CustomMetricsAdapterProps {
   readonly project: string;
+  /** The GKE control plane's range: the API server calls the adapter, the adapter calls the API server. */
+  readonly controlPlaneCidr: string;
   /** Pinned adapter image. @default CUSTOM_METRICS_ADAPTER_IMAGE */
   readonly image?: string;
 }
@@ -41,7 +44,16 @@ export class CustomMetricsAdapter extends Construct {
 
   constructor(scope: Construct, id: string, props: CustomMetricsAdapterProps) {
     super(scope, id);
-    const namespace = new NamespaceV1(this, 'namespace', { metadata: { name: NAMESPACE } });
+    const namespace = new NamespaceV1(this, 'namespace', {
+      metadata: { name: NAMESPACE, labels: { ...POD_SECURITY_LABELS } },
+    });
+    new NamespaceNetworkPolicies(this, 'network-policies', {
+      namespace: NAMESPACE,
+      controlPlaneCidr: props.controlPlaneCidr,
+      apiClients: LABELS,
+      apiServerIngressPort: CUSTOM_METRICS_ADAPTER_PORT,
+      dependsOn: [namespace],
+    });
     this.identity = new WorkloadIdentity(this, 'identity', {
       project: props.project,
       accountId: 'inference-metrics-adapter',

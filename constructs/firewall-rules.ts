@@ -5,14 +5,18 @@ import { Construct } from 'constructs';
 export const HEALTH_CHECK_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
 /** Identity-Aware Proxy TCP forwarding (https://cloud.google.com/iap/docs/using-tcp-forwarding). */
 export const IAP_RANGE = '35.235.240.0/20';
+/** Network tag of every GKE node (node pools and Autopilot): the only target of the serverless allow. */
+export const GKE_NODE_TAG = 'afpi-gke-node';
 
 export interface FirewallRulesProps {
   /** Network self link or id. */
   readonly network: string;
   /** Prefix of every rule name. */
   readonly namePrefix: string;
-  /** Source ranges of our own VPC (subnets, pods, connectors) allowed to talk to each other. */
-  readonly internalRanges: readonly string[];
+  /** Source ranges of Cloud Run's VPC egress (connectors, or the subnets with Direct VPC egress). */
+  readonly serverlessRanges: readonly string[];
+  /** TCP ports of the inference endpoints on the GKE nodes' internal load balancer. @default none: no rule */
+  readonly inferencePorts?: readonly number[];
   /** Ports Google's health checkers may reach. */
   readonly healthCheckPorts: readonly number[];
   /** Allow SSH through IAP. */
@@ -21,11 +25,12 @@ export interface FirewallRulesProps {
 
 /**
  * The VPC's ingress policy: a logged, lowest-priority deny-all (visible in logs, unlike the implied deny), then
- * narrow allows for our own ranges, Google health checks and, when asked, IAP SSH.
+ * narrow allows: Cloud Run's egress to the inference ports of the GKE nodes (tagged, logged), Google health
+ * checks and, when asked, IAP SSH. Traffic inside the cluster is opened by the rules GKE manages itself.
  */
 export class FirewallRules extends Construct {
   readonly denyAllIngress: ComputeFirewall;
-  readonly allowInternal: ComputeFirewall;
+  readonly allowServerlessToInference?: ComputeFirewall;
   readonly allowHealthChecks: ComputeFirewall;
   readonly allowIapSsh?: ComputeFirewall;
 
@@ -43,15 +48,19 @@ export class FirewallRules extends Construct {
       deny: [{ protocol: 'all' }],
       logConfig: logAll,
     });
-    this.allowInternal = new ComputeFirewall(this, 'allow-internal', {
-      name: `${namePrefix}-allow-internal`,
-      description: 'Traffic between our subnets, pods and VPC connectors',
-      network,
-      direction: 'INGRESS',
-      priority: 1000,
-      sourceRanges: [...props.internalRanges],
-      allow: [{ protocol: 'tcp' }, { protocol: 'udp' }, { protocol: 'icmp' }],
-    });
+    if (props.inferencePorts?.length) {
+      this.allowServerlessToInference = new ComputeFirewall(this, 'allow-serverless-inference', {
+        name: `${namePrefix}-allow-serverless-inference`,
+        description: 'Cloud Run VPC egress to the inference internal load balancer on the GKE nodes',
+        network,
+        direction: 'INGRESS',
+        priority: 1000,
+        sourceRanges: [...props.serverlessRanges],
+        targetTags: [GKE_NODE_TAG],
+        allow: [{ protocol: 'tcp', ports: props.inferencePorts.map(String) }],
+        logConfig: logAll,
+      });
+    }
     this.allowHealthChecks = new ComputeFirewall(this, 'allow-health-checks', {
       name: `${namePrefix}-allow-health-checks`,
       description: 'Google load balancer health checks',

@@ -2,6 +2,7 @@ import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { GKE_NODE_TAG } from './firewall-rules';
 
 /** Logs and metrics the cluster sends; DCGM exports GPU utilisation for the gpu_saturation alert. */
 export const LOGGING_COMPONENTS = ['SYSTEM_COMPONENTS', 'WORKLOADS'];
@@ -162,6 +163,8 @@ export class GkeCluster extends Construct {
       ...(autopilot
         ? {
             enableAutopilot: true,
+            // The serverless-to-inference firewall rule targets this tag.
+            nodePoolAutoConfig: { networkTags: { tags: [GKE_NODE_TAG] } },
             // Autopilot's nodes run as our node account, not the Compute Engine default one.
             clusterAutoscaling: {
               autoProvisioningDefaults: {

@@ -1,6 +1,7 @@
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { GKE_NODE_TAG } from './firewall-rules';
 
 /** Taint every GPU node carries so only pods that tolerate it (and request GPUs) land there. */
 export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' } as const;
@@ -89,6 +90,8 @@ export class GkeNodePool extends Construct {
         gvnic: { enabled: true },
         spot: props.spot,
         metadata: { 'disable-legacy-endpoints': 'true' },
+        // The serverless-to-inference firewall rule targets this tag.
+        tags: [GKE_NODE_TAG],
         ...(gpu
           ? {
               guestAccelerator: [

@@ -1,4 +1,3 @@
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -14,10 +13,19 @@ export interface GkeProvidersProps {
 }
 
 /**
- * Kubernetes and Helm providers for an existing GKE cluster, configured only from data sources: the caller's
- * OAuth token (`google_client_config`) and the cluster's DNS endpoint (`google_container_cluster`). Never
- * from a resource of the same apply (providers would be configured from unknown values) nor from a kubeconfig
- * on disk, so any machine with Google credentials can plan once the cluster exists.
+ * `gke-gcloud-auth-plugin` prints a short-lived token from the caller's Google credentials when a provider
+ * connects. A token from `google_client_config.access_token` would be a data source result, stored in state.
+ */
+export const GKE_AUTH_EXEC = {
+  apiVersion: 'client.authentication.k8s.io/v1beta1',
+  command: 'gke-gcloud-auth-plugin',
+} as const;
+
+/**
+ * Kubernetes and Helm providers for an existing GKE cluster: the cluster's DNS endpoint from a data source
+ * (`google_container_cluster`), credentials from the exec plugin at connect time (never in state). Never from
+ * a resource of the same apply (providers would be configured from unknown values) nor from a kubeconfig on
+ * disk, so any machine with Google credentials and the plugin can plan once the cluster exists.
  */
 export class GkeProviders extends Construct {
   readonly cluster: DataGoogleContainerCluster;
@@ -26,7 +34,6 @@ export class GkeProviders extends Construct {
 
   constructor(scope: Construct, id: string, props: GkeProvidersProps) {
     super(scope, id);
-    const client = new DataGoogleClientConfig(this, 'client');
     this.cluster = new DataGoogleContainerCluster(this, 'cluster', {
       name: props.clusterName,
       location: props.location,
@@ -36,9 +43,8 @@ export class GkeProviders extends Construct {
     // cluster CA, unlike the IP endpoint, which authorized networks fence off.
     const connection = {
       host: `https://${this.cluster.controlPlaneEndpointsConfig.get(0).dnsEndpointConfig.get(0).endpoint}`,
-      token: client.accessToken,
     };
-    this.kubernetes = new KubernetesProvider(this, 'kubernetes', connection);
-    this.helm = new HelmProvider(this, 'helm', { kubernetes: connection });
+    this.kubernetes = new KubernetesProvider(this, 'kubernetes', { ...connection, exec: [GKE_AUTH_EXEC] });
+    this.helm = new HelmProvider(this, 'helm', { kubernetes: { ...connection, exec: GKE_AUTH_EXEC } });
   }
 }

@@ -1,5 +1,5 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { ITerraformDependable } from 'cdktf';
+import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { timingBudget } from '../inference/timing-budget';
 import { renderValues } from '../inference/values';
@@ -22,6 +22,11 @@ export interface InferenceEngineReleaseProps {
   readonly timeoutSeconds?: number;
   /** Release revisions kept for `helm rollback`. @default 5 */
   readonly maxHistory?: number;
+  /**
+   * A Node.js Helm post-renderer (manifests on stdin, edited manifests on stdout) for what the chart has no
+   * option for; copied into the stack as an asset and run with `node` where Terraform runs. @default none
+   */
+  readonly postRendererScript?: string;
   /** The identity, grants and namespace the pods need at start. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -39,6 +44,9 @@ export class InferenceEngineRelease extends Construct {
     if (props.repository && !props.version) {
       throw new Error(`release ${props.name}: a chart from a repository needs a pinned version`);
     }
+    const postRenderer = props.postRendererScript
+      ? new TerraformAsset(this, 'post-renderer', { path: props.postRendererScript, type: AssetType.FILE })
+      : undefined;
     this.release = new Release(this, 'release', {
       name: props.name,
       namespace: props.namespace,
@@ -52,6 +60,7 @@ export class InferenceEngineRelease extends Construct {
       cleanupOnFail: true,
       maxHistory: props.maxHistory ?? 5,
       lint: true,
+      postrender: postRenderer ? { binaryPath: 'node', args: [postRenderer.path] } : undefined,
       dependsOn: props.dependsOn,
     });
   }

@@ -1,5 +1,6 @@
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import { StorageBucketIamPolicy } from '@cdktf/provider-google/lib/storage-bucket-iam-policy';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Grantee } from './grantee';
@@ -61,6 +62,25 @@ export class SecureBucket extends Construct {
 
   get name(): string {
     return this.bucket.name;
+  }
+
+  /**
+   * Replaces the bucket's whole IAM policy with `membersByRole` (role -> members): the default convenience
+   * bindings (project owners, editors and viewers) go. Project-level storage roles still apply; see the README.
+   * Members must be literal (no references), so the policy stays a plain JSON document.
+   */
+  limitAccessTo(
+    membersByRole: Readonly<Record<string, readonly string[]>>,
+    dependsOn?: ITerraformDependable[],
+  ) {
+    const bindings = Object.entries(membersByRole)
+      .filter(([, members]) => members.length > 0)
+      .map(([role, members]) => ({ role, members: [...members].sort() }));
+    return new StorageBucketIamPolicy(this, 'policy', {
+      bucket: this.bucket.name,
+      policyData: JSON.stringify({ bindings }),
+      dependsOn,
+    });
   }
 
   /** Lets `grantee` list and read objects (not write or delete them). */

@@ -17,6 +17,8 @@ import { TimingBudget } from './timing-budget';
 
 export const HELM_VALUES_DIR = path.join(repoRoot, 'helm-values');
 export const TGI_CHART_DIR = path.join(repoRoot, 'charts', 'tgi');
+/** Post-renderer of the vllm-stack release: drops `patch` from the router's Role (issue 21). */
+export const VLLM_POST_RENDERER = path.join(repoRoot, 'inference', 'postrender', 'router-role.js');
 
 /** Google's load balancer and health check ranges: they must reach the endpoints of an internal load balancer. */
 export const HEALTH_CHECK_RANGES = ['35.191.0.0/16', '130.211.0.0/22'] as const;
@@ -276,7 +278,7 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
   };
 }
 
-const ROUTER_SELECTOR = {
+export const ROUTER_SELECTOR = {
   'app.kubernetes.io/component': 'router',
   'app.kubernetes.io/instance': RELEASE,
 };

@@ -89,11 +89,13 @@ export class CloudRunStack extends AfpiStack {
       banDurationSeconds: cr.armor.rateLimit.banDurationSeconds,
     });
 
-    // Frontend: log and metric writing only; it reaches the backend through the load balancer like a browser.
+    // Frontend: log and metric writing only; it reaches the backend through the load balancer like a browser,
+    // so it has no VPC access: the internal load balancer, SQL and Redis stay out of its reach.
     const frontendIdentity = this.identity('frontend', 'Next.js frontend');
     this.frontend = this.servingTier('frontend', cr.frontend, frontendIdentity, {
       env: { API_BASE_URL: `https://${apiHost}` },
       cdn: cr.cdn,
+      vpcEgress: false,
     });
 
     // Backend: its own database user (IAM login), the secrets it reads and nothing else.
@@ -131,6 +133,7 @@ export class CloudRunStack extends AfpiStack {
       ),
       cloudSqlInstances: [data.sql.connectionName],
       dependsOn: [...secretGrants, sqlUser],
+      vpcEgress: true,
     });
 
     this.loadBalancer = new HttpsLoadBalancer(this, 'lb', {
@@ -173,6 +176,8 @@ export class CloudRunStack extends AfpiStack {
     identity: ServiceIdentity,
     extra: Pick<CloudRunServiceProps, 'env' | 'secretEnv' | 'cloudSqlInstances' | 'dependsOn'> & {
       cdn?: CdnSettings;
+      /** Route private-range egress into the VPC (SQL, Redis, the inference load balancer). */
+      vpcEgress: boolean;
     },
   ): ServingTier {
     const serviceName = `${NAME}-${role}`;
@@ -192,7 +197,7 @@ export class CloudRunStack extends AfpiStack {
           healthPath: settings.healthPath,
           revisionSuffix: settings.revision,
           traffic: settings.traffic,
-          vpcAccess: r.cloudRunEgress.vpcAccess,
+          vpcAccess: extra.vpcEgress ? r.cloudRunEgress.vpcAccess : undefined,
           env: extra.env,
           secretEnv: extra.secretEnv,
           cloudSqlInstances: extra.cloudSqlInstances,

@@ -1,11 +1,11 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { AssetType, ITerraformDependable, TerraformAsset, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { Engine } from '../config/sections/inference';
 import { CustomMetricsAdapter } from '../constructs/custom-metrics-adapter';
 import { GkeProviders } from '../constructs/gke-providers';
 import { InferenceEngineRelease } from '../constructs/inference-engine-release';
+import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
 import { WorkloadIdentity } from '../constructs/workload-identity';
@@ -13,9 +13,11 @@ import {
   EngineEnvironment,
   endpointsOf,
   placeModels,
+  ROUTER_SELECTOR,
   TGI_CHART_DIR,
   tgiOverrides,
   tgiRelease,
+  VLLM_POST_RENDERER,
   VLLM_RELEASE,
   vllmOverrides,
 } from '../inference/values';
@@ -96,18 +98,22 @@ export class InferenceStack extends AfpiStack {
     };
 
     this.namespace = new NamespaceV1(this, 'namespace', {
-      metadata: { name: inference.namespace, labels: { app: 'afpi-inference' } },
+      metadata: { name: inference.namespace, labels: { app: 'afpi-inference', ...POD_SECURITY_LABELS } },
     });
     const namespace = this.namespace.metadata.name;
-    // Releases open the traffic each engine needs; anything else is denied.
-    const defaultDeny = new NetworkPolicyV1(this, 'default-deny-ingress', {
-      metadata: { name: 'default-deny-ingress', namespace },
-      spec: { podSelector: {}, policyTypes: ['Ingress'] },
-    });
+    const controlPlaneCidr = config.gke!.masterIpv4CidrBlock;
+    // Releases open the ingress each engine needs; anything else is denied, egress included. The vLLM router
+    // discovers engine pods through the Kubernetes API.
+    const defaultDeny = new NamespaceNetworkPolicies(this, 'network-policies', {
+      namespace,
+      controlPlaneCidr,
+      apiClients: ROUTER_SELECTOR,
+    }).defaultDeny;
 
     if (inference.autoscaling.metric === 'queue-depth') {
       this.metricsAdapter = new CustomMetricsAdapter(this, 'custom-metrics-adapter', {
         project: config.projectId,
+        controlPlaneCidr,
       });
     }
 
@@ -124,17 +130,18 @@ export class InferenceStack extends AfpiStack {
       const identity = new WorkloadIdentity(this, engine, {
         project: config.projectId,
         accountId: `inference-${engine}`,
-        description: `${engine} model servers: read the model bucket and the Hugging Face token`,
+        description: `${engine} model servers: read the model bucket${inference.modelCache === 'pvc' ? ' and the Hugging Face token' : ''}`,
         namespace,
         serviceAccountName: engine,
         dependsOn: [this.namespace],
       });
       identities[engine] = identity;
-      // The pods mount the bucket and the token at start: the grants must exist before the release waits on them.
+      // The pods mount the bucket (and, downloading into a PVC, the token) at start: the grants must exist
+      // before the release waits on them. From the bucket (gcsfuse) they never use the token: no grant.
       const needs: ITerraformDependable[] = [
         identity.kubernetesServiceAccount,
         data.modelBucket.grantRead(identity),
-        hfToken.grantAccess(identity),
+        ...(inference.modelCache === 'pvc' ? [hfToken.grantAccess(identity)] : []),
         defaultDeny,
         ...this.mirrors.repositories,
       ];
@@ -160,6 +167,7 @@ export class InferenceStack extends AfpiStack {
             valuesFile: 'vllm-stack.yaml',
             overrides: vllmOverrides(placed, env),
             timeoutSeconds: timing.helmTimeoutSeconds,
+            postRendererScript: VLLM_POST_RENDERER,
             dependsOn: needs,
           }),
         );

@@ -12,6 +12,7 @@ import { PrivateServicesAccess } from '../constructs/private-services-access';
 import { ProjectServices } from '../constructs/project-services';
 import { ServerlessConnector } from '../constructs/serverless-connector';
 import { PODS_RANGE_NAME, SERVICES_RANGE_NAME, VpcNetwork } from '../constructs/vpc-network';
+import { endpointsOf } from '../inference/values';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
 
 const NAME = 'afpi';
@@ -64,8 +65,6 @@ export class NetworkStack extends AfpiStack {
   readonly privateServicesAccess: PrivateServicesAccess;
   /** The range reserved for private services access (CIDR). */
   readonly privateServicesRange: string;
-  /** Our VPC's source ranges (subnets, pods, connectors), for firewall rules and network policies. */
-  readonly internalRanges: readonly string[];
   readonly firewall: FirewallRules;
   /** Global static external IPv4 for the HTTPS load balancer (`address`, `name`). */
   readonly lbAddress: ComputeGlobalAddress;
@@ -162,15 +161,11 @@ export class NetworkStack extends AfpiStack {
       dependsOn: this.apis.dependables,
     });
 
-    this.internalRanges = regions.flatMap(({ ranges }) => [
-      ranges.subnet,
-      ranges.pods,
-      ...(useConnector ? [ranges.connector] : []),
-    ]);
     this.firewall = new FirewallRules(this, 'firewall', {
       network: this.network.selfLink,
       namePrefix: NAME,
-      internalRanges: this.internalRanges,
+      serverlessRanges: this.servingRegions.flatMap((r) => r.cloudRunEgress.sourceRanges),
+      inferencePorts: config.inference ? endpointsOf(config.inference).map((e) => e.port) : undefined,
       healthCheckPorts: net.healthCheckPorts,
       iapSsh: net.iapSsh,
     });

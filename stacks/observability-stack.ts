@@ -6,6 +6,7 @@ import { CostBudget } from '../constructs/cost-budget';
 import { DailyCostAnomaly } from '../constructs/daily-cost-anomaly';
 import { Dashboard } from '../constructs/dashboard';
 import { BusinessLogMetrics } from '../constructs/log-metrics';
+import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
 import { LogRetention } from '../constructs/log-retention';
 import { NotificationChannels } from '../constructs/notification-channels';
 import { ProjectServices } from '../constructs/project-services';
@@ -63,6 +64,8 @@ export class ObservabilityStack extends AfpiStack {
   readonly slos: readonly ServiceSlo[];
   readonly businessMetrics: BusinessLogMetrics;
   readonly logRetention: LogRetention;
+  /** DATA_READ/DATA_WRITE audit logs of the services that hold secrets, keys, objects and state. */
+  readonly dataAccessLogs: DataAccessAuditLogs;
   readonly dashboards: Readonly<Record<string, Dashboard>>;
   /** The daily cost_anomaly alert and its billing-export query, unless switched off. */
   readonly costAnomaly?: DailyCostAnomaly;
@@ -196,6 +199,7 @@ export class ObservabilityStack extends AfpiStack {
         : undefined,
       dependsOn,
     });
+    this.dataAccessLogs = new DataAccessAuditLogs(this, 'data-access-logs', { projectId: config.projectId });
 
     const dashboards: Record<string, Dashboard> = {};
     for (const { key, ...spec } of dashboardSpecs(config, signals)) {

@@ -79,6 +79,8 @@ export const NOT_PRICED_TYPES: Readonly<Record<string, string>> = {
     'holds the billing export: BigQuery storage of its rows; BigQuery prices are not in cost/prices.ts',
   google_bigquery_data_transfer_config:
     'one daily scheduled query, billed as BigQuery on-demand bytes scanned; BigQuery prices are not in cost/prices.ts',
+  google_project_iam_audit_config:
+    'Data Access audit logs bill as log ingestion (_Default, audit-logs bucket); volume grows with every object, secret and key read and is not estimated: add it to cost.logsGiBPerMonth once measured',
 };
 
 /** IAM bindings, Kubernetes objects (they run on priced nodes) and Terraform helpers are free by kind. */

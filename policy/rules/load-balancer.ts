@@ -1,4 +1,4 @@
-import { Attributes, block, blocks, isSet, isTrue, Rule } from '../rule';
+import { Attributes, block, blocks, isSet, isTrue, Rule, strings } from '../rule';
 
 const BACKEND_SERVICES = ['google_compute_backend_service', 'google_compute_region_backend_service'];
 const URL_MAPS = ['google_compute_url_map', 'google_compute_region_url_map'];
@@ -18,6 +18,34 @@ function servesContent(urlMap: Attributes): string[] {
     ...['default_service', 'default_route_action'].filter((k) => isSet(urlMap[k])).map((k) => `${k} is set`),
     ...(blocks(urlMap.path_matcher).length ? ['it has path matchers'] : []),
   ];
+}
+
+const MATCH_ALL = ['*', '0.0.0.0/0', '::/0'];
+
+/**
+ * Security policy rules that let a request through before later rules see it: an allow-on-conform rate rule
+ * (throttle / rate_based_ban with conform_action allow: every client under the limit matches) or an allow that
+ * matches every source. Cloud Armor applies the first matching rule, so a deny after either never runs.
+ */
+function shadowsDenies(rule: Attributes): boolean {
+  const action = String(rule.action);
+  if (['throttle', 'rate_based_ban'].includes(action))
+    return block(rule.rate_limit_options).conform_action === 'allow';
+  const ranges = strings(block(block(rule.match).config).src_ip_ranges);
+  return action === 'allow' && ranges.some((r) => MATCH_ALL.includes(r));
+}
+
+/** Denies that a preceding allowing rule keeps from ever running, as `<deny priority> after <allow priority>`. */
+function shadowedDenies(policy: Attributes): string[] {
+  const rules = blocks(policy.rule);
+  const priority = (r: Attributes) => Number(r.priority);
+  return rules
+    .filter((r) => String(r.action).startsWith('deny'))
+    .flatMap((deny) =>
+      rules
+        .filter((r) => shadowsDenies(r) && priority(r) < priority(deny))
+        .map((r) => `deny rule ${priority(deny)} comes after the ${String(r.action)} rule ${priority(r)}`),
+    );
 }
 
 export const loadBalancerRules: Rule[] = [
@@ -60,5 +88,12 @@ export const loadBalancerRules: Rule[] = [
     fix: 'set log_config { enable = true, sample_rate = 1 } (lower the sample rate for very high traffic)',
     resourceTypes: BACKEND_SERVICES,
     check: (a) => isTrue(block(a.log_config).enable),
+  },
+  {
+    id: 'AFPI-LB-6',
+    statement: 'Cloud Armor deny rule (WAF) never runs: an allowing rule matches the same requests first',
+    fix: 'give deny rules lower priority numbers than any allow-on-conform rate rule (conform_action = "allow") or allow-all rule',
+    resourceTypes: ['google_compute_security_policy'],
+    check: (a) => shadowedDenies(a),
   },
 ];

@@ -102,6 +102,6 @@ export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
     { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '[for c in $.conditions : c.condition_threshold[0].threshold_value]', expected: (c, r) => burnRate(c, r).thresholds, message: 'SLO burn-rate thresholds: 14.4x, 6x, 1x on both windows' },
     { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '[for c in $.conditions : c.condition_threshold[0].duration]', expected: () => ['0s', '0s'], message: 'SLO burn-rate windows are evaluated at once (duration 0s)' },
     { resource: 'google_billing_budget', value: '$.threshold_rules[0].threshold_percent', expected: (c) => c.observability.thresholds.costAnomalyMultiplier, message: 'cost_monthly_guard fires at 1.5x the baseline month' },
-    { resource: 'google_logging_project_bucket_config', value: '$.retention_days', expected: (c) => c.observability.logRetentionDays, message: '_Default logs kept 90 days (seed)' },
+    { resource: 'google_logging_project_bucket_config', construct: 'log-retention/default', value: '$.retention_days', expected: (c) => c.observability.logRetentionDays, message: '_Default logs kept 90 days (seed)' },
   ],
 };

@@ -1,0 +1,51 @@
+/**
+ * Project roles of the CI identities. Data: edit here when a stack starts managing a new kind of resource.
+ * Primitive roles (owner/editor/viewer) are refused by AFPI-IAM-1.
+ */
+
+/** Read-only: enough to refresh every stack's resources and IAM policies for `terraform plan -lock=false`. */
+export const PLANNER_ROLES = [
+  'roles/compute.viewer',
+  'roles/container.viewer',
+  'roles/run.viewer',
+  'roles/cloudsql.viewer',
+  'roles/redis.viewer',
+  'roles/storage.bucketViewer',
+  'roles/secretmanager.viewer',
+  'roles/cloudkms.viewer',
+  'roles/iam.securityReviewer',
+  'roles/iam.serviceAccountViewer',
+  'roles/logging.viewer',
+  'roles/monitoring.viewer',
+  'roles/artifactregistry.reader',
+  'roles/serviceusage.serviceUsageViewer',
+  'roles/vpcaccess.viewer',
+  'roles/binaryauthorization.policyViewer',
+] as const;
+
+/**
+ * Apply every stack but `state` (bootstrapped by a human). projectIamAdmin is needed to grant the workloads'
+ * roles and the audit configs; it lets the deployer widen its own access, hence the branch + workflow trust.
+ */
+export const DEPLOYER_ROLES = [
+  'roles/compute.networkAdmin',
+  'roles/compute.securityAdmin',
+  'roles/compute.loadBalancerAdmin',
+  'roles/container.admin',
+  'roles/run.admin',
+  'roles/cloudsql.admin',
+  'roles/redis.admin',
+  'roles/storage.admin',
+  'roles/secretmanager.admin',
+  'roles/cloudkms.admin',
+  'roles/iam.serviceAccountAdmin',
+  'roles/iam.serviceAccountUser',
+  'roles/resourcemanager.projectIamAdmin',
+  'roles/logging.admin',
+  'roles/monitoring.admin',
+  'roles/artifactregistry.admin',
+  'roles/serviceusage.serviceUsageAdmin',
+  'roles/vpcaccess.admin',
+  'roles/servicenetworking.networksAdmin',
+  'roles/binaryauthorization.policyEditor',
+] as const;
