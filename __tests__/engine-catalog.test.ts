@@ -2,7 +2,7 @@ import { engineGpuProblem, gpusSupporting, imageSupport } from '../catalog/engin
 import { GPUS } from '../catalog/gpus';
 import { allocatable, enginePodFitProblem, enginePodSize } from '../catalog/node-capacity';
 import { PRESETS } from '../catalog/presets';
-import { timingBudget } from '../inference/timing-budget';
+import { PRE_START_SECONDS, timingBudget } from '../inference/timing-budget';
 
 describe('engine image vs GPU compute capability (catalog/engines.ts)', () => {
   it('knows each GPU’s compute capability', () => {
@@ -87,19 +87,22 @@ describe('engine pod vs node allocatable (catalog/node-capacity.ts)', () => {
 });
 
 describe('timing budget (inference/timing-budget.ts)', () => {
-  it('derives Helm timeout > startup window > progress deadline from one startup budget', () => {
+  it('derives Helm timeout >= pre-start + startup window > progress deadline from one startup budget', () => {
+    // 15 min before the container starts (node 300 + driver 180 + pull 360 + sidecar 60), 25 min window, 5 min margin.
+    expect(Object.values(PRE_START_SECONDS).reduce((a, b) => a + b, 0)).toBe(900);
     expect(timingBudget()).toEqual({
       startupProbe: { initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 144, timeoutSeconds: 5 },
       startupWindowSeconds: 1500,
+      preStartSeconds: 900,
       progressDeadlineSeconds: 1200,
-      helmTimeoutSeconds: 1800,
+      helmTimeoutSeconds: 2700,
     });
     for (const seconds of [120, 1000, 3601]) {
       const b = timingBudget(seconds);
       const { initialDelaySeconds, failureThreshold, periodSeconds } = b.startupProbe;
       expect(initialDelaySeconds + failureThreshold * periodSeconds).toBe(b.startupWindowSeconds);
       expect(b.startupWindowSeconds).toBeGreaterThanOrEqual(seconds);
-      expect(b.helmTimeoutSeconds).toBeGreaterThan(b.startupWindowSeconds);
+      expect(b.helmTimeoutSeconds).toBeGreaterThan(b.preStartSeconds + b.startupWindowSeconds);
       expect(b.startupWindowSeconds).toBeGreaterThan(b.progressDeadlineSeconds);
     }
   });
