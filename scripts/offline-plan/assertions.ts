@@ -33,6 +33,17 @@ const hpa = (c: EnvironmentConfig, release: Record<string, unknown>) => {
     ?.config;
 };
 
+/** The windows (`<seconds>s`) and thresholds of an SLO burn-rate policy, from its `slo_<id>_<speed>_burn` label. */
+const burnRate = (c: EnvironmentConfig, policy: Record<string, unknown>) => {
+  const speed = String((policy.user_labels as Record<string, string>).alert).split('_')[2] as
+    'fast' | 'medium' | 'slow';
+  const rate = c.observability.slo[`${speed}Burn`];
+  return {
+    windows: [rate.longWindowMinutes, rate.shortWindowMinutes].map((m) => `${m * 60}s`),
+    thresholds: [rate.threshold, rate.threshold],
+  };
+};
+
 export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
   // prettier-ignore
   data: [
@@ -86,7 +97,11 @@ export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
     { resource: 'google_monitoring_alert_policy', construct: 'error-rate-spike/', value: '$.conditions[0].condition_threshold[0].threshold_value', expected: (c) => c.observability.thresholds.errorRatePercent / 100, message: 'error_rate_spike fires above 5 % (seed)' },
     { resource: 'google_monitoring_alert_policy', construct: 'gpu-saturation/', value: 'tonumber(regex("> *([0-9.]+)$", $.conditions[0].condition_prometheus_query_language[0].query)[0])', expected: (c) => c.observability.thresholds.gpuUtilizationPercent, message: 'gpu_saturation fires above 90 % (seed)' },
     { resource: 'google_monitoring_alert_policy', construct: 'gpu-saturation/', value: '$.conditions[0].condition_prometheus_query_language[0].duration', expected: (c) => `${c.observability.thresholds.gpuSaturationMinutes * 60}s`, message: 'gpu_saturation waits 10 minutes (seed)' },
-    { resource: 'google_billing_budget', value: '$.threshold_rules[0].threshold_percent', expected: (c) => c.observability.thresholds.costAnomalyMultiplier, message: 'cost_anomaly fires at 1.5x the baseline (seed)' },
-    { resource: 'google_logging_project_bucket_config', value: '$.retention_days', expected: (c) => c.observability.logRetentionDays, message: '_Default logs kept 90 days (seed)' },
+    { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '$.combiner', expected: () => 'AND', message: 'each SLO burn-rate policy ANDs a long and a short window (SRE workbook multi-window)' },
+    { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '[for c in $.conditions : split("\\"", c.condition_threshold[0].filter)[3]]', expected: (c, r) => burnRate(c, r).windows, message: 'SLO burn-rate windows: 1 h and 5 min, 6 h and 30 min, 3 d and 6 h' },
+    { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '[for c in $.conditions : c.condition_threshold[0].threshold_value]', expected: (c, r) => burnRate(c, r).thresholds, message: 'SLO burn-rate thresholds: 14.4x, 6x, 1x on both windows' },
+    { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '[for c in $.conditions : c.condition_threshold[0].duration]', expected: () => ['0s', '0s'], message: 'SLO burn-rate windows are evaluated at once (duration 0s)' },
+    { resource: 'google_billing_budget', value: '$.threshold_rules[0].threshold_percent', expected: (c) => c.observability.thresholds.costAnomalyMultiplier, message: 'cost_monthly_guard fires at 1.5x the baseline month' },
+    { resource: 'google_logging_project_bucket_config', construct: 'log-retention/default', value: '$.retention_days', expected: (c) => c.observability.logRetentionDays, message: '_Default logs kept 90 days (seed)' },
   ],
 };
