@@ -1,6 +1,7 @@
 import { loadEnvironment } from '../config/load';
 import { PERIMETER_RESTRICTED_SERVICES, VPC_SC_OFF } from '../config/sections/security';
 import { PERIMETER_VIOLATIONS_FILTER } from '../constructs/perimeter-violations-metric';
+import { CI_INGRESS_REASON } from '../config/sections/security';
 import { loadVariant, problemsOf } from './support/env-files';
 import { onlyResource, resourcesOf, synthApp, SynthesizedStack, synthEnvironment } from './support/synth';
 
@@ -145,6 +146,33 @@ describe('VPC Service Controls perimeter (observability stack)', () => {
       expect.stringMatching(
         /^config\/environments\/dev\.yaml: security\.vpcServiceControls\.ingress\.0\.reason is missing/,
       ),
+    ]);
+  });
+
+  it('refuses what the API would refuse at apply: a principalSet, a rule title over 100 characters or used twice', () => {
+    const policy = 'accessPolicies/123456789';
+    expect(
+      problemsOf('dev', {
+        security: {
+          vpcServiceControls: {
+            accessPolicy: policy,
+            ingress: [
+              {
+                identities: ['principalSet://iam.googleapis.com/pools/x/*'],
+                reason: 'federated deployers of the platform',
+              },
+              { identities: ['user:a@afpip.com'], reason: 'x'.repeat(101) },
+              { identities: ['user:b@afpip.com'], reason: CI_INGRESS_REASON },
+            ],
+          },
+        },
+      }),
+    ).toEqual([
+      'config/environments/dev.yaml: security.vpcServiceControls.ingress.0.identities.0 ("principalSet://iam.googleapis.com/pools/x/*") is not a single IAM identity. Fix: write "user:<email>", "serviceAccount:<email>", "group:<email>" or "principal://..." (perimeter rules refuse principalSet: let the federated identities impersonate a service account and name that)',
+      expect.stringMatching(
+        /^config\/environments\/dev\.yaml: security\.vpcServiceControls\.ingress\.1\.reason .*100/,
+      ),
+      `config/environments/dev.yaml: security.vpcServiceControls.ingress.2.reason ("${CI_INGRESS_REASON}") is already the title of another perimeter rule. Fix: give each rule its own reason`,
     ]);
   });
 });

@@ -19,6 +19,7 @@ import { dashboardSpecs } from '../observability/dashboards';
 import { ObservedPlatform, platformSignals } from '../observability/observed-platform';
 import { COST_ANOMALY_OFF } from '../config/sections/observability';
 import {
+  CI_INGRESS_REASON,
   PERIMETER_RESTRICTED_SERVICES,
   PERIMETER_VPC_ACCESSIBLE_SERVICES,
   VPC_SC_OFF,
@@ -281,7 +282,7 @@ export class ObservabilityStack extends AfpiStack {
         // Without it, enforcing locks the pipeline out of every stack (state included).
         {
           identities: ciPrincipals(config.projectId),
-          reason: 'CI planner and deployer (Workload Identity Federation)',
+          reason: CI_INGRESS_REASON,
         },
         ...vpcsc.ingress,
       ],

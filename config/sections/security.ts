@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { show } from '../rules';
+import { report, show } from '../rules';
 
 /** A Binary Authorization allowlist entry: `registry/path/to/image`, trailing `*` or `**` only after the registry. */
 const namePattern = z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?\/[^*\s]*(\*\*?)?$/, {
@@ -20,14 +20,20 @@ const binaryAuthorizationSchema = z.strictObject({
   allowlist: z.array(namePattern).default([]),
 });
 
-/** An IAM principal as VPC Service Controls names it. */
-const identity = z.string().regex(/^(user|serviceAccount|group|principal|principalSet):\S+$/, {
+/**
+ * An IAM principal as VPC Service Controls names it. Perimeter rules take single identities only: the API refuses
+ * `principalSet://` (groups of federated identities), so those impersonate a service account instead.
+ */
+const identity = z.string().regex(/^(user|serviceAccount|group|principal):\S+$/, {
   error: (issue) =>
-    `(${show(issue.input)}) is not an IAM principal. Fix: write "user:<email>", "serviceAccount:<email>", "group:<email>", "principal://..." or "principalSet://..."`,
+    `(${show(issue.input)}) is not a single IAM identity. Fix: write "user:<email>", "serviceAccount:<email>", "group:<email>" or "principal://..." (perimeter rules refuse principalSet: let the federated identities impersonate a service account and name that)`,
 });
 
-/** Why a door exists: reviewers read it in the config and the perimeter's rule title. */
-const reason = z.string().min(10).max(200);
+/** Why a door exists: reviewers read it in the config and it is the rule's title (the API takes <= 100 characters). */
+const reason = z.string().min(10).max(100);
+
+/** The title of the rule that always admits the CI planner and deployer. */
+export const CI_INGRESS_REASON = 'CI planner and deployer (Workload Identity Federation)';
 
 const ingressRuleSchema = z.strictObject({
   /** Who may call the restricted services from outside the perimeter (the CI identities are always allowed). */
@@ -54,22 +60,39 @@ const egressRuleSchema = z.strictObject({
   reason,
 });
 
-const vpcServiceControlsSchema = z.strictObject({
-  /** The organization's access policy, `accessPolicies/<number>` (gcloud access-context-manager policies list). */
-  accessPolicy: z.string().regex(/^accessPolicies\/[0-9]+$/, {
-    error: (issue) =>
-      `(${show(issue.input)}) is not an access policy name. Fix: write "accessPolicies/<number>" (gcloud access-context-manager policies list --organization <org id>)`,
-  }),
-  /**
-   * `dry-run` writes violations to the audit log and blocks nothing (`spec`, use_explicit_dry_run_spec);
-   * `enforce` blocks them (`status`). Start with dry-run: docs/runbooks/vpc-service-controls.md. @default "dry-run"
-   */
-  mode: z.enum(['dry-run', 'enforce']).default('dry-run'),
-  /** Identities beside the CI planner and deployer that reach in. @default [] */
-  ingress: z.array(ingressRuleSchema).default([]),
-  /** Calls from inside to projects outside the perimeter. @default [] */
-  egress: z.array(egressRuleSchema).default([]),
-});
+const vpcServiceControlsSchema = z
+  .strictObject({
+    /** The organization's access policy, `accessPolicies/<number>` (gcloud access-context-manager policies list). */
+    accessPolicy: z.string().regex(/^accessPolicies\/[0-9]+$/, {
+      error: (issue) =>
+        `(${show(issue.input)}) is not an access policy name. Fix: write "accessPolicies/<number>" (gcloud access-context-manager policies list --organization <org id>)`,
+    }),
+    /**
+     * `dry-run` writes violations to the audit log and blocks nothing (`spec`, use_explicit_dry_run_spec);
+     * `enforce` blocks them (`status`). Start with dry-run: docs/runbooks/vpc-service-controls.md. @default "dry-run"
+     */
+    mode: z.enum(['dry-run', 'enforce']).default('dry-run'),
+    /** Identities beside the CI planner and deployer that reach in. @default [] */
+    ingress: z.array(ingressRuleSchema).default([]),
+    /** Calls from inside to projects outside the perimeter. @default [] */
+    egress: z.array(egressRuleSchema).default([]),
+  })
+  .superRefine((value, ctx) => {
+    // Reasons are the rules' titles, which the API wants unique within the perimeter.
+    const seen = new Set<string>([CI_INGRESS_REASON]);
+    for (const kind of ['ingress', 'egress'] as const) {
+      value[kind].forEach((rule, i) => {
+        if (seen.has(rule.reason)) {
+          report(
+            ctx,
+            [kind, i, 'reason'],
+            `(${show(rule.reason)}) is already the title of another perimeter rule. Fix: give each rule its own reason`,
+          );
+        }
+        seen.add(rule.reason);
+      });
+    }
+  });
 
 export const securitySection = z.strictObject({
   /** The project's Binary Authorization policy (data stack): which images Cloud Run and GKE may run. */
