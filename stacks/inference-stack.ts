@@ -107,7 +107,8 @@ export class InferenceStack extends AfpiStack {
     const defaultDeny = new NamespaceNetworkPolicies(this, 'network-policies', {
       namespace,
       controlPlaneCidr,
-      apiClients: ROUTER_SELECTOR,
+      // A Terraform resource, not a chart template: the release's name, not `{{ .Release.Name }}`.
+      apiClients: { ...ROUTER_SELECTOR, 'app.kubernetes.io/instance': VLLM_RELEASE },
     }).defaultDeny;
 
     if (inference.autoscaling.metric === 'queue-depth') {
