@@ -69,7 +69,7 @@ describe('observability config', () => {
       expect.objectContaining({
         fastBurn: { longWindowMinutes: 60, shortWindowMinutes: 5, threshold: 14.4, severity: 'CRITICAL' },
         mediumBurn: { longWindowMinutes: 360, shortWindowMinutes: 30, threshold: 6, severity: 'CRITICAL' },
-        slowBurn: { longWindowMinutes: 4320, shortWindowMinutes: 360, threshold: 1, severity: 'WARNING' },
+        slowBurn: { longWindowMinutes: 1440, shortWindowMinutes: 120, threshold: 3, severity: 'WARNING' },
       }),
     );
   });
@@ -84,14 +84,21 @@ describe('observability config', () => {
     ]);
   });
 
-  it("rejects a burn-rate window longer than the SLO's rolling period", () => {
+  it('rejects a burn-rate window longer than the 24 hours Cloud Monitoring supports', () => {
     expect(
       problemsOf('dev', {
-        observability: { slo: { rollingPeriodDays: 2, slowBurn: { longWindowMinutes: 4320 } } },
+        observability: { slo: { slowBurn: { longWindowMinutes: 1441, shortWindowMinutes: 120 } } },
       }),
     ).toEqual([
-      `${FILE}: observability.slo.slowBurn.longWindowMinutes (4320) is longer than the SLO's rollingPeriodDays (2 days). Fix: use a window of at most 2880 minutes`,
+      `${FILE}: observability.slo.slowBurn.longWindowMinutes (1441) is longer than 24 hours; Cloud Monitoring does not evaluate burn-rate alerts over more than 24 h ("Alerting on your burn rate", lookback periods). Fix: use at most 1440 minutes; a slower steady burn is caught by the SLO's error budget`,
     ]);
+  });
+
+  it('accepts a burn-rate window of exactly 24 hours', () => {
+    const { loaded } = loadVariant('dev', {
+      observability: { slo: { slowBurn: { longWindowMinutes: 1440 } } },
+    });
+    expect(loaded!.config.observability.slo.slowBurn.longWindowMinutes).toBe(1440);
   });
 
   it('rejects paging severities without a paging channel', () => {

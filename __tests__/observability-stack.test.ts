@@ -200,8 +200,14 @@ describe('observability stack: the seed alerts', () => {
     const sql = (query.params as { query: string }).query;
     // The export table the Billing console creates, named after the billing account.
     expect(sql).toContain('FROM `afpi-production.billing_export.gcp_billing_export_v1_01ABCD_23EF45_6789AB`');
+    // The day before yesterday: yesterday's billing data is still arriving at noon.
     expect(sql).toContain(
-      "WHERE project.id = 'afpi-production' AND DATE(usage_start_time) = DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY)",
+      "WHERE project.id = 'afpi-production' AND DATE(usage_start_time) = DATE_SUB(CURRENT_DATE(), INTERVAL 2 DAY)",
+    );
+    // Partition pruning: only the loads since the day before the checked day, not the whole export table.
+    expect(sql).toContain('AND _PARTITIONTIME >= TIMESTAMP(DATE_SUB(CURRENT_DATE(), INTERVAL 3 DAY))');
+    expect(sql).toContain(
+      "day=%t cost_usd=%.2f baseline_usd=500 ratio=%.2f', DATE_SUB(CURRENT_DATE(), INTERVAL 2 DAY)",
     );
     expect(sql).toContain('SUM(cost) + SUM(IFNULL((SELECT SUM(c.amount) FROM UNNEST(credits) AS c), 0))');
     expect(sql).toContain('IF cost_usd / 500 > 1.5 THEN');
@@ -226,10 +232,29 @@ describe('observability stack: the seed alerts', () => {
       }),
     ]);
 
+    // The DTS service agent may mint tokens for this account only (no project-wide token creator).
+    expect(resourcesOf(obs, 'google_service_account_iam_member')).toEqual([
+      expect.objectContaining({
+        role: 'roles/iam.serviceAccountShortTermTokenMinter',
+        member: expect.stringMatching(
+          /^serviceAccount:service-\$\{data\.google_project\.cost-anomaly-daily_project_[A-F0-9]+\.number\}@gcp-sa-bigquerydatatransfer\.iam\.gserviceaccount\.com$/,
+        ),
+        service_account_id: expect.stringMatching(
+          /^\$\{google_service_account\.cost-anomaly-daily_identity_account_[A-F0-9]+\.name\}$/,
+        ),
+      }),
+    ]);
+
+    // Only this transfer config's run log: its id comes from the config's name at apply time, through
+    // format() so that `synth --hcl` never has to quote a reference.
+    const queryName = Object.keys(obs?.resource?.google_bigquery_data_transfer_config ?? {})[0];
+    const runErrors = (marker: string) =>
+      `\${format("logName=\\"projects/afpi-production/logs/bigquerydatatransfer.googleapis.com%%2Ftransfer_config\\" AND resource.type=\\"bigquery_dts_config\\" AND resource.labels.config_id=\\"%s\\" AND severity>=ERROR AND ${marker}", element(split("/", google_bigquery_data_transfer_config.${queryName}.name), 5))}`;
+    const marked = '(jsonPayload.message:\\"AFPI_COST_ANOMALY\\" OR textPayload:\\"AFPI_COST_ANOMALY\\")';
     const metric = resourcesOf(obs, 'google_logging_metric').find((m) => m.name === 'afpi/cost_anomaly_days');
     expect(metric).toEqual(
       expect.objectContaining({
-        filter: 'resource.type="bigquery_dts_config" AND severity>=ERROR AND "AFPI_COST_ANOMALY"',
+        filter: runErrors(marked),
         metric_descriptor: { metric_kind: 'DELTA', value_type: 'INT64', unit: '1' },
       }),
     );
@@ -251,7 +276,7 @@ describe('observability stack: the seed alerts', () => {
       resourcesOf(obs, 'google_logging_metric').find((m) => m.name === 'afpi/cost_check_failures'),
     ).toEqual(
       expect.objectContaining({
-        filter: 'resource.type="bigquery_dts_config" AND severity>=ERROR AND NOT "AFPI_COST_ANOMALY"',
+        filter: runErrors(`NOT ${marked}`),
       }),
     );
     const failed = policies(obs).cost_anomaly_check_failed;
@@ -513,10 +538,10 @@ describe('observability stack: SLOs', () => {
   it.each([
     ['availability', 'fast', '3600s', '300s', 14.4, 'CRITICAL'],
     ['availability', 'medium', '21600s', '1800s', 6, 'CRITICAL'],
-    ['availability', 'slow', '259200s', '21600s', 1, 'WARNING'],
+    ['availability', 'slow', '86400s', '7200s', 3, 'WARNING'],
     ['latency', 'fast', '3600s', '300s', 14.4, 'CRITICAL'],
     ['latency', 'medium', '21600s', '1800s', 6, 'CRITICAL'],
-    ['latency', 'slow', '259200s', '21600s', 1, 'WARNING'],
+    ['latency', 'slow', '86400s', '7200s', 3, 'WARNING'],
   ])(
     'alerts on a %s %s burn: %s AND %s windows both > %sx at once, %s',
     (slo, speed, long, short, rate, severity) => {

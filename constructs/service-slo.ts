@@ -61,9 +61,8 @@ function requestBasedSli(sli: AvailabilitySli | LatencySli): MonitoringSloReques
     : { distributionCut: { distributionFilter: sli.distributionFilter, range: { max: sli.thresholdMs } } };
 }
 
-/** `3600s` as `1 h`, `4320 min` as `3 d`: how windows read in names and documentation. */
+/** `60 min` as `1 h`, `1440 min` as `24 h`: how windows read in names and documentation (at most 24 h). */
 function windowText(minutes: number): string {
-  if (minutes % 1440 === 0) return `${minutes / 1440} d`;
   if (minutes % 60 === 0) return `${minutes / 60} h`;
   return `${minutes} min`;
 }

@@ -72,6 +72,9 @@ const thresholdsSchema = z.strictObject({
 
 const SEVERITIES = ['CRITICAL', 'ERROR', 'WARNING'] as const;
 
+/** Longest lookback `select_slo_burn_rate` supports in an alert policy (Cloud Monitoring, "Alerting on your burn rate"). */
+const MAX_BURN_WINDOW_MINUTES = 1440;
+
 /** One multi-window burn-rate alert (SRE workbook, chapter 5): both windows must burn above the threshold. */
 const burnRateSchema = (
   longWindowMinutes: number,
@@ -81,16 +84,23 @@ const burnRateSchema = (
 ) =>
   z
     .strictObject({
-      /** Window that shows enough budget is gone to matter. */
-      longWindowMinutes: z.number().int().min(5).max(10080).default(longWindowMinutes),
+      /** Window that shows enough budget is gone to matter (at most 1440: Cloud Monitoring's burn-rate limit). */
+      longWindowMinutes: z.number().int().min(5).default(longWindowMinutes),
       /** Window that shows it is still burning now (the workbook uses 1/12 of the long one). */
-      shortWindowMinutes: z.number().int().min(1).max(10080).default(shortWindowMinutes),
+      shortWindowMinutes: z.number().int().min(1).default(shortWindowMinutes),
       /** Alert when the error budget burns this many times faster than the goal allows. */
       threshold: z.number().positive().max(1000).default(threshold),
       /** CRITICAL pages (see notifications.pageSeverities); WARNING is a ticket. */
       severity: z.enum(SEVERITIES).default(severity),
     })
     .superRefine((value, ctx) => {
+      if (value.longWindowMinutes > MAX_BURN_WINDOW_MINUTES) {
+        report(
+          ctx,
+          ['longWindowMinutes'],
+          `(${value.longWindowMinutes}) is longer than 24 hours; Cloud Monitoring does not evaluate burn-rate alerts over more than 24 h ("Alerting on your burn rate", lookback periods). Fix: use at most ${MAX_BURN_WINDOW_MINUTES} minutes; a slower steady burn is caught by the SLO's error budget`,
+        );
+      }
       if (value.shortWindowMinutes >= value.longWindowMinutes) {
         report(
           ctx,
@@ -115,20 +125,8 @@ const sloSchema = z
     fastBurn: burnRateSchema(60, 5, 14.4, 'CRITICAL'),
     /** 5 % of the budget gone in six hours. @default 6 h and 30 min > 6x, critical */
     mediumBurn: burnRateSchema(360, 30, 6, 'CRITICAL'),
-    /** 10 % of the budget gone in three days: a ticket. @default 3 d and 6 h > 1x, warning */
-    slowBurn: burnRateSchema(4320, 360, 1, 'WARNING'),
-  })
-  .superRefine((value, ctx) => {
-    for (const key of ['fastBurn', 'mediumBurn', 'slowBurn'] as const) {
-      const { longWindowMinutes } = value[key];
-      if (longWindowMinutes > value.rollingPeriodDays * 1440) {
-        report(
-          ctx,
-          [key, 'longWindowMinutes'],
-          `(${longWindowMinutes}) is longer than the SLO's rollingPeriodDays (${value.rollingPeriodDays} days). Fix: use a window of at most ${value.rollingPeriodDays * 1440} minutes`,
-        );
-      }
-    }
+    /** 10 % of a 30-day budget gone in a day: a ticket (the workbook's 1-day tier). @default 24 h and 2 h > 3x, warning */
+    slowBurn: burnRateSchema(1440, 120, 3, 'WARNING'),
   })
   .prefault({});
 
