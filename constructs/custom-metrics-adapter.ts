@@ -4,7 +4,6 @@ import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-rol
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
@@ -179,22 +178,6 @@ export class CustomMetricsAdapter extends Construct {
     new PodDisruptionBudgetV1(this, 'pdb', {
       metadata: { name: NAME, namespace: NAMESPACE },
       spec: { minAvailable: '1', selector: { matchLabels: LABELS } },
-      dependsOn: [namespace],
-    });
-    // Nothing but the API server's aggregation layer (from the control plane) calls the adapter: deny the rest.
-    new NetworkPolicyV1(this, 'default-deny-ingress', {
-      metadata: { name: 'default-deny-ingress', namespace: NAMESPACE },
-      spec: { podSelector: {}, policyTypes: ['Ingress'] },
-      dependsOn: [namespace],
-    });
-    new NetworkPolicyV1(this, 'allow-api-server', {
-      metadata: { name: `${NAME}-from-api-server`, namespace: NAMESPACE },
-      spec: {
-        podSelector: { matchLabels: LABELS },
-        policyTypes: ['Ingress'],
-        // The control plane's address range is the cluster's, not known here: any source, the adapter pods only.
-        ingress: [{}],
-      },
       dependsOn: [namespace],
     });
   }

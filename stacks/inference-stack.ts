@@ -13,7 +13,7 @@ import {
   EngineEnvironment,
   endpointsOf,
   placeModels,
-  ROUTER_SELECTOR,
+  routerSelector,
   TGI_CHART_DIR,
   tgiOverrides,
   tgiRelease,
@@ -107,7 +107,7 @@ export class InferenceStack extends AfpiStack {
     const defaultDeny = new NamespaceNetworkPolicies(this, 'network-policies', {
       namespace,
       controlPlaneCidr,
-      apiClients: ROUTER_SELECTOR,
+      apiClients: routerSelector(VLLM_RELEASE),
     }).defaultDeny;
 
     if (inference.autoscaling.metric === 'queue-depth') {
