@@ -109,12 +109,19 @@ describe('state stack', () => {
           attribute_mapping: expect.objectContaining({
             'attribute.repository_id': 'assertion.repository_id',
             'attribute.job_workflow_ref': 'assertion.job_workflow_ref',
+            // The planner's attribute: only pull_request runs carry their target branch.
+            'attribute.pr_base_ref': "assertion.event_name == 'pull_request' ? assertion.base_ref : 'none'",
+            // The deployer's: job_workflow_ref names the called workflow's ref only; the caller's ref (a PR's
+            // workflow can call deploy-env.yml@main), its event and the repository are checked together.
+            'attribute.deploy_workflow_ref':
+              "assertion.repository_id == '123456789' && assertion.ref == 'refs/heads/main'" +
+              " && assertion.event_name in ['push', 'workflow_dispatch'] ? assertion.job_workflow_ref : 'none'",
           }),
         }),
       );
     });
 
-    it('lets only the deploy workflow on main act as the deployer; any workflow of the repo as the planner', () => {
+    it('lets only the deploy workflow called from main act as the deployer; pull requests into main as the planner', () => {
       const bindings = resourcesOf(state, 'google_service_account_iam_member');
       const pool =
         /^principalSet:\/\/iam\.googleapis\.com\/\$\{google_iam_workload_identity_pool\.github_pool_[A-F0-9]+\.name\}\//;
@@ -126,10 +133,11 @@ describe('state stack', () => {
           member: expect.stringMatching(pool),
         }),
       );
+      // The derived attribute (checked above), never the bare job_workflow_ref or repository_id.
       expect(String(of('deployer')!.member)).toMatch(
-        /\/attribute\.job_workflow_ref\/afpi\/afpi-infra\/\.github\/workflows\/deploy-env\.yml@refs\/heads\/main$/,
+        /\}\/attribute\.deploy_workflow_ref\/afpi\/afpi-infra\/\.github\/workflows\/deploy-env\.yml@refs\/heads\/main$/,
       );
-      expect(String(of('planner')!.member)).toMatch(/\/attribute\.repository_id\/123456789$/);
+      expect(String(of('planner')!.member)).toMatch(/\}\/attribute\.pr_base_ref\/main$/);
       expect(bindings).toHaveLength(2);
     });
   });

@@ -91,9 +91,10 @@ export class StateStack extends AfpiStack {
       this.githubTrust = new GithubOidcTrust(this, 'github', {
         repository: ci.github.repository,
         repositoryId: ci.github.repositoryId,
+        branch: ci.github.branch,
       });
-      this.githubTrust.trustRepository(this.planner);
-      this.githubTrust.trustWorkflow(this.deployer, ci.github.deployWorkflow, ci.github.branch);
+      this.githubTrust.trustPullRequests(this.planner);
+      this.githubTrust.trustWorkflow(this.deployer, ci.github.deployWorkflow);
       new TerraformOutput(this, 'workload_identity_provider', {
         value: this.githubTrust.providerName,
         description: 'GitHub variable GCP_WORKLOAD_IDENTITY_PROVIDER',
