@@ -76,7 +76,7 @@ describe('state stack', () => {
       resourcesOf(prod.state, 'google_project_iam_member')
         .filter((m) => String(m.member).includes(`${account}_account_`))
         .map((m) => String(m.role));
-    const planner = roles('planner');
+    const planner = roles('planner').filter((role) => role.startsWith('roles/'));
     expect(planner).toContain('roles/iam.securityReviewer');
     for (const role of planner)
       expect(role).toMatch(
@@ -86,6 +86,25 @@ describe('state stack', () => {
     expect([...planner, ...roles('deployer')]).not.toEqual(
       expect.arrayContaining([expect.stringMatching(/^roles\/(owner|editor|viewer)$/)]),
     );
+  });
+
+  it('gives the planner the reads a refresh needs beyond viewer roles, as one custom role', () => {
+    // google_redis_instance with AUTH reads the AUTH string on refresh (redis.viewer lacks the permission).
+    expect(onlyResource(prod.state, 'google_project_iam_custom_role')).toEqual(
+      expect.objectContaining({
+        role_id: 'afpiPlannerRefresh',
+        permissions: ['redis.instances.getAuthString'],
+      }),
+    );
+    const custom = resourcesOf(prod.state, 'google_project_iam_member').filter((m) =>
+      String(m.role).startsWith('${google_project_iam_custom_role.'),
+    );
+    expect(custom).toEqual([
+      expect.objectContaining({
+        role: expect.stringMatching(/^\$\{google_project_iam_custom_role\.planner-refresh\.name\}$/),
+        member: expect.stringMatching(/planner_account_/),
+      }),
+    ]);
   });
 
   it('says CI trust is off while no repository is configured, and makes no pool', () => {

@@ -1,6 +1,14 @@
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { DEPLOYER_ROLES, PLANNER_ROLES } from '../catalog/ci-roles';
+import {
+  CI_ACCOUNTS,
+  ciAccountEmail,
+  DEPLOYER_ROLES,
+  PLANNER_REFRESH_PERMISSIONS,
+  PLANNER_ROLES,
+} from '../catalog/ci-roles';
 import { GithubOidcTrust } from '../constructs/github-oidc-trust';
 import { KeyRing } from '../constructs/kms-keys';
 import { ProjectServices } from '../constructs/project-services';
@@ -8,9 +16,6 @@ import { SecureBucket } from '../constructs/secure-bucket';
 import { ServiceAgents } from '../constructs/service-agents';
 import { ServiceIdentity } from '../constructs/service-identity';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
-
-/** CI identities: the planner reads (PR plans), the deployer applies (main only). */
-const CI_ACCOUNTS = { planner: 'afpi-planner', deployer: 'afpi-deployer' } as const;
 
 /**
  * Bootstrap: the bucket that holds every other stack's state, and the CI identities that may use it. Its own
@@ -71,6 +76,17 @@ export class StateStack extends AfpiStack {
       description: 'Plans pull requests with -lock=false: reads resources and state, writes nothing',
     });
     this.planner.grantProjectRoles(projectId, PLANNER_ROLES);
+    const refresh = new ProjectIamCustomRole(this, 'planner-refresh', {
+      roleId: 'afpiPlannerRefresh',
+      title: 'AFPI CI planner: refresh reads',
+      description: 'Reads a plan refresh needs that no viewer role grants (catalog/ci-roles.ts)',
+      permissions: [...PLANNER_REFRESH_PERMISSIONS],
+    });
+    new ProjectIamMember(this.planner, 'project-afpiPlannerRefresh', {
+      project: projectId,
+      role: refresh.name,
+      member: this.planner.member,
+    });
     this.deployer = new ServiceIdentity(this, 'deployer', {
       accountId: CI_ACCOUNTS.deployer,
       displayName: 'AFPI CI deployer',
@@ -78,11 +94,12 @@ export class StateStack extends AfpiStack {
     });
     this.deployer.grantProjectRoles(projectId, DEPLOYER_ROLES);
 
-    const member = (account: string) => `serviceAccount:${account}@${projectId}.iam.gserviceaccount.com`;
+    const member = (account: keyof typeof CI_ACCOUNTS) =>
+      `serviceAccount:${ciAccountEmail(account, projectId)}`;
     this.stateBucket.limitAccessTo(
       {
-        'roles/storage.objectAdmin': [member(CI_ACCOUNTS.deployer), ...stateBucket.adminMembers],
-        'roles/storage.objectViewer': [member(CI_ACCOUNTS.planner)],
+        'roles/storage.objectAdmin': [member('deployer'), ...stateBucket.adminMembers],
+        'roles/storage.objectViewer': [member('planner')],
       },
       [this.planner.account, this.deployer.account],
     );
