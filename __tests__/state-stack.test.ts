@@ -1,5 +1,5 @@
 import { loadEnvironment } from '../config/load';
-import { CI_TRUST_OFF } from '../config/sections/ci';
+import { CI_TRUST_OFF, STATE_ADMINS_EMPTY } from '../config/sections/ci';
 import { loadVariant, problemsOf } from './support/env-files';
 import { onlyResource, resourcesOf, synthApp, synthEnvironment } from './support/synth';
 
@@ -69,6 +69,10 @@ describe('state stack', () => {
       'group:platform-admins@afpip.com',
       'serviceAccount:afpi-deployer@afpi-production.iam.gserviceaccount.com',
     ]);
+    // Without admins, humans lose state access when the policy replaces the default: synth says so.
+    expect(loaded!.notes).not.toContain(STATE_ADMINS_EMPTY);
+    expect(loadEnvironment('prod').notes).toContain(STATE_ADMINS_EMPTY);
+    expect(STATE_ADMINS_EMPTY).toMatch(/stateBucket\.adminMembers .*Fix: set stateBucket\.adminMembers/);
   });
 
   it('gives the planner read-only project roles and the deployer no primitive role', () => {
