@@ -231,7 +231,7 @@ describe('apply-time fixes (issue 19)', () => {
     for (const spec of valuesOf(prod.inference, 'vllm').servingEngineSpec.modelSpec as Values[]) {
       expect(spec.vllmConfig.extraArgs).not.toContain('--quantization');
     }
-    // The same model on a T4 pool (vllm/vllm-openai:v0.8.5 only: catalog/engines.ts) keeps the flag.
+    // The same model on a T4 pool (vLLM runs there, TGI does not: catalog/engines.ts) keeps the flag.
     const { config } = loadEnvironment('prod');
     const [mistral] = placeModels(config.inference!, config.gke, config.region);
     const onT4 = vllmModelSpec(

@@ -34,6 +34,7 @@ const expected: ReleaseExpectation = {
   helmTimeoutSeconds: timing.helmTimeoutSeconds,
   endpointPorts: [8000],
   forbiddenSelectorKeys: ['environment', 'release'],
+  roles: [{ name: 'vllm-reader', forbiddenVerbs: ['patch'] }],
 };
 
 function render(): K8sObject[] {
@@ -44,6 +45,7 @@ function render(): K8sObject[] {
       metadata: { name: DEPLOYMENT },
       spec: {
         progressDeadlineSeconds: timing.progressDeadlineSeconds,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
         selector: { matchLabels: POD },
         template: {
           metadata: {
@@ -151,6 +153,11 @@ function render(): K8sObject[] {
       metadata: { name: 'vllm-router' },
       spec: { podSelector: { matchLabels: ROUTER } },
     },
+    {
+      kind: 'Role',
+      metadata: { name: 'vllm-reader' },
+      rules: [{ resources: ['pods'], verbs: ['get', 'watch', 'list'] }],
+    },
   ];
 }
 
@@ -229,6 +236,17 @@ describe('check:charts assertions', () => {
       (o) => (engineOf(o).spec.replicas = 1),
       'Deployment vllm-m-deployment-vllm .spec.replicas: 1, every helm upgrade would reset what the HPA scaled to',
     ],
+    [
+      'an engine rollout that surges a pod onto a full GPU pool (review 15, finding 2)',
+      (o) => (engineOf(o).spec.strategy.rollingUpdate = { maxSurge: 1, maxUnavailable: 0 }),
+      'Deployment vllm-m-deployment-vllm .spec.strategy.rollingUpdate: expected {"maxSurge":0,"maxUnavailable":1}, got {"maxSurge":1,"maxUnavailable":0}',
+    ],
+    [
+      "the router Role with the chart's pods:patch (post-renderer not applied)",
+      (o) => (o[7].rules[0].verbs = ['get', 'watch', 'list', 'patch']),
+      'Role vllm-reader .rules[0].verbs: ["patch"] granted on ["pods"]',
+    ],
+    ['no router Role rendered', (o) => o.splice(7, 1), 'Role vllm-reader: not rendered'],
     [
       'a Deployment without a PDB',
       (o) => o.splice(4, 1),

@@ -33,6 +33,18 @@ describe('cloudRun config errors', () => {
     ]);
   });
 
+  it.each(['chat/*', '/chat*', '/chat/*/turns', '/chat?x=1'])('rejects the LLM path %s', (path) => {
+    expect(problemsOf('dev', { cloudRun: { llmPaths: [path] } })).toEqual([
+      `${DEV}: cloudRun.llmPaths.0 (${JSON.stringify(path)}) is not a URL map path pattern. Fix: start with "/" and put "*" only at the end after a "/", e.g. "/chat/*"; no "?" or "#"`,
+    ]);
+  });
+
+  it('rejects an empty LLM path list', () => {
+    expect(problemsOf('dev', { cloudRun: { llmPaths: [] } })).toEqual([
+      `${DEV}: cloudRun.llmPaths is empty. Fix: list the paths of the LLM endpoints (e.g. ["/chat/*"]) or leave the field out`,
+    ]);
+  });
+
   it('rejects min instances above max', () => {
     expect(problemsOf('dev', { cloudRun: { backend: { minInstances: 12 } } })).toEqual([
       `${DEV}: cloudRun.backend.minInstances (12) is above maxInstances (3). Fix: lower minInstances or raise maxInstances`,

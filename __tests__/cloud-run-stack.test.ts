@@ -352,7 +352,14 @@ describe('cloud-run stack: load balancer', () => {
     ]);
     expect(urlMap.path_matcher).toEqual([
       { name: 'host-0', default_service: expect.stringMatching(/frontend-backend_backend-service.*\.id/) },
-      { name: 'host-1', default_service: expect.stringMatching(/backend-backend_backend-service.*\.id/) },
+      {
+        name: 'host-1',
+        default_service: expect.stringMatching(/backend-backend_backend-service.*\.id/),
+        // The LLM endpoints (cloudRun.llmPaths) on a path rule of their own, same backend: metrics tell them apart.
+        path_rule: [
+          { paths: ['/chat/*'], service: expect.stringMatching(/backend-backend_backend-service.*\.id/) },
+        ],
+      },
     ]);
   });
 

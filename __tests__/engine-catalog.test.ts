@@ -2,7 +2,7 @@ import { engineGpuProblem, gpusSupporting, imageSupport } from '../catalog/engin
 import { GPUS } from '../catalog/gpus';
 import { allocatable, enginePodFitProblem, enginePodSize } from '../catalog/node-capacity';
 import { PRESETS } from '../catalog/presets';
-import { timingBudget } from '../inference/timing-budget';
+import { PRE_START_SECONDS, timingBudget } from '../inference/timing-budget';
 
 describe('engine image vs GPU compute capability (catalog/engines.ts)', () => {
   it('knows each GPU’s compute capability', () => {
@@ -16,23 +16,20 @@ describe('engine image vs GPU compute capability (catalog/engines.ts)', () => {
     ]);
   });
 
-  it('runs vLLM up to v0.8.5 on compute capability 7.0+, later builds on Ampere+ only, TGI on Ampere+ only', () => {
-    expect(gpusSupporting('vllm', 'vllm/vllm-openai:v0.8.5')).toEqual([
-      't4',
-      'l4',
-      'v100',
-      'a100-40gb',
-      'a100-80gb',
-      'h100-80gb',
-    ]);
-    expect(gpusSupporting('vllm', 'vllm/vllm-openai:v0.8.4')).toContain('t4');
-    expect(gpusSupporting('vllm', 'vllm/vllm-openai:v0.9.0')).toEqual([
-      'l4',
-      'a100-40gb',
-      'a100-80gb',
-      'h100-80gb',
-    ]);
-    expect(gpusSupporting('vllm', 'vllm/vllm-openai:v0.15.1')).not.toContain('t4');
+  it('runs vLLM up to v0.14.x on compute capability 7.0+, later builds on 7.5+ (T4, not V100), TGI on Ampere+ only', () => {
+    const everyGpu = ['t4', 'l4', 'v100', 'a100-40gb', 'a100-80gb', 'h100-80gb'];
+    for (const tag of ['v0.8.5', 'v0.9.0', 'v0.10.2', 'v0.14.0', 'v0.14.1']) {
+      expect(gpusSupporting('vllm', `vllm/vllm-openai:${tag}`)).toEqual(everyGpu);
+    }
+    for (const tag of ['v0.15.0', 'v0.15.1', 'v1.0.0']) {
+      expect(gpusSupporting('vllm', `vllm/vllm-openai:${tag}`)).toEqual([
+        't4',
+        'l4',
+        'a100-40gb',
+        'a100-80gb',
+        'h100-80gb',
+      ]);
+    }
     expect(gpusSupporting('tgi', 'ghcr.io/huggingface/text-generation-inference:3.3.5')).toEqual([
       'l4',
       'a100-40gb',
@@ -42,9 +39,9 @@ describe('engine image vs GPU compute capability (catalog/engines.ts)', () => {
   });
 
   it('matches mirrors of the image and treats a digest as the newest build', () => {
-    const mirror = 'us-docker.pkg.dev/p/docker-hub/vllm/vllm-openai:v0.8.5';
+    const mirror = 'us-docker.pkg.dev/p/docker-hub/vllm/vllm-openai:v0.14.0';
     expect(imageSupport('vllm', mirror).minComputeCapability).toBe(7);
-    expect(imageSupport('vllm', `vllm/vllm-openai@sha256:${'0'.repeat(64)}`).minComputeCapability).toBe(8);
+    expect(imageSupport('vllm', `vllm/vllm-openai@sha256:${'0'.repeat(64)}`).minComputeCapability).toBe(7.5);
   });
 
   it('names image, GPU, reason and fix; nothing when the GPU is supported', () => {
@@ -90,19 +87,22 @@ describe('engine pod vs node allocatable (catalog/node-capacity.ts)', () => {
 });
 
 describe('timing budget (inference/timing-budget.ts)', () => {
-  it('derives Helm timeout > startup window > progress deadline from one startup budget', () => {
+  it('derives Helm timeout >= pre-start + startup window > progress deadline from one startup budget', () => {
+    // 15 min before the container starts (node 300 + driver 180 + pull 360 + sidecar 60), 25 min window, 5 min margin.
+    expect(Object.values(PRE_START_SECONDS).reduce((a, b) => a + b, 0)).toBe(900);
     expect(timingBudget()).toEqual({
       startupProbe: { initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 144, timeoutSeconds: 5 },
       startupWindowSeconds: 1500,
+      preStartSeconds: 900,
       progressDeadlineSeconds: 1200,
-      helmTimeoutSeconds: 1800,
+      helmTimeoutSeconds: 2700,
     });
     for (const seconds of [120, 1000, 3601]) {
       const b = timingBudget(seconds);
       const { initialDelaySeconds, failureThreshold, periodSeconds } = b.startupProbe;
       expect(initialDelaySeconds + failureThreshold * periodSeconds).toBe(b.startupWindowSeconds);
       expect(b.startupWindowSeconds).toBeGreaterThanOrEqual(seconds);
-      expect(b.helmTimeoutSeconds).toBeGreaterThan(b.startupWindowSeconds);
+      expect(b.helmTimeoutSeconds).toBeGreaterThan(b.preStartSeconds + b.startupWindowSeconds);
       expect(b.startupWindowSeconds).toBeGreaterThan(b.progressDeadlineSeconds);
     }
   });

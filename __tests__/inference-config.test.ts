@@ -61,25 +61,31 @@ describe('inference config: bad input', () => {
   describe('engine image vs the GPU compute capability (catalog/engines.ts)', () => {
     const T4_POOL = { gke: { gpuPools: [{ name: 'gpu-small', preset: 'small' }] } };
 
-    it('refuses TGI and the current vLLM build on a T4 pool, naming image, GPU and fix', () => {
+    const V100_POOL = { gke: { gpuPools: [{ name: 'gpu-small', preset: 'medium' }] } };
+
+    it('refuses TGI on a T4 pool and accepts the pinned vLLM (v0.15.1) there, naming image, GPU and fix', () => {
       expect(problemsOf('dev', T4_POOL)).toEqual([
-        'config/environments/dev.yaml: inference.models.0.pool ("gpu-small") cannot serve with vllm: image "vllm/vllm-openai:v0.15.1" (inference.images.vllm) cannot run on T4 (compute capability 7.5): vLLM builds after v0.8.5 need compute capability 8.0 (Ampere) or higher. Fix: move the model to a pool of L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or pin inference.images.vllm to "vllm/vllm-openai:v0.8.5", the last vLLM build for T4, or remove "vllm" from inference.engines',
         'config/environments/dev.yaml: inference.models.0.pool ("gpu-small") cannot serve with tgi: image "ghcr.io/huggingface/text-generation-inference:3.3.5" (inference.images.tgi) cannot run on T4 (compute capability 7.5): TGI\'s flash-attention kernels need compute capability 8.0 (Ampere) or higher (huggingface/text-generation-inference#2456). Fix: move the model to a pool of L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or remove "tgi" from inference.engines',
       ]);
+      expect(loadVariant('dev', { ...T4_POOL, inference: { engines: ['vllm'] } }).problems).toBeUndefined();
     });
 
-    it('accepts vLLM v0.8.5 alone on T4, and on V100', () => {
-      const vllmOnly = { engines: ['vllm'], images: { vllm: 'vllm/vllm-openai:v0.8.5' } };
-      expect(loadVariant('dev', { ...T4_POOL, inference: vllmOnly }).problems).toBeUndefined();
-      const v100 = { gke: { gpuPools: [{ name: 'gpu-small', preset: 'medium' }] }, inference: vllmOnly };
-      expect(loadVariant('dev', v100).problems).toBeUndefined();
+    it('refuses the pinned vLLM (v0.15.1) on V100 and accepts v0.14.0 there', () => {
+      expect(problemsOf('dev', V100_POOL)).toEqual([
+        'config/environments/dev.yaml: inference.models.0.pool ("gpu-small") cannot serve with vllm: image "vllm/vllm-openai:v0.15.1" (inference.images.vllm) cannot run on V100 (compute capability 7.0): vLLM builds after v0.14.x need compute capability 7.5 or higher (T4, L4, A100, H100; not V100). Fix: move the model to a pool of T4, L4, A100 40 GB, A100 80 GB, H100 80 GB (e.g. preset l4), or pin inference.images.vllm to "vllm/vllm-openai:v0.14.0", the last vLLM build documented for V100, or remove "vllm" from inference.engines',
+        expect.stringContaining(
+          'cannot serve with tgi: image "ghcr.io/huggingface/text-generation-inference:3.3.5" (inference.images.tgi) cannot run on V100',
+        ),
+      ]);
+      const v014 = { engines: ['vllm'], images: { vllm: 'vllm/vllm-openai:v0.14.0' } };
+      expect(loadVariant('dev', { ...V100_POOL, inference: v014 }).problems).toBeUndefined();
     });
 
     it('takes a digest-pinned or unknown-version image as the newest build', () => {
       const digest = `vllm/vllm-openai@sha256:${'a'.repeat(64)}`;
       expect(
-        problemsOf('dev', { ...T4_POOL, inference: { engines: ['vllm'], images: { vllm: digest } } }),
-      ).toEqual([expect.stringContaining(`image "${digest}" (inference.images.vllm) cannot run on T4`)]);
+        problemsOf('dev', { ...V100_POOL, inference: { engines: ['vllm'], images: { vllm: digest } } }),
+      ).toEqual([expect.stringContaining(`image "${digest}" (inference.images.vllm) cannot run on V100`)]);
     });
   });
 

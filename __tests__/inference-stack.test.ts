@@ -238,7 +238,7 @@ describe('inference stack', () => {
         namespace: '${kubernetes_namespace_v1.namespace.metadata[0].name}',
         atomic: true,
         wait: true,
-        timeout: 1800,
+        timeout: 2700,
         cleanup_on_fail: true,
         max_history: 5,
         depends_on: expect.arrayContaining([
@@ -340,11 +340,12 @@ describe('inference stack', () => {
 
   it('allows for model load time in the probes', () => {
     const values = valuesOf(dev.inference, 'vllm');
-    // One budget (inference/timing-budget.ts): Helm timeout > startup window > progress deadline.
+    // One budget (inference/timing-budget.ts): Helm timeout >= pre-start + startup window > progress deadline.
     const budget = timingBudget();
     expect(budget).toEqual(
       expect.objectContaining({
-        helmTimeoutSeconds: 1800,
+        helmTimeoutSeconds: 2700,
+        preStartSeconds: 900,
         startupWindowSeconds: 1500,
         progressDeadlineSeconds: 1200,
       }),
@@ -417,7 +418,7 @@ describe('inference stack', () => {
         chart: expect.stringMatching(/^assets\/tgi-chart\/[0-9A-F]+$/),
         atomic: true,
         wait: true,
-        timeout: 1800,
+        timeout: 2700,
         cleanup_on_fail: true,
         max_history: 5,
       }),

@@ -27,7 +27,7 @@ describe('observability config', () => {
     expect(startup.slo.latencyP95Ms).toBe(500);
   });
 
-  it('notes that the cost_anomaly alert is off when switched off, and nothing when it is on', () => {
+  it('notes that the cost alerts are off when switched off, and nothing when it is on', () => {
     expect(observabilityNotes(loadVariant('prod', {}).loaded!.config)).toEqual([COST_ANOMALY_OFF]);
     const on = loadVariant('prod', {
       observability: { billingAccountId: '01ABCD-23EF45-6789AB', costAnomaly: { enabled: true } },
@@ -53,15 +53,78 @@ describe('observability config', () => {
     ]);
   });
 
-  it.each([100, 100.5])('rejects an SLO goal of %s %%', (goal) => {
+  it.each([99.995, 100, 100.5])('rejects an SLO goal of %s %% (the API takes goals up to 0.9999)', (goal) => {
     expect(problemsOf('dev', { observability: { slo: { availabilityPercent: goal } } })).toEqual([
-      `${FILE}: observability.slo.availabilityPercent (${goal}) leaves no error budget: an SLO goal must be below 100 %. Fix: use a goal such as 99.9`,
+      `${FILE}: observability.slo.availabilityPercent (${goal}) is above 99.99 %, the highest SLO goal Cloud Monitoring accepts (goal <= 0.9999). Fix: use a goal such as 99.9`,
+    ]);
+  });
+
+  it('accepts an SLO goal of exactly 99.99 %', () => {
+    const { loaded } = loadVariant('dev', { observability: { slo: { availabilityPercent: 99.99 } } });
+    expect(loaded!.config.observability.slo.availabilityPercent).toBe(99.99);
+  });
+
+  it("takes the SRE workbook's three burn-rate alerts by default", () => {
+    expect(loadVariant('prod', {}).loaded!.config.observability.slo).toEqual(
+      expect.objectContaining({
+        fastBurn: { longWindowMinutes: 60, shortWindowMinutes: 5, threshold: 14.4, severity: 'CRITICAL' },
+        mediumBurn: { longWindowMinutes: 360, shortWindowMinutes: 30, threshold: 6, severity: 'CRITICAL' },
+        slowBurn: { longWindowMinutes: 4320, shortWindowMinutes: 360, threshold: 1, severity: 'WARNING' },
+      }),
+    );
+  });
+
+  it('rejects a burn-rate short window that is not shorter than its long window', () => {
+    expect(
+      problemsOf('dev', {
+        observability: { slo: { fastBurn: { longWindowMinutes: 60, shortWindowMinutes: 60 } } },
+      }),
+    ).toEqual([
+      `${FILE}: observability.slo.fastBurn.shortWindowMinutes (60) is not shorter than longWindowMinutes (60). Fix: use about 1/12 of the long window, e.g. 5`,
+    ]);
+  });
+
+  it("rejects a burn-rate window longer than the SLO's rolling period", () => {
+    expect(
+      problemsOf('dev', {
+        observability: { slo: { rollingPeriodDays: 2, slowBurn: { longWindowMinutes: 4320 } } },
+      }),
+    ).toEqual([
+      `${FILE}: observability.slo.slowBurn.longWindowMinutes (4320) is longer than the SLO's rollingPeriodDays (2 days). Fix: use a window of at most 2880 minutes`,
+    ]);
+  });
+
+  it('rejects paging severities without a paging channel', () => {
+    expect(
+      problemsOf('dev', { observability: { notifications: { pageSeverities: ['CRITICAL', 'ERROR'] } } }),
+    ).toEqual([
+      `${FILE}: observability.notifications.pagerDutyServiceKeySecret is missing while notifications.pageSeverities (CRITICAL, ERROR) page: those alerts would reach email only. Fix: set observability.notifications.pagerDutyServiceKeySecret (or webhookUrlSecret) to a Secret Manager secret id, or set observability.notifications.pageSeverities: [] to send every alert by email`,
+    ]);
+  });
+
+  it('pages critical alerts in prod, and nowhere else unless asked', () => {
+    const notifications = (env: string) => loadVariant(env, {}).loaded!.config.observability.notifications;
+    expect(notifications('prod')).toEqual(
+      expect.objectContaining({
+        pageSeverities: ['CRITICAL'],
+        pagerDutyServiceKeySecret: 'afpi-pagerduty-service-key',
+      }),
+    );
+    expect(notifications('dev').pageSeverities).toEqual([]);
+    expect(notifications('staging').pageSeverities).toEqual([]);
+  });
+
+  it('rejects a billing export dataset id BigQuery would refuse', () => {
+    expect(
+      problemsOf('dev', { observability: { costAnomaly: { billingExportDataset: 'billing-export' } } }),
+    ).toEqual([
+      `${FILE}: observability.costAnomaly.billingExportDataset ("billing-export") is not a BigQuery dataset id. Fix: letters, digits and "_" only, e.g. "billing_export"`,
     ]);
   });
 
   it('names the billing account field when the cost_anomaly alert is on without it', () => {
     expect(problemsOf('dev', { observability: { costAnomaly: { enabled: true } } })).toEqual([
-      `${FILE}: observability.billingAccountId is missing while costAnomaly.enabled is on (the cost_anomaly alert is a budget on the billing account). Fix: set observability.billingAccountId (e.g. "012345-6789AB-CDEF01"), or set observability.costAnomaly.enabled: false to deploy without the cost_anomaly alert`,
+      `${FILE}: observability.billingAccountId is missing while costAnomaly.enabled is on (the cost alerts read the billing account's export and budget). Fix: set observability.billingAccountId (e.g. "012345-6789AB-CDEF01"), or set observability.costAnomaly.enabled: false to deploy without the cost_anomaly alert`,
     ]);
   });
 

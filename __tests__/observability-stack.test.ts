@@ -60,63 +60,83 @@ function threshold(policy: { conditions: Condition[] }, index = 0): Resource {
   return policy.conditions[index].condition_threshold!;
 }
 
-const channelNames = (stack: SynthesizedStack | undefined) =>
-  Object.keys(stack?.resource?.google_monitoring_notification_channel ?? {}).map(
-    (name) => `\${google_monitoring_notification_channel.${name}.name}`,
-  );
+/** Channel names of one type (`email`, `pagerduty`, `webhook_tokenauth`) as the policies reference them. */
+const channelNames = (stack: SynthesizedStack | undefined, type: string) =>
+  Object.entries(stack?.resource?.google_monitoring_notification_channel ?? {})
+    .filter(([, c]) => c.type === type)
+    .map(([name]) => `\${google_monitoring_notification_channel.${name}.name}`);
 
 describe('observability stack: the seed alerts', () => {
   const prodPolicies = policies(prod.observability);
 
-  it('high_latency: p95 > 1000 ms at the load balancer or in the backend, 5 minutes, warning', () => {
+  const lbFilter = (metric: string, backend: string, extra = '') =>
+    `metric.type="loadbalancing.googleapis.com/https/${metric}" AND resource.type="https_lb_rule" AND resource.label.url_map_name="afpi-https" AND resource.label.backend_target_name="${backend}"${extra}`;
+  const byBackend = ['resource.label.backend_target_name'];
+
+  it('high_latency: p95 > 1000 ms for the frontend at the load balancer or the API off its LLM paths, 5 minutes', () => {
     const policy = prodPolicies.high_latency;
     expect(policy).toEqual(expect.objectContaining({ severity: 'WARNING', combiner: 'OR' }));
-    const [lb, run] = [threshold(policy, 0), threshold(policy, 1)];
-    expect(lb.filter).toBe(
-      'metric.type="loadbalancing.googleapis.com/https/total_latencies" AND resource.type="https_lb_rule" AND resource.label.url_map_name="afpi-https"',
+    const [frontend, api] = [threshold(policy, 0), threshold(policy, 1)];
+    expect(policy.conditions).toHaveLength(2);
+    expect(frontend.filter).toBe(lbFilter('total_latencies', 'afpi-frontend'));
+    // The API's time on every path but the LLM ones: those have a path rule, the rest is "UNMATCHED".
+    expect(api.filter).toBe(
+      lbFilter('backend_latencies', 'afpi-backend', ' AND resource.label.matched_url_path_rule="UNMATCHED"'),
     );
-    expect(run.filter).toBe(
-      'metric.type="run.googleapis.com/request_latencies" AND resource.type="cloud_run_revision" AND resource.label.service_name="afpi-backend"',
-    );
-    for (const condition of [lb, run]) {
+    for (const condition of [frontend, api]) {
       expect(condition).toEqual(
         expect.objectContaining({
           comparison: 'COMPARISON_GT',
           threshold_value: 1000,
           duration: '300s',
           aggregations: [
-            expect.objectContaining({
+            {
               per_series_aligner: 'ALIGN_DELTA',
               cross_series_reducer: 'REDUCE_PERCENTILE_95',
               alignment_period: '60s',
-            }),
+              group_by_fields: byBackend,
+            },
           ],
         }),
       );
     }
-    upstreamNamed(prod['cloud-run'], 'google_compute_url_map', 'afpi-https');
+    // The names are the cloud-run stack's: URL map, both backend services, and the LLM path rule on the api host.
+    const urlMap = upstreamNamed(prod['cloud-run'], 'google_compute_url_map', 'afpi-https');
+    upstreamNamed(prod['cloud-run'], 'google_compute_backend_service', 'afpi-frontend');
+    upstreamNamed(prod['cloud-run'], 'google_compute_backend_service', 'afpi-backend');
+    const matchers = urlMap.path_matcher as { default_service: string; path_rule?: Resource[] }[];
+    expect(matchers[0].path_rule).toBeUndefined();
+    expect(matchers[1].path_rule).toEqual([{ paths: ['/chat/*'], service: matchers[1].default_service }]);
   });
 
-  it('error_rate_spike: 5xx / all requests > 5 % as a ratio of two metrics, critical', () => {
+  it('error_rate_spike: 5xx / all requests > 5 % per load balancer backend, critical', () => {
     const policy = prodPolicies.error_rate_spike;
-    expect(policy.severity).toBe('CRITICAL');
-    const condition = threshold(policy);
-    expect(condition).toEqual(
-      expect.objectContaining({ comparison: 'COMPARISON_GT', threshold_value: 0.05, duration: '300s' }),
-    );
-    expect(condition.filter).toContain('metric.type="loadbalancing.googleapis.com/https/request_count"');
-    expect(condition.filter).toMatch(/ AND metric\.label\.response_code_class=500$/);
-    expect(condition.denominator_filter).toBe(
-      String(condition.filter).replace(' AND metric.label.response_code_class=500', ''),
-    );
+    expect(policy).toEqual(expect.objectContaining({ severity: 'CRITICAL', combiner: 'OR' }));
+    expect(policy.conditions.map((c) => c.display_name)).toEqual([
+      'frontend 5xx / all requests > 5 %',
+      'backend 5xx / all requests > 5 %',
+    ]);
     const sum = {
       per_series_aligner: 'ALIGN_RATE',
       cross_series_reducer: 'REDUCE_SUM',
-      group_by_fields: ['resource.label.url_map_name'],
+      group_by_fields: byBackend,
       alignment_period: '60s',
     };
-    expect(condition.aggregations).toEqual([sum]);
-    expect(condition.denominator_aggregations).toEqual([sum]);
+    ['afpi-frontend', 'afpi-backend'].forEach((backend, i) => {
+      const condition = threshold(policy, i);
+      expect(condition).toEqual(
+        expect.objectContaining({
+          comparison: 'COMPARISON_GT',
+          threshold_value: 0.05,
+          duration: '300s',
+          // Numerator and denominator on the same backend: the frontend's CDN hits cannot dilute the API.
+          filter: lbFilter('request_count', backend, ' AND metric.label.response_code_class=500'),
+          denominator_filter: lbFilter('request_count', backend),
+          aggregations: [sum],
+          denominator_aggregations: [sum],
+        }),
+      );
+    });
   });
 
   it('gpu_saturation: DCGM GPU utilisation > 90 % for 10 minutes, warning, where there are GPUs', () => {
@@ -128,6 +148,8 @@ describe('observability stack: the seed alerts', () => {
             condition_prometheus_query_language: expect.objectContaining({
               query: '(DCGM_FI_DEV_GPU_UTIL{cluster="afpi-prod"}) > 90',
               duration: '600s',
+              // The GPU pool scales from 0: no DCGM series exists at the first apply.
+              disable_metric_validation: true,
             }),
           }),
         ],
@@ -154,10 +176,108 @@ describe('observability stack: the seed alerts', () => {
     expect(COST_ANOMALY_OFF).toContain('observability.billingAccountId');
   });
 
-  it('cost_anomaly: a budget at 1.5x of the baseline month, notifying the channels', () => {
+  it('cost_anomaly: a daily scheduled query over the billing export, failing above 1.5x, counted and alerted', () => {
+    const obs = full.observability;
+    const dataset = onlyResource(obs, 'google_bigquery_dataset');
+    expect(dataset).toEqual(
+      expect.objectContaining({
+        dataset_id: 'billing_export',
+        location: 'US',
+        delete_contents_on_destroy: false,
+      }),
+    );
+    const query = onlyResource(obs, 'google_bigquery_data_transfer_config');
+    expect(query).toEqual(
+      expect.objectContaining({
+        data_source_id: 'scheduled_query',
+        location: 'US',
+        schedule: 'every day 12:00',
+        service_account_name: expect.stringMatching(
+          /^\$\{google_service_account\.cost-anomaly-daily_identity_account_[A-F0-9]+\.email\}$/,
+        ),
+      }),
+    );
+    const sql = (query.params as { query: string }).query;
+    // The export table the Billing console creates, named after the billing account.
+    expect(sql).toContain('FROM `afpi-production.billing_export.gcp_billing_export_v1_01ABCD_23EF45_6789AB`');
+    expect(sql).toContain(
+      "WHERE project.id = 'afpi-production' AND DATE(usage_start_time) = DATE_SUB(CURRENT_DATE(), INTERVAL 1 DAY)",
+    );
+    expect(sql).toContain('SUM(cost) + SUM(IFNULL((SELECT SUM(c.amount) FROM UNNEST(credits) AS c), 0))');
+    expect(sql).toContain('IF cost_usd / 500 > 1.5 THEN');
+    expect(sql).toContain("RAISE USING MESSAGE = FORMAT('AFPI_COST_ANOMALY project=afpi-production");
+
+    // Least privilege: run jobs in the project, read the export dataset, nothing else.
+    const account = onlyResource(obs, 'google_service_account');
+    expect(account.account_id).toBe('afpi-cost-anomaly');
+    const member = expect.stringMatching(
+      /^\$\{google_service_account\.cost-anomaly-daily_identity_account_[A-F0-9]+\.member\}$/,
+    );
+    expect(resourcesOf(obs, 'google_project_iam_member')).toEqual([
+      expect.objectContaining({ role: 'roles/bigquery.jobUser', project: 'afpi-production', member }),
+    ]);
+    expect(resourcesOf(obs, 'google_bigquery_dataset_iam_member')).toEqual([
+      expect.objectContaining({
+        role: 'roles/bigquery.dataViewer',
+        member,
+        dataset_id: expect.stringMatching(
+          /^\$\{google_bigquery_dataset\.cost-anomaly-daily_export-dataset_[A-F0-9]+\.dataset_id\}$/,
+        ),
+      }),
+    ]);
+
+    const metric = resourcesOf(obs, 'google_logging_metric').find((m) => m.name === 'afpi/cost_anomaly_days');
+    expect(metric).toEqual(
+      expect.objectContaining({
+        filter: 'resource.type="bigquery_dts_config" AND severity>=ERROR AND "AFPI_COST_ANOMALY"',
+        metric_descriptor: { metric_kind: 'DELTA', value_type: 'INT64', unit: '1' },
+      }),
+    );
+    const policy = policies(obs).cost_anomaly;
+    expect(policy.severity).toBe('ERROR');
+    expect(threshold(policy)).toEqual(
+      expect.objectContaining({
+        filter: 'metric.type="logging.googleapis.com/user/afpi/cost_anomaly_days"',
+        comparison: 'COMPARISON_GT',
+        threshold_value: 0,
+        duration: '0s',
+        aggregations: [
+          { alignment_period: '3600s', per_series_aligner: 'ALIGN_SUM', cross_series_reducer: 'REDUCE_SUM' },
+        ],
+      }),
+    );
+    // A run that fails for any other reason (export not on yet) warns instead of leaving the check blind.
+    expect(
+      resourcesOf(obs, 'google_logging_metric').find((m) => m.name === 'afpi/cost_check_failures'),
+    ).toEqual(
+      expect.objectContaining({
+        filter: 'resource.type="bigquery_dts_config" AND severity>=ERROR AND NOT "AFPI_COST_ANOMALY"',
+      }),
+    );
+    const failed = policies(obs).cost_anomaly_check_failed;
+    expect(failed.severity).toBe('WARNING');
+    expect(threshold(failed)).toEqual(
+      expect.objectContaining({
+        filter: 'metric.type="logging.googleapis.com/user/afpi/cost_check_failures"',
+        comparison: 'COMPARISON_GT',
+        threshold_value: 0,
+      }),
+    );
+    expect(resourcesOf(obs, 'google_project_service').map((s) => s.service)).toEqual(
+      expect.arrayContaining(['bigquery.googleapis.com', 'bigquerydatatransfer.googleapis.com']),
+    );
+    expect(obs?.output?.cost_anomaly_alert.value).toBe(
+      'on: daily cost > 1.5x of 500 USD (billing export in dataset billing_export: turn the export on in the Billing console); monthly guard 1.5x of 15000 USD',
+    );
+  });
+
+  it('cost_monthly_guard: a budget at 1.5x of the baseline month, to the email channels only', () => {
     const budget = onlyResource(full.observability, 'google_billing_budget');
+    const emails = channelNames(full.observability, 'email');
+    expect(emails).toHaveLength(1);
     expect(budget).toEqual(
       expect.objectContaining({
+        display_name: 'AFPI prod cost_monthly_guard',
         billing_account: '01ABCD-23EF45-6789AB',
         amount: { specified_amount: { currency_code: 'USD', units: '15000' } },
         threshold_rules: [
@@ -173,18 +293,32 @@ describe('observability stack: the seed alerts', () => {
           ],
           calendar_period: 'MONTH',
         }),
+        // Budgets take email channels only: not the webhook or PagerDuty channel of this variant.
         all_updates_rule: expect.objectContaining({
-          monitoring_notification_channels: expect.arrayContaining(channelNames(full.observability)),
+          monitoring_notification_channels: emails,
           disable_default_iam_recipients: false,
         }),
       }),
     );
-    expect(full.observability?.output?.cost_anomaly_alert.value).toBe(
-      'on: 1.5x of 15000 USD/month (500 USD/day baseline)',
-    );
     expect(resourcesOf(full.observability, 'google_project_service').map((s) => s.service)).toContain(
       'billingbudgets.googleapis.com',
     );
+  });
+
+  it('cost_monthly_guard: at most 5 email channels, whatever the number of addresses', () => {
+    const { loaded } = loadVariant('prod', {
+      observability: {
+        billingAccountId: '01ABCD-23EF45-6789AB',
+        costAnomaly: { enabled: true },
+        notifications: {
+          emails: ['a@afpip.com', 'b@afpip.com', 'c@afpip.com', 'd@afpip.com', 'e@afpip.com', 'f@afpip.com'],
+        },
+      },
+    });
+    const budget = onlyResource(synthApp(loaded!.config).observability, 'google_billing_budget');
+    const rule = budget.all_updates_rule as { monitoring_notification_channels: string[] };
+    expect(rule.monitoring_notification_channels).toHaveLength(5);
+    expect(rule.monitoring_notification_channels[0]).toMatch(/channels_email-0_/);
   });
 });
 
@@ -248,16 +382,19 @@ describe('observability stack: resource alerts', () => {
     }
   });
 
-  it('gives every policy severity, documentation, auto-close and the channels', () => {
+  it('gives every policy severity, documentation, auto-close, and the channels of its severity', () => {
     for (const app of [prod, dev, startup]) {
-      const channels = channelNames(app.observability);
-      expect(channels).toHaveLength(1);
+      const emails = channelNames(app.observability, 'email');
+      expect(emails).toHaveLength(1);
+      // prod pages critical alerts through PagerDuty; dev sends everything by email (pageSeverities: []).
+      const paging = channelNames(app.observability, 'pagerduty');
+      expect(paging).toHaveLength(app === prod ? 1 : 0);
       for (const policy of resourcesOf(app.observability, 'google_monitoring_alert_policy')) {
         expect(policy).toEqual(
           expect.objectContaining({
             enabled: true,
             severity: expect.stringMatching(/^(CRITICAL|ERROR|WARNING)$/),
-            notification_channels: channels,
+            notification_channels: policy.severity === 'CRITICAL' ? [...emails, ...paging] : emails,
             alert_strategy: { auto_close: '1800s' },
             documentation: expect.objectContaining({
               mime_type: 'text/markdown',
@@ -268,6 +405,20 @@ describe('observability stack: resource alerts', () => {
         );
       }
     }
+    // Critical in prod: the error rate, both uptime checks and the fast and medium burns of both SLOs.
+    const critical = resourcesOf(prod.observability, 'google_monitoring_alert_policy')
+      .filter((p) => p.severity === 'CRITICAL')
+      .map((p) => (p.user_labels as Record<string, string>).alert)
+      .sort();
+    expect(critical).toEqual([
+      'error_rate_spike',
+      'slo_availability_fast_burn',
+      'slo_availability_medium_burn',
+      'slo_latency_fast_burn',
+      'slo_latency_medium_burn',
+      'uptime_check_failed',
+      'uptime_check_failed',
+    ]);
   });
 });
 
@@ -317,7 +468,10 @@ describe('observability stack: SLOs', () => {
   const slos = (app: SynthesizedApp) =>
     Object.fromEntries(resourcesOf(app.observability, 'google_monitoring_slo').map((s) => [s.slo_id, s]));
 
-  it('holds backend availability at 99.9 % (bad = 5xx) over 28 days', () => {
+  const lbFilter = (metric: string, extra = '') =>
+    `metric.type="loadbalancing.googleapis.com/https/${metric}" AND resource.type="https_lb_rule" AND resource.label.url_map_name="afpi-https" AND resource.label.backend_target_name="afpi-backend"${extra}`;
+
+  it('holds backend availability at 99.9 % over 28 days at the load balancer (its own 5xx count too)', () => {
     expect(onlyResource(prod.observability, 'google_monitoring_custom_service')).toEqual(
       expect.objectContaining({ service_id: 'afpi-backend' }),
     );
@@ -327,25 +481,25 @@ describe('observability stack: SLOs', () => {
         rolling_period_days: 28,
         request_based_sli: {
           good_total_ratio: {
-            total_service_filter:
-              'metric.type="run.googleapis.com/request_count" AND resource.type="cloud_run_revision" AND resource.label.service_name="afpi-backend"',
-            bad_service_filter:
-              'metric.type="run.googleapis.com/request_count" AND resource.type="cloud_run_revision" AND resource.label.service_name="afpi-backend" AND metric.label.response_code_class="5xx"',
+            total_service_filter: lbFilter('request_count'),
+            bad_service_filter: lbFilter('request_count', ' AND metric.label.response_code_class=500'),
           },
         },
       }),
     );
   });
 
-  it('holds 95 % of backend requests under 500 ms, 300 ms where the tier tightens it (seed Phase 2)', () => {
+  it('holds 95 % of non-LLM API requests under 500 ms, 300 ms where the tier tightens it (seed Phase 2)', () => {
     const latency = (app: SynthesizedApp) => slos(app).latency;
     expect(latency(dev)).toEqual(
       expect.objectContaining({
         goal: 0.95,
         request_based_sli: {
           distribution_cut: {
-            distribution_filter:
-              'metric.type="run.googleapis.com/request_latencies" AND resource.type="cloud_run_revision" AND resource.label.service_name="afpi-backend"',
+            distribution_filter: lbFilter(
+              'backend_latencies',
+              ' AND resource.label.matched_url_path_rule="UNMATCHED"',
+            ),
             range: { max: 500 },
           },
         },
@@ -357,22 +511,28 @@ describe('observability stack: SLOs', () => {
   });
 
   it.each([
-    ['availability', 'fast', '3600s', 14.4, '300s', 'CRITICAL'],
-    ['availability', 'slow', '21600s', 6, '1800s', 'WARNING'],
-    ['latency', 'fast', '3600s', 14.4, '300s', 'CRITICAL'],
-    ['latency', 'slow', '21600s', 6, '1800s', 'WARNING'],
+    ['availability', 'fast', '3600s', '300s', 14.4, 'CRITICAL'],
+    ['availability', 'medium', '21600s', '1800s', 6, 'CRITICAL'],
+    ['availability', 'slow', '259200s', '21600s', 1, 'WARNING'],
+    ['latency', 'fast', '3600s', '300s', 14.4, 'CRITICAL'],
+    ['latency', 'medium', '21600s', '1800s', 6, 'CRITICAL'],
+    ['latency', 'slow', '259200s', '21600s', 1, 'WARNING'],
   ])(
-    'alerts on a %s %s burn (lookback %s, > %sx for %s, %s)',
-    (slo, speed, lookback, rate, duration, severity) => {
+    'alerts on a %s %s burn: %s AND %s windows both > %sx at once, %s',
+    (slo, speed, long, short, rate, severity) => {
       const policy = policies(prod.observability)[`slo_${slo}_${speed}_burn`];
-      expect(policy.severity).toBe(severity);
-      expect(threshold(policy)).toEqual({
-        filter: `select_slo_burn_rate("projects/afpi-production/services/afpi-backend/serviceLevelObjectives/${slo}", "${lookback}")`,
-        comparison: 'COMPARISON_GT',
-        threshold_value: rate,
-        duration,
-        trigger: { count: 1 },
-        evaluation_missing_data: 'EVALUATION_MISSING_DATA_INACTIVE',
+      expect(policy).toEqual(expect.objectContaining({ severity, combiner: 'AND' }));
+      expect(policy.conditions).toHaveLength(2);
+      [long, short].forEach((window, i) => {
+        expect(threshold(policy, i)).toEqual({
+          filter: `select_slo_burn_rate("projects/afpi-production/services/afpi-backend/serviceLevelObjectives/${slo}", "${window}")`,
+          comparison: 'COMPARISON_GT',
+          threshold_value: rate,
+          // Both windows are evaluated as they are: the short one is what holds the incident open.
+          duration: '0s',
+          trigger: { count: 1 },
+          evaluation_missing_data: 'EVALUATION_MISSING_DATA_INACTIVE',
+        });
       });
       // The filter names the SLO by the service and SLO ids the stack gives them, so the SLO comes first.
       expect(slos(prod)[slo]).toEqual(expect.objectContaining({ service: 'afpi-backend', slo_id: slo }));
@@ -382,6 +542,18 @@ describe('observability stack: SLOs', () => {
       );
     },
   );
+
+  it('has exactly three burn-rate policies per SLO', () => {
+    const burns = Object.keys(policies(prod.observability)).filter((name) => name.endsWith('_burn'));
+    expect(burns.sort()).toEqual([
+      'slo_availability_fast_burn',
+      'slo_availability_medium_burn',
+      'slo_availability_slow_burn',
+      'slo_latency_fast_burn',
+      'slo_latency_medium_burn',
+      'slo_latency_slow_burn',
+    ]);
+  });
 });
 
 describe('observability stack: dashboards and business metrics', () => {
@@ -601,13 +773,26 @@ describe('observability stack: logs and channels', () => {
       'google_secret_manager_secret_version',
     );
     expect(secrets.map((s) => s.secret).sort()).toEqual(['alert-webhook-url', 'pagerduty-key']);
+    // Every plan reads them: the read-only CI planner may read these two secrets (and no other here).
+    expect(
+      resourcesOf(full.observability, 'google_secret_manager_secret_iam_member')
+        .map((m) => [m.secret_id, m.role, m.member])
+        .sort(),
+    ).toEqual(
+      ['alert-webhook-url', 'pagerduty-key'].map((secret) => [
+        secret,
+        'roles/secretmanager.secretAccessor',
+        'serviceAccount:afpi-planner@afpi-production.iam.gserviceaccount.com',
+      ]),
+    );
     expect(channels.find((c) => c.type === 'pagerduty')?.sensitive_labels).toEqual({
       service_key: expect.stringMatching(
         /^\$\{data\.google_secret_manager_secret_version\.channels_pagerduty-secret_[A-F0-9]+\.secret_data\}$/,
       ),
     });
+    // Email gets every severity; webhook and PagerDuty only what pages (CRITICAL by default).
     for (const policy of resourcesOf(full.observability, 'google_monitoring_alert_policy')) {
-      expect(policy.notification_channels).toHaveLength(3);
+      expect(policy.notification_channels).toHaveLength(policy.severity === 'CRITICAL' ? 3 : 1);
     }
   });
 });

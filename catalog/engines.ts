@@ -5,8 +5,14 @@ import { GPU_IDS, GPUS, GpuId } from './gpus';
  * version. One rule for every engine, checked at synth (config/sections/inference.ts) for each model's pool.
  *
  * Sources:
- * - vLLM: builds after v0.8.5 need compute capability 8.0 (Ampere); v0.8.5 is the last build for T4 (7.5) and
- *   V100 (7.0), as config/sections/inference.ts has stated since the images were pinned.
+ * - vLLM up to v0.14.x: compute capability 7.0 and higher (V100, T4). v0.9.x fell back to its V0 engine below 8.0;
+ *   v0.10.2 enabled V1 there (vllm-project/vllm#23614, fp16 on pre-Ampere #24022); the v0.14.0 install docs say
+ *   "compute capability 7.0 or higher (e.g., V100, T4 ...)",
+ *   https://docs.vllm.ai/en/v0.14.0/getting_started/installation/gpu/ (0.14.0 builds CUDA archs 7.0 7.5 8.0 8.9
+ *   ..., vllm-project/vllm#32838).
+ * - vLLM after v0.14.x: 7.5 and higher (T4, not V100): later install docs (e.g. v0.21.0 gpu.cuda.inc.md) say 7.5;
+ *   the exact release that dropped 7.0 is not pinned down, so every later build is taken as 7.5+. Single models
+ *   can still fail on T4 (kernels of one architecture), which no image-level rule sees.
  * - TGI: its flash-attention kernels need Ampere (sm80), https://github.com/huggingface/text-generation-inference/issues/2456
  *   (open); the release is atomic, so on a T4 or V100 the apply fails and rolls back.
  */
@@ -16,7 +22,7 @@ export interface EngineImageSupport {
   readonly displayName: string;
   /** Image repository the rule is about; mirrors ending in it (Artifact Registry remote repositories) match too. */
   readonly repository: string;
-  /** Last version (inclusive) the rule covers. @default every later version */
+  /** Last version (inclusive) the rule covers; `major.minor` covers every patch of it. @default every later version */
   readonly upTo?: string;
   readonly minComputeCapability: number;
   /** Why, briefly: named in the error. */
@@ -29,16 +35,16 @@ export const ENGINE_IMAGE_SUPPORT: readonly EngineImageSupport[] = [
     engine: 'vllm',
     displayName: 'vLLM',
     repository: 'vllm/vllm-openai',
-    upTo: '0.8.5',
+    upTo: '0.14',
     minComputeCapability: 7.0,
-    reason: 'vLLM builds up to v0.8.5 run on compute capability 7.0 and higher',
+    reason: 'vLLM builds up to v0.14.x run on compute capability 7.0 and higher',
   },
   {
     engine: 'vllm',
     displayName: 'vLLM',
     repository: 'vllm/vllm-openai',
-    minComputeCapability: 8.0,
-    reason: 'vLLM builds after v0.8.5 need compute capability 8.0 (Ampere) or higher',
+    minComputeCapability: 7.5,
+    reason: 'vLLM builds after v0.14.x need compute capability 7.5 or higher (T4, L4, A100, H100; not V100)',
   },
   {
     engine: 'tgi',
@@ -50,8 +56,8 @@ export const ENGINE_IMAGE_SUPPORT: readonly EngineImageSupport[] = [
   },
 ];
 
-/** The last vLLM image for GPUs below compute capability 8.0: what the error suggests. */
-export const VLLM_PRE_AMPERE_IMAGE = 'vllm/vllm-openai:v0.8.5';
+/** The last vLLM image documented for compute capability 7.0 (V100): what the error suggests. */
+export const VLLM_LAST_CC70_IMAGE = 'vllm/vllm-openai:v0.14.0';
 
 /** `[major, minor, patch]` of a tag such as `v0.15.1` or `3.3.5`; undefined for a digest or another scheme. */
 function versionOf(image: string): number[] | undefined {
@@ -63,7 +69,7 @@ function versionOf(image: string): number[] | undefined {
 
 function notAfter(version: readonly number[], upTo: string): boolean {
   const limit = versionOf(`:${upTo}`)!;
-  for (let i = 0; i < 3; i++) if (version[i] !== limit[i]) return version[i] < limit[i];
+  for (let i = 0; i < upTo.split('.').length; i++) if (version[i] !== limit[i]) return version[i] < limit[i];
   return true;
 }
 
@@ -105,8 +111,10 @@ export function engineGpuProblem(
   const supported = gpusSupporting(engine, image).map((g) => GPUS[g].displayName);
   const fixes = [
     `move the model to a pool of ${supported.join(', ')} (e.g. preset l4)`,
-    ...(engine === 'vllm' && gpusSupporting('vllm', VLLM_PRE_AMPERE_IMAGE).includes(gpu)
-      ? [`pin ${imageField} to "${VLLM_PRE_AMPERE_IMAGE}", the last vLLM build for ${target.displayName}`]
+    ...(engine === 'vllm' && gpusSupporting('vllm', VLLM_LAST_CC70_IMAGE).includes(gpu)
+      ? [
+          `pin ${imageField} to "${VLLM_LAST_CC70_IMAGE}", the last vLLM build documented for ${target.displayName}`,
+        ]
       : []),
     `remove "${engine}" from inference.engines`,
   ];

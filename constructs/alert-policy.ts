@@ -30,6 +30,11 @@ export interface ThresholdCondition extends ConditionBase {
 export interface PromqlCondition extends ConditionBase {
   readonly kind: 'promql';
   readonly query: string;
+  /**
+   * Accept a metric that does not exist yet (e.g. DCGM before the first GPU node starts); otherwise the API
+   * rejects the policy on the first apply. @default false
+   */
+  readonly disableMetricValidation?: boolean;
 }
 
 export type AlertCondition = ThresholdCondition | PromqlCondition;
@@ -70,6 +75,7 @@ function toCondition(condition: AlertCondition): MonitoringAlertPolicyConditions
         query: `(${condition.query}) ${PROMQL_OPERATOR[condition.comparison]} ${condition.threshold}`,
         duration: seconds(condition.durationSeconds),
         evaluationInterval: '60s',
+        ...(condition.disableMetricValidation ? { disableMetricValidation: true } : {}),
       },
     };
   }

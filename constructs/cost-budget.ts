@@ -11,8 +11,11 @@ export interface CostBudgetProps {
   readonly dailyBaselineUsd: number;
   /** Alert when spend runs at this multiple of the baseline (seed: 1.5). */
   readonly anomalyMultiplier: number;
-  /** Monitoring channel names; Budgets take at most 5, so the first 5 (emails first) are used. */
-  readonly notificationChannels: readonly string[];
+  /**
+   * Monitoring email channel names. Budgets accept email channels only (no webhook or PagerDuty) and at most 5:
+   * the first 5 are used.
+   */
+  readonly emailChannels: readonly string[];
   /** @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -20,10 +23,14 @@ export interface CostBudgetProps {
 /** Budgets are monthly at the finest; the baseline month is this many baseline days. */
 export const DAYS_PER_MONTH = 30;
 
+/** Cloud Billing budgets take at most this many Monitoring channels. */
+export const MAX_BUDGET_CHANNELS = 5;
+
 /**
- * The seed's `cost_anomaly` alert (daily cost > 1.5x baseline) as a Cloud Billing budget on the project.
+ * `cost_monthly_guard`: a Cloud Billing budget on the project, the monthly backstop beside the daily
+ * cost_anomaly alert (a budget cannot see one anomalous day: 1.5x for a day moves a month of baseline by 1.7 %).
  * Budgets have no daily period, so the amount is a month of baseline days and the rules fire when
- *  - the month's forecast reaches multiplier x baseline: spend has been running at that multiple (the anomaly),
+ *  - the month's forecast reaches multiplier x baseline: spend has been running at that multiple for weeks,
  *  - actual spend reaches multiplier x baseline (the anomaly has already cost that much),
  *  - actual spend reaches the baseline month (heads-up).
  * Notifications go to the Monitoring channels besides the billing account's admins.
@@ -52,7 +59,7 @@ export class CostBudget extends Construct {
         { thresholdPercent: 1, spendBasis: 'CURRENT_SPEND' },
       ],
       allUpdatesRule: {
-        monitoringNotificationChannels: props.notificationChannels.slice(0, 5),
+        monitoringNotificationChannels: props.emailChannels.slice(0, MAX_BUDGET_CHANNELS),
         disableDefaultIamRecipients: false,
         schemaVersion: '1.0',
       },

@@ -12,6 +12,11 @@ export interface HostRoute {
   readonly host: string;
   /** Backend service id. */
   readonly backendService: string;
+  /**
+   * Paths with a path rule of their own, served by `backendService` too: the load balancer's metrics then tell
+   * them apart (`matched_url_path_rule`). @default - none
+   */
+  readonly separatePaths?: readonly string[];
 }
 
 export interface HttpsLoadBalancerProps {
@@ -48,7 +53,13 @@ export class HttpsLoadBalancer extends Construct {
       name: this.urlMapName,
       defaultService: props.routes[0].backendService,
       hostRule: props.routes.map((r, i) => ({ hosts: [r.host], pathMatcher: matcher(i) })),
-      pathMatcher: props.routes.map((r, i) => ({ name: matcher(i), defaultService: r.backendService })),
+      pathMatcher: props.routes.map((r, i) => ({
+        name: matcher(i),
+        defaultService: r.backendService,
+        pathRule: r.separatePaths?.length
+          ? [{ paths: [...r.separatePaths], service: r.backendService }]
+          : undefined,
+      })),
     });
 
     // One certificate per host: a host whose DNS is not ready yet does not hold back the other's certificate.

@@ -2,7 +2,7 @@ import { MonitoringSlo, MonitoringSloRequestBasedSli } from '@cdktf/provider-goo
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { seconds } from '../observability/metric-filters';
-import { AlertPolicy } from './alert-policy';
+import { AlertCondition, AlertPolicy, Severity } from './alert-policy';
 
 /** Good requests are all requests minus the bad ones (e.g. 5xx). */
 export interface AvailabilitySli {
@@ -18,11 +18,17 @@ export interface LatencySli {
   readonly thresholdMs: number;
 }
 
-export interface BurnRateWindow {
-  /** Window the burn rate is measured over. */
-  readonly lookbackMinutes: number;
-  /** Alert when the budget burns this many times faster than the goal allows. */
+/** One multi-window burn-rate alert: the long window and the short one must both burn above the threshold. */
+export interface BurnRateAlert {
+  /** Names the policy: `slo_<sloId>_<name>_burn`. */
+  readonly name: string;
+  /** Shows enough of the budget is gone to matter. */
+  readonly longWindowMinutes: number;
+  /** Shows it is still burning now, so the incident closes soon after recovery. */
+  readonly shortWindowMinutes: number;
+  /** Times faster than the goal allows. */
   readonly threshold: number;
+  readonly severity: Severity;
 }
 
 export interface ServiceSloProps {
@@ -36,15 +42,14 @@ export interface ServiceSloProps {
   /** Short id, e.g. `availability`; also names the burn-rate alerts. */
   readonly sloId: string;
   readonly displayName: string;
-  /** Goal as a percentage below 100, e.g. 99.9. */
+  /** Goal as a percentage, above 0 and at most 99.99 (the API's limit). */
   readonly goalPercent: number;
   readonly rollingPeriodDays: number;
   readonly sli: AvailabilitySli | LatencySli;
-  /** Pages: the budget is going fast. */
-  readonly fastBurn: BurnRateWindow;
-  /** Tickets: the budget is going steadily. */
-  readonly slowBurn: BurnRateWindow;
-  readonly notificationChannels: readonly string[];
+  /** One alert policy each. */
+  readonly burnRates: readonly BurnRateAlert[];
+  /** Channel names per severity. */
+  readonly notificationChannels: Readonly<Record<Severity, readonly string[]>>;
   readonly subjectPrefix: string;
   /** @default [] */
   readonly dependsOn?: ITerraformDependable[];
@@ -56,15 +61,23 @@ function requestBasedSli(sli: AvailabilitySli | LatencySli): MonitoringSloReques
     : { distributionCut: { distributionFilter: sli.distributionFilter, range: { max: sli.thresholdMs } } };
 }
 
+/** `3600s` as `1 h`, `4320 min` as `3 d`: how windows read in names and documentation. */
+function windowText(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440} d`;
+  if (minutes % 60 === 0) return `${minutes / 60} h`;
+  return `${minutes} min`;
+}
+
 /**
- * A request-based SLO with multi-window burn-rate alerts (Google SRE workbook, chapter 5): a fast burn is
- * critical, a slow burn a warning. Each must hold for 1/12 of its window, the workbook's short window, so a
- * brief spike that already ended does not page.
+ * A request-based SLO with the SRE workbook's multi-window, multi-burn-rate alerts (chapter 5, "Alerting on
+ * SLOs"): each policy ANDs the burn rate over a long window (enough budget is gone) with the same rate over a
+ * short one (it is still burning), both evaluated at once (duration 0). A short total outage pages within
+ * minutes, and the incident closes once the short window recovers instead of an hour later.
  */
 export class ServiceSlo extends Construct {
   readonly slo: MonitoringSlo;
-  readonly fastBurnAlert: AlertPolicy;
-  readonly slowBurnAlert: AlertPolicy;
+  /** Burn-rate alert policies, in the order of `burnRates`. */
+  readonly burnAlerts: AlertPolicy[];
 
   constructor(scope: Construct, id: string, props: ServiceSloProps) {
     super(scope, id);
@@ -79,42 +92,42 @@ export class ServiceSlo extends Construct {
       dependsOn: props.dependsOn,
     });
     const sloName = `projects/${props.projectId}/services/${props.serviceId}/serviceLevelObjectives/${props.sloId}`;
-    const burnAlert = (speed: 'fast' | 'slow', window: BurnRateWindow) =>
-      new AlertPolicy(this, `${speed}-burn`, {
-        name: `slo_${props.sloId}_${speed}_burn`,
-        displayName: `SLO ${props.displayName}: ${speed} error-budget burn`,
-        severity: speed === 'fast' ? 'CRITICAL' : 'WARNING',
+    const burnRate = (minutes: number, threshold: number): AlertCondition => ({
+      kind: 'threshold',
+      displayName: `${props.sloId} burn rate over ${windowText(minutes)}`,
+      signal: { filter: `select_slo_burn_rate("${sloName}", "${seconds(minutes * 60)}")` },
+      comparison: 'COMPARISON_GT',
+      threshold,
+      durationSeconds: 0,
+    });
+    this.burnAlerts = props.burnRates.map((rate) => {
+      const long = windowText(rate.longWindowMinutes);
+      const short = windowText(rate.shortWindowMinutes);
+      const page = rate.severity === 'CRITICAL';
+      return new AlertPolicy(this, `${rate.name}-burn`, {
+        name: `slo_${props.sloId}_${rate.name}_burn`,
+        displayName: `SLO ${props.displayName}: error budget burning > ${rate.threshold}x over ${long} and ${short}`,
+        severity: rate.severity,
         meaning:
           `The error budget of "${props.displayName}" (goal ${props.goalPercent} % over ${props.rollingPeriodDays} days) ` +
-          `is burning ${window.threshold}x faster than the goal allows, measured over ${window.lookbackMinutes} minutes. ` +
-          (speed === 'fast'
-            ? 'At this pace the whole budget is gone within days.'
-            : 'Left alone, the SLO will be missed this period.'),
+          `has burned more than ${rate.threshold}x faster than the goal allows over the last ${long}, and still does over the last ${short}. ` +
+          `At ${rate.threshold}x the whole budget lasts ${Math.round((props.rollingPeriodDays / rate.threshold) * 10) / 10} days.`,
         firstSteps: [
           'Open the SLO in Cloud Monitoring (Services) and find when the burn started.',
           'Correlate with deploys (Cloud Run revisions), the serving dashboard and backend error logs.',
-          speed === 'fast'
+          page
             ? 'If a new revision is the cause, shift traffic back to the previous revision now.'
             : 'Open a ticket; plan the fix before the budget runs out.',
         ],
-        conditions: [
-          {
-            kind: 'threshold',
-            displayName: `${props.sloId} burn rate over ${window.lookbackMinutes} min`,
-            signal: {
-              filter: `select_slo_burn_rate("${sloName}", "${seconds(window.lookbackMinutes * 60)}")`,
-            },
-            comparison: 'COMPARISON_GT',
-            threshold: window.threshold,
-            durationSeconds: Math.max(1, Math.round(window.lookbackMinutes / 12)) * 60,
-          },
-        ],
-        notificationChannels: props.notificationChannels,
+        conditions: [rate.longWindowMinutes, rate.shortWindowMinutes].map((minutes) =>
+          burnRate(minutes, rate.threshold),
+        ),
+        combiner: 'AND',
+        notificationChannels: props.notificationChannels[rate.severity],
         subjectPrefix: props.subjectPrefix,
         // The filter names the SLO by its resource name only: create the SLO first.
         dependsOn: [...(props.dependsOn ?? []), this.slo],
       });
-    this.fastBurnAlert = burnAlert('fast', props.fastBurn);
-    this.slowBurnAlert = burnAlert('slow', props.slowBurn);
+    });
   }
 }

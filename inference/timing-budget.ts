@@ -3,10 +3,15 @@
  * the Helm timeout, the startup probe window and the Deployment's progress deadline all derive from it, in that
  * order of size:
  * - the progress deadline fires first: it only marks the rollout as stalled (Progressing=False, a signal; Helm 3's
- *   wait does not act on it), so it warns before anything gives up;
- * - the startup probe window: the kubelet restarts an engine that has not answered /health by then;
+ *   wait does not act on it), so it warns before anything gives up. It counts from the rollout's start, the
+ *   pre-start phase included, so a cold first install of a large model usually reports ProgressDeadlineExceeded:
+ *   `kubectl rollout status` and kstatus-style waits (Helm 4, Argo CD, Flux) treat that as failed; re-check this
+ *   order before moving the helm provider to such a waiter;
+ * - the startup probe window: the kubelet restarts an engine that has not answered /health by then; its clock
+ *   starts with the container;
  * - the Helm timeout fires last: an atomic release rolls back, so it must never cut off a pod that could
- *   still come up within its startup window.
+ *   still come up within its startup window. Its clock starts with the release, before the container exists,
+ *   so it covers the pre-start allowance + the startup window + a margin.
  * Issue 18 derives `startupSeconds` from the model size; everything else follows.
  */
 
@@ -14,6 +19,20 @@
 export const DEFAULT_STARTUP_SECONDS = 1500;
 /** Margin between the three deadlines: one image pull or one weight re-read. */
 const MARGIN_SECONDS = 300;
+/**
+ * Time between the release's start and the engine container's start on a GPU pool scaled to zero (allowances,
+ * not measurements on GKE): the cluster autoscaler adds a GPU node (VM create, boot, node Ready), GKE's driver
+ * installer loads the NVIDIA driver before the node advertises `nvidia.com/gpu`, the kubelet pulls the engine
+ * image (vllm-openai and TGI are several GB compressed; image streaming shortens it), and the GCS FUSE sidecar
+ * starts first.
+ */
+export const PRE_START_SECONDS = {
+  gpuNodeScaleUp: 300,
+  nvidiaDriverInstall: 180,
+  imagePull: 360,
+  gcsFuseSidecar: 60,
+} as const;
+const PRE_START_TOTAL_SECONDS = Object.values(PRE_START_SECONDS).reduce((a, b) => a + b, 0);
 const STARTUP_DELAY_SECONDS = 60;
 const STARTUP_PERIOD_SECONDS = 10;
 
@@ -28,9 +47,11 @@ export interface TimingBudget {
   /** initialDelaySeconds + failureThreshold x periodSeconds = startupWindowSeconds. */
   readonly startupProbe: ProbeTiming;
   readonly startupWindowSeconds: number;
+  /** Before the container starts: GPU node from zero, driver, image pull, sidecar (PRE_START_SECONDS). */
+  readonly preStartSeconds: number;
   /** Deployment `progressDeadlineSeconds`. */
   readonly progressDeadlineSeconds: number;
-  /** helm_release `timeout`. */
+  /** helm_release `timeout`: preStartSeconds + startupWindowSeconds + a margin. */
   readonly helmTimeoutSeconds: number;
 }
 
@@ -48,7 +69,8 @@ export function timingBudget(startupSeconds = DEFAULT_STARTUP_SECONDS): TimingBu
       timeoutSeconds: 5,
     },
     startupWindowSeconds,
+    preStartSeconds: PRE_START_TOTAL_SECONDS,
     progressDeadlineSeconds: Math.max(startupWindowSeconds - MARGIN_SECONDS, STARTUP_PERIOD_SECONDS),
-    helmTimeoutSeconds: startupWindowSeconds + MARGIN_SECONDS,
+    helmTimeoutSeconds: PRE_START_TOTAL_SECONDS + startupWindowSeconds + MARGIN_SECONDS,
   };
 }

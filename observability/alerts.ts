@@ -18,33 +18,34 @@ export function alertSpecs(
   signals: PlatformSignals,
 ): AlertSpec[] {
   const { thresholds } = config.observability;
-  const { lb, backend, services, sql, replica, redis, gpu } = signals;
+  const { services, sql, replica, redis, gpu } = signals;
   const specs: AlertSpec[] = [];
 
   // Seed "Alerting Thresholds".
+  const [frontend, backend] = services;
   specs.push({
     name: 'high_latency',
     displayName: `p95 latency above ${thresholds.p95LatencyMs} ms`,
     severity: 'WARNING',
-    meaning: `The 95th percentile of request latency has been above ${thresholds.p95LatencyMs} ms for 5 minutes, at the load balancer (what users see) or inside the backend (what the API spends).`,
+    meaning: `The 95th percentile of request latency has been above ${thresholds.p95LatencyMs} ms for 5 minutes: for the frontend, as clients see it at the load balancer; for the API, as the backend takes it on every path except the LLM ones (cloudRun.llmPaths, seconds long by design, charted apart).`,
     firstSteps: [
-      'Open the serving dashboard: is it the load balancer only (clients, CDN misses) or the backend too?',
-      'For the backend: check instance count against max instances, Cloud SQL CPU and query insights, Redis, and LLM provider latency in the backend logs.',
+      'Open the serving dashboard: which backend, and is it the load balancer only (clients, CDN misses) or the backend too?',
+      'For the API: check instance count against max instances, Cloud SQL CPU and query insights, and Redis.',
       'If instances sit at the maximum, raise cloudRun.backend.maxInstances; if a new revision is slower, roll traffic back.',
     ],
     conditions: [
       {
         kind: 'threshold',
-        displayName: `load balancer p95 > ${thresholds.p95LatencyMs} ms`,
-        signal: lb.latencyP95,
+        displayName: `frontend p95 at the load balancer > ${thresholds.p95LatencyMs} ms`,
+        signal: frontend.lb.latencyP95,
         comparison: 'COMPARISON_GT',
         threshold: thresholds.p95LatencyMs,
         durationSeconds: FIVE_MINUTES,
       },
       {
         kind: 'threshold',
-        displayName: `backend p95 > ${thresholds.p95LatencyMs} ms`,
-        signal: backend.latencyP95,
+        displayName: `API p95 (non-LLM paths) > ${thresholds.p95LatencyMs} ms`,
+        signal: backend.lb.defaultPathBackendLatencyP95,
         comparison: 'COMPARISON_GT',
         threshold: thresholds.p95LatencyMs,
         durationSeconds: FIVE_MINUTES,
@@ -55,23 +56,21 @@ export function alertSpecs(
     name: 'error_rate_spike',
     displayName: `5xx error rate above ${thresholds.errorRatePercent} %`,
     severity: 'CRITICAL',
-    meaning: `More than ${thresholds.errorRatePercent} % of the requests through the load balancer have failed with a 5xx for 5 minutes.`,
+    meaning: `More than ${thresholds.errorRatePercent} % of the requests of one load balancer backend (frontend or API) have failed with a 5xx for 5 minutes, counting the 5xx the load balancer returns itself when no backend is healthy.`,
     firstSteps: [
       'Open the serving dashboard to see which service fails (frontend or backend) and since when.',
       "Read the failing service's error logs in Cloud Logging (severity>=ERROR), and check Cloud SQL / Redis health.",
       'If it started with a deploy, shift traffic back to the previous revision (cloudRun.<service>.traffic).',
     ],
-    conditions: [
-      {
-        kind: 'threshold',
-        displayName: `5xx / all requests > ${thresholds.errorRatePercent} %`,
-        signal: lb.serverErrors,
-        denominator: lb.requests,
-        comparison: 'COMPARISON_GT',
-        threshold: thresholds.errorRatePercent / 100,
-        durationSeconds: FIVE_MINUTES,
-      },
-    ],
+    conditions: services.map((s): AlertCondition => ({
+      kind: 'threshold',
+      displayName: `${s.role} 5xx / all requests > ${thresholds.errorRatePercent} %`,
+      signal: s.lb.serverErrors,
+      denominator: s.lb.requests,
+      comparison: 'COMPARISON_GT',
+      threshold: thresholds.errorRatePercent / 100,
+      durationSeconds: FIVE_MINUTES,
+    })),
   });
   if (gpu) {
     specs.push({
@@ -92,6 +91,8 @@ export function alertSpecs(
           comparison: 'COMPARISON_GT',
           threshold: thresholds.gpuUtilizationPercent,
           durationSeconds: thresholds.gpuSaturationMinutes * 60,
+          // GPU pools scale from 0: DCGM has no series until the first GPU node runs.
+          disableMetricValidation: true,
         },
       ],
     });

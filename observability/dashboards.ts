@@ -15,7 +15,7 @@ export interface DashboardSpec extends Omit<DashboardProps, 'dependsOn'> {
 /** Serving, data and business dashboards, plus GPU/LLM where there are GPUs. */
 export function dashboardSpecs(config: EnvironmentConfig, signals: PlatformSignals): DashboardSpec[] {
   const { thresholds } = config.observability;
-  const { lb, services, sql, replica, redis, business, gpu } = signals;
+  const { api, services, sql, replica, redis, business, gpu } = signals;
   const title = (name: string) => `AFPI ${config.env}: ${name}`;
   const specs: DashboardSpec[] = [
     {
@@ -25,13 +25,19 @@ export function dashboardSpecs(config: EnvironmentConfig, signals: PlatformSigna
         chart(
           'Load balancer p95 latency',
           'ms',
-          [metricSeries(lb.latencyP95)],
+          services.map((s) => metricSeries(s.lb.latencyP95, { legend: s.role })),
+          [thresholdLine('high_latency', thresholds.p95LatencyMs)],
+        ),
+        chart(
+          'API p95 backend latency by path rule (UNMATCHED: all but the LLM paths)',
+          'ms',
+          [metricSeries(api.backendLatencyP95ByPathRule)],
           [thresholdLine('high_latency', thresholds.p95LatencyMs)],
         ),
         chart(
           'Load balancer 5xx ratio',
           'ratio',
-          [ratioSeries(lb.serverErrors, lb.requests)],
+          services.map((s) => ratioSeries(s.lb.serverErrors, s.lb.requests, { legend: s.role })),
           [thresholdLine('error_rate_spike', thresholds.errorRatePercent / 100)],
         ),
         chart(
@@ -144,6 +150,7 @@ export function dashboardSpecs(config: EnvironmentConfig, signals: PlatformSigna
         ),
         chart('GPU duty cycle (GKE)', '%', [metricSeries(gpu.dutyCycle)]),
         chart('GPU memory used (DCGM)', 'MiB', [promSeries(gpu.gpuMemoryUsedMiB)]),
+        chart('vLLM p95 time to first token', 's', [promSeries(gpu.vllmTimeToFirstTokenP95)]),
         chart('vLLM queued requests', 'requests', [promSeries(gpu.vllmQueue)]),
         chart('vLLM generated tokens/s', 'tokens/s', [promSeries(gpu.vllmTokensPerSecond)]),
       ],

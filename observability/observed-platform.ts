@@ -17,6 +17,9 @@ export interface ObservedPlatform {
   readonly backendServiceName: string;
   /** URL map of the global external HTTPS load balancer (cloud-run stack). */
   readonly urlMapName: string;
+  /** Load balancer backend services of the frontend and the backend (cloud-run stack). */
+  readonly frontendBackendServiceName: string;
+  readonly backendBackendServiceName: string;
   /** Primary Cloud SQL instance name (data stack). */
   readonly sqlInstanceName: string;
   /** Cross-region replica instance name, where there is one. @default - no replica, no lag alert */
@@ -31,19 +34,25 @@ export interface ObservedPlatform {
 export function platformSignals(config: EnvironmentConfig, observed: ObservedPlatform) {
   const frontend = cloudRunSignals(observed.frontendServiceName);
   const backend = cloudRunSignals(observed.backendServiceName);
+  const api = loadBalancerSignals(observed.urlMapName, observed.backendBackendServiceName);
   return {
-    lb: loadBalancerSignals(observed.urlMapName),
-    backend,
-    /** Both Cloud Run services with their configured maximum instances, for per-service conditions and charts. */
+    /** The backend's load balancer signals: what the API's alerts and SLOs measure. */
+    api,
+    /**
+     * Both public services with their configured maximum instances and their load balancer backend, for
+     * per-service conditions and charts.
+     */
     services: [
       {
         role: 'frontend',
         signals: frontend,
+        lb: loadBalancerSignals(observed.urlMapName, observed.frontendBackendServiceName),
         max: config.cloudRun.frontend.maxInstances,
       },
       {
         role: 'backend',
         signals: backend,
+        lb: api,
         max: config.cloudRun.backend.maxInstances,
       },
     ],

@@ -39,27 +39,36 @@ function worst(groupBy: string, alignmentPeriodSeconds = MINUTE): Aggregation {
   };
 }
 
-/** The global external HTTPS load balancer, by URL map. */
-export function loadBalancerSignals(urlMapName: string) {
-  const byUrlMap = 'resource.label.url_map_name';
-  const labels = { [byUrlMap]: urlMapName };
-  const requests = (extra: Record<string, number> = {}) =>
-    signal(
-      metricFilter('loadbalancing.googleapis.com/https/request_count', 'https_lb_rule', {
-        ...labels,
-        ...extra,
-      }),
-      ratePerSecond(byUrlMap),
-    );
+/**
+ * One backend service of the global external HTTPS load balancer, by `backend_target_name`: each public backend
+ * on its own, so the frontend's CDN hits do not dilute the API's errors. Counts include the 5xx the load
+ * balancer generates itself (no healthy serverless NEG), which Cloud Run never sees.
+ */
+export function loadBalancerSignals(urlMapName: string, backendServiceName: string) {
+  const byBackend = 'resource.label.backend_target_name';
+  const labels = { 'resource.label.url_map_name': urlMapName, [byBackend]: backendServiceName };
+  const filter = (metric: string, extra: Record<string, string | number> = {}) =>
+    metricFilter(`loadbalancing.googleapis.com/https/${metric}`, 'https_lb_rule', { ...labels, ...extra });
+  // Requests no path rule matched: on the api host, everything but the LLM paths (cloudRun.llmPaths).
+  const defaultPath = { 'resource.label.matched_url_path_rule': 'UNMATCHED' };
   return {
     /** Total latency seen by clients, in ms. */
-    latencyP95: signal(
-      metricFilter('loadbalancing.googleapis.com/https/total_latencies', 'https_lb_rule', labels),
-      p95(byUrlMap),
+    latencyP95: signal(filter('total_latencies'), p95(byBackend)),
+    /** Time the backend took on requests outside any path rule (the API without its LLM paths), in ms. */
+    defaultPathBackendLatencyP95: signal(filter('backend_latencies', defaultPath), p95(byBackend)),
+    /** The raw distribution of the above, for SLO distribution cuts. */
+    defaultPathBackendLatencyFilter: filter('backend_latencies', defaultPath),
+    /** Backend latency per path rule: the LLM paths apart from the rest. */
+    backendLatencyP95ByPathRule: signal(
+      filter('backend_latencies'),
+      p95('resource.label.matched_url_path_rule'),
     ),
-    requests: requests(),
-    /** 5xx responses, whether from a backend or from the load balancer itself (no healthy backend). */
-    serverErrors: requests({ 'metric.label.response_code_class': 500 }),
+    requests: signal(filter('request_count'), ratePerSecond(byBackend)),
+    /** 5xx responses, whether from a backend or from the load balancer itself. */
+    serverErrors: signal(
+      filter('request_count', { 'metric.label.response_code_class': 500 }),
+      ratePerSecond(byBackend),
+    ),
   };
 }
 
@@ -156,6 +165,8 @@ export function gpuQueries(clusterName: string) {
     gpuUtilization: `DCGM_FI_DEV_GPU_UTIL{${cluster}}`,
     /** Framebuffer memory in use per GPU, MiB (DCGM). */
     gpuMemoryUsedMiB: `DCGM_FI_DEV_FB_USED{${cluster}}`,
+    /** p95 time to first token per model, in seconds (vLLM's histogram). */
+    vllmTimeToFirstTokenP95: `histogram_quantile(0.95, sum by (le, model_name) (rate(vllm:time_to_first_token_seconds_bucket{${cluster}}[5m])))`,
     /** Requests queued in vLLM, per model. */
     vllmQueue: `sum by (model_name) (vllm:num_requests_waiting{${cluster}})`,
     /** Generated tokens per second, per model. */

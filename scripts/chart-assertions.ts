@@ -17,7 +17,15 @@ export interface K8sObject {
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly spec?: any;
+  /** RBAC rules (Role, ClusterRole). */
+  readonly rules?: readonly { readonly resources?: string[]; readonly verbs?: string[] }[];
 }
+
+/**
+ * How engine Deployments roll: each replica takes a whole GPU node and pools are sized for the autoscalers'
+ * maxReplicas, so a surge pod may never schedule (review 15, finding 2). One pod is replaced at a time instead.
+ */
+export const ENGINE_ROLLING_UPDATE = { maxSurge: 0, maxUnavailable: 1 };
 
 /** One model server Deployment of the release and what it must run. */
 export interface EngineExpectation {
@@ -52,6 +60,8 @@ export interface ReleaseExpectation {
   readonly endpointPorts: readonly number[];
   /** Label keys of the chart's defaults that must not reach any selector (vllm-stack: environment, release). */
   readonly forbiddenSelectorKeys: readonly string[];
+  /** Roles the release must render, each without the verbs listed (vllm-stack's router Role: no `patch`). */
+  readonly roles: readonly { readonly name: string; readonly forbiddenVerbs: readonly string[] }[];
 }
 
 export interface Assertion {
@@ -305,16 +315,16 @@ export const ASSERTIONS: readonly Assertion[] = [
       }),
   },
   {
-    name: 'Helm timeout > startup window > progress deadline (one budget)',
+    name: 'Helm timeout >= pre-start allowance + startup window > progress deadline (one budget)',
     check: (objects, expected) => {
       const { timing } = expected;
       return [
         ...expectEqual('helm_release timeout', expected.helmTimeoutSeconds, timing.helmTimeoutSeconds),
-        ...(timing.helmTimeoutSeconds > timing.startupWindowSeconds &&
+        ...(expected.helmTimeoutSeconds >= timing.preStartSeconds + timing.startupWindowSeconds &&
         timing.startupWindowSeconds > timing.progressDeadlineSeconds
           ? []
           : [
-              `timing budget: ${timing.helmTimeoutSeconds} > ${timing.startupWindowSeconds} > ${timing.progressDeadlineSeconds} does not hold`,
+              `timing budget: helm timeout ${expected.helmTimeoutSeconds} >= pre-start ${timing.preStartSeconds} + startup window ${timing.startupWindowSeconds} > progress deadline ${timing.progressDeadlineSeconds} does not hold`,
             ]),
         ...eachEngine(objects, expected, (d, _c, _e, at) =>
           expectEqual(
@@ -445,6 +455,32 @@ export const ASSERTIONS: readonly Assertion[] = [
         (o) => `${nameOf(o)}: KEDA object rendered (no KEDA in the cluster)`,
       ),
     ],
+  },
+  {
+    name: 'engines roll without a surge node',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (d, _c, _e, at) => [
+        ...expectEqual(at('.spec.strategy.type'), d.spec?.strategy?.type, 'RollingUpdate'),
+        ...expectEqual(
+          at('.spec.strategy.rollingUpdate'),
+          d.spec?.strategy?.rollingUpdate,
+          ENGINE_ROLLING_UPDATE,
+        ),
+      ]),
+  },
+  {
+    name: 'Roles without forbidden verbs (post-renderer applied)',
+    check: (objects, expected) =>
+      expected.roles.flatMap((want) => {
+        const role = ofKind(objects, 'Role').find((r) => r.metadata?.name === want.name);
+        if (!role) return [`Role ${want.name}: not rendered`];
+        return (role.rules ?? []).flatMap((rule, i) => {
+          const bad = (rule.verbs ?? []).filter((v) => v === '*' || want.forbiddenVerbs.includes(v));
+          return bad.length > 0
+            ? [`Role ${want.name} .rules[${i}].verbs: ${show(bad)} granted on ${show(rule.resources)}`]
+            : [];
+        });
+      }),
   },
   {
     name: 'NetworkPolicies select pods',

@@ -65,6 +65,8 @@ interface HelmRelease {
   readonly values?: string[];
   readonly set?: HelmSet[];
   readonly timeout?: number;
+  /** Post-renderer (issue 21's router Role fix); its args are relative to the stack directory. */
+  readonly postrender?: { readonly binary_path: string; readonly args?: string[] };
 }
 
 interface Target {
@@ -134,8 +136,8 @@ class References {
   }
 }
 
-function run(cmd: string, args: string[]): { ok: boolean; output: string; stdout: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function run(cmd: string, args: string[], cwd?: string): { ok: boolean; output: string; stdout: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd });
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim(), stdout: r.stdout };
 }
 
@@ -212,6 +214,8 @@ function expectationOf(
       ),
       endpointPorts: [VLLM_ENDPOINT_PORT],
       forbiddenSelectorKeys,
+      // The chart grants the router pods:patch (sleep mode, unused); issue 21's post-renderer removes it.
+      roles: [{ name: `${name}-reader`, forbiddenVerbs: ['patch'] }],
     };
   }
   const index = placed.findIndex((p) => tgiRelease(p) === release.name);
@@ -232,6 +236,7 @@ function expectationOf(
     ],
     endpointPorts: [TGI_FIRST_PORT + index],
     forbiddenSelectorKeys: [],
+    roles: [],
   };
 }
 
@@ -241,13 +246,24 @@ interface CheckResult {
   readonly failures: string[];
 }
 
-/** Lints, renders, schema-checks and asserts one release. */
+/** The release's post-renderer as `helm template` flags; Helm runs it from the stack directory, as Terraform does. */
+function postRendererArgs(release: HelmRelease): string[] {
+  if (!release.postrender) return [];
+  return [
+    '--post-renderer',
+    release.postrender.binary_path,
+    ...(release.postrender.args ?? []).flatMap((a) => ['--post-renderer-args', a]),
+  ];
+}
+
+/** Lints, renders (post-renderer included: what Helm installs), schema-checks and asserts one release. */
 function checkRelease(
   tools: { helm: string; kubeValidate: string },
   chart: string,
   name: string,
   namespace: string,
   helmArgs: string[],
+  release: { readonly postRenderer: string[]; readonly stackDir: string },
   expected: ReleaseExpectation | undefined,
   work: string,
 ): CheckResult {
@@ -255,7 +271,11 @@ function checkRelease(
   const kube = ['--namespace', namespace, '--kube-version', KUBERNETES_VERSION];
   const lint = run(tools.helm, ['lint', '--strict', chart, ...helmArgs, ...kube]);
   if (!lint.ok) return fail(['helm lint --strict failed:', indent(lint.output)]);
-  const template = run(tools.helm, ['template', name, chart, ...helmArgs, ...kube]);
+  const template = run(
+    tools.helm,
+    ['template', name, chart, ...helmArgs, ...release.postRenderer, ...kube],
+    release.stackDir,
+  );
   if (!template.ok) return fail(['helm template failed:', indent(template.output)]);
 
   const objects = parseAllDocuments(template.stdout)
@@ -271,7 +291,7 @@ function checkRelease(
   }
   const crds = objects.length - builtIn.length;
   const asserted = expected ? assertRelease(objects, expected) : { count: 0, failures: [] };
-  const summary = `lint ok, ${objects.length} objects, ${builtIn.length} schema-valid (${crds} CRD objects unchecked), ${asserted.count} assertions`;
+  const summary = `lint ok, ${release.postRenderer.length > 0 ? 'post-rendered, ' : ''}${objects.length} objects, ${builtIn.length} schema-valid (${crds} CRD objects unchecked), ${asserted.count} assertions`;
   return asserted.failures.length > 0
     ? { ok: false, summary: `${summary}: FAILED`, failures: asserted.failures }
     : { ok: true, summary: `ok: ${summary}`, failures: [] };
@@ -373,7 +393,16 @@ function main(): number {
         renamedChecked ||= names.length > 1;
         for (const name of names) {
           const expected = expectationOf(t.config, r, name, forbidden);
-          const result = checkRelease(tools, chart, name, namespace, helmArgs, expected, work);
+          const result = checkRelease(
+            tools,
+            chart,
+            name,
+            namespace,
+            helmArgs,
+            { postRenderer: postRendererArgs(r), stackDir },
+            expected,
+            work,
+          );
           checked++;
           const renamed = name === r.name ? '' : ` renamed to ${name}`;
           console.log(`${label} ${r.name}${renamed} (${chartLabel}): ${result.summary}`);

@@ -141,7 +141,12 @@ export class CloudRunStack extends AfpiStack {
       ipAddress: network.lbAddress.address,
       routes: [
         { host: config.domain, backendService: this.frontend.backend.backendService.id },
-        { host: apiHost, backendService: this.backend.backend.backendService.id },
+        {
+          host: apiHost,
+          backendService: this.backend.backend.backendService.id,
+          // LLM turns get their own path rule so latency signals can leave them out (observability).
+          separatePaths: cr.llmPaths,
+        },
       ],
       sslProfile: cr.sslProfile,
     });

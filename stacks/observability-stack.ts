@@ -1,8 +1,10 @@
 import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ciAccountEmail } from '../catalog/ci-roles';
 import { AlertPolicy } from '../constructs/alert-policy';
 import { CostBudget } from '../constructs/cost-budget';
+import { DailyCostAnomaly } from '../constructs/daily-cost-anomaly';
 import { Dashboard } from '../constructs/dashboard';
 import { BusinessLogMetrics } from '../constructs/log-metrics';
 import { DataAccessAuditLogs } from '../constructs/data-access-audit-logs';
@@ -38,6 +40,9 @@ export function observedPlatform(props: ObservabilityStackProps): ObservedPlatfo
     // Names known at synth time, not cross-stack references: filters quote them, and `synth --hcl` cannot
     // quote a reference inside a string.
     urlMapName: cloudRun.loadBalancer.urlMapName,
+    // Each serving tier's load balancer backend service carries its service's name.
+    frontendBackendServiceName: cloudRun.frontend.serviceName,
+    backendBackendServiceName: cloudRun.backend.serviceName,
     sqlInstanceName: data.sql.instanceName,
     sqlReplicaName: data.sql.replicaName,
     redisInstanceId: data.redis.instanceId,
@@ -47,8 +52,8 @@ export function observedPlatform(props: ObservabilityStackProps): ObservedPlatfo
 
 /**
  * Watches everything the other stacks deploy: the seed's four alerts and the resource alerts beside them,
- * uptime checks, backend SLOs with burn-rate alerts, dashboards, the seed's business metrics, log retention and
- * the cost-anomaly budget.
+ * uptime checks, backend SLOs with multi-window burn-rate alerts, dashboards, the seed's business metrics, log
+ * retention, and the cost alerts (daily cost_anomaly, monthly budget guard).
  */
 export class ObservabilityStack extends AfpiStack {
   readonly apis: ProjectServices;
@@ -63,7 +68,9 @@ export class ObservabilityStack extends AfpiStack {
   /** DATA_READ/DATA_WRITE audit logs of the services that hold secrets, keys, objects and state. */
   readonly dataAccessLogs: DataAccessAuditLogs;
   readonly dashboards: Readonly<Record<string, Dashboard>>;
-  /** The cost_anomaly budget, unless switched off. */
+  /** The daily cost_anomaly alert and its billing-export query, unless switched off. */
+  readonly costAnomaly?: DailyCostAnomaly;
+  /** The cost_monthly_guard budget, unless switched off. */
   readonly costBudget?: CostBudget;
   readonly observed: ObservedPlatform;
 
@@ -83,7 +90,13 @@ export class ObservabilityStack extends AfpiStack {
       services: [
         'monitoring.googleapis.com',
         'logging.googleapis.com',
-        ...(costAnomalyOn ? ['billingbudgets.googleapis.com'] : []),
+        ...(costAnomalyOn
+          ? [
+              'billingbudgets.googleapis.com',
+              'bigquery.googleapis.com',
+              'bigquerydatatransfer.googleapis.com',
+            ]
+          : []),
         ...(usesSecrets ? ['secretmanager.googleapis.com'] : []),
       ],
     });
@@ -93,9 +106,11 @@ export class ObservabilityStack extends AfpiStack {
       emails: obs.notifications.emails,
       webhookUrlSecret: obs.notifications.webhookUrlSecret,
       pagerDutyServiceKeySecret: obs.notifications.pagerDutyServiceKeySecret,
+      pageSeverities: obs.notifications.pageSeverities,
+      planReaders: [`serviceAccount:${ciAccountEmail('planner', config.projectId)}`],
       dependsOn,
     });
-    const notificationChannels = this.channels.names;
+    const channels = this.channels;
 
     const signals = platformSignals(config, observed);
 
@@ -103,7 +118,7 @@ export class ObservabilityStack extends AfpiStack {
     for (const spec of alertSpecs(config, observed, signals)) {
       alerts[spec.name] = new AlertPolicy(this, spec.name.replace(/_/g, '-'), {
         ...spec,
-        notificationChannels,
+        notificationChannels: channels.forSeverity(spec.severity),
         subjectPrefix,
         dependsOn,
       });
@@ -121,7 +136,7 @@ export class ObservabilityStack extends AfpiStack {
           host: target.host,
           path: target.path,
           periodSeconds: obs.uptime.periodSeconds,
-          notificationChannels,
+          notificationChannels: channels.forSeverity('CRITICAL'),
           subjectPrefix,
           dependsOn,
         }),
@@ -138,9 +153,12 @@ export class ObservabilityStack extends AfpiStack {
       projectId: config.projectId,
       serviceId: backendServiceId,
       rollingPeriodDays: obs.slo.rollingPeriodDays,
-      fastBurn: obs.slo.fastBurn,
-      slowBurn: obs.slo.slowBurn,
-      notificationChannels,
+      burnRates: [
+        { name: 'fast', ...obs.slo.fastBurn },
+        { name: 'medium', ...obs.slo.mediumBurn },
+        { name: 'slow', ...obs.slo.slowBurn },
+      ],
+      notificationChannels: channels.bySeverity,
       subjectPrefix,
       dependsOn: [...dependsOn, this.backendService],
     };
@@ -150,10 +168,11 @@ export class ObservabilityStack extends AfpiStack {
         sloId: 'availability',
         displayName: `Backend availability ${obs.slo.availabilityPercent} %`,
         goalPercent: obs.slo.availabilityPercent,
+        // At the load balancer: its own 5xx (no healthy NEG) count too.
         sli: {
           kind: 'availability',
-          totalFilter: signals.backend.requests.filter,
-          badFilter: signals.backend.serverErrors.filter,
+          totalFilter: signals.api.requests.filter,
+          badFilter: signals.api.serverErrors.filter,
         },
       }),
       new ServiceSlo(this, 'slo-latency', {
@@ -161,9 +180,10 @@ export class ObservabilityStack extends AfpiStack {
         sloId: 'latency',
         displayName: `Backend ${obs.slo.latencyGoalPercent} % of requests under ${obs.slo.latencyP95Ms} ms`,
         goalPercent: obs.slo.latencyGoalPercent,
+        // The API without its LLM paths (streamed turns take seconds by design).
         sli: {
           kind: 'latency',
-          distributionFilter: signals.backend.latencyFilter,
+          distributionFilter: signals.api.defaultPathBackendLatencyFilter,
           thresholdMs: obs.slo.latencyP95Ms,
         },
       }),
@@ -190,24 +210,36 @@ export class ObservabilityStack extends AfpiStack {
     this.dashboards = dashboards;
 
     if (costAnomalyOn) {
+      this.costAnomaly = new DailyCostAnomaly(this, 'cost-anomaly-daily', {
+        projectId: config.projectId,
+        billingAccountId: obs.billingAccountId!,
+        datasetId: obs.costAnomaly.billingExportDataset,
+        location: obs.costAnomaly.billingExportLocation,
+        dailyBaselineUsd: thresholds.dailyCostBaselineUsd,
+        multiplier: thresholds.costAnomalyMultiplier,
+        notificationChannels: channels.forSeverity('ERROR'),
+        subjectPrefix,
+        dependsOn,
+      });
       this.costBudget = new CostBudget(this, 'cost-anomaly', {
         billingAccountId: obs.billingAccountId!,
         projectId: config.projectId,
-        displayName: `AFPI ${config.env} cost_anomaly`,
+        displayName: `AFPI ${config.env} cost_monthly_guard`,
         dailyBaselineUsd: thresholds.dailyCostBaselineUsd,
         anomalyMultiplier: thresholds.costAnomalyMultiplier,
-        notificationChannels,
+        emailChannels: channels.emailNames,
         dependsOn,
       });
     } else {
       Annotations.of(this).addWarning(COST_ANOMALY_OFF);
     }
     new TerraformOutput(this, 'cost_anomaly_alert', {
-      description: "Whether the seed's cost_anomaly alert (billing budget) is deployed",
+      description:
+        "Whether the seed's cost_anomaly alert (daily, from the billing export) and the monthly budget guard are deployed",
       value: this.costBudget
-        ? `on: ${thresholds.costAnomalyMultiplier}x of ${this.costBudget.monthlyAmountUsd} USD/month (${thresholds.dailyCostBaselineUsd} USD/day baseline)`
+        ? `on: daily cost > ${thresholds.costAnomalyMultiplier}x of ${thresholds.dailyCostBaselineUsd} USD (billing export in dataset ${obs.costAnomaly.billingExportDataset}: turn the export on in the Billing console); monthly guard ${thresholds.costAnomalyMultiplier}x of ${this.costBudget.monthlyAmountUsd} USD`
         : COST_ANOMALY_OFF,
     });
-    new TerraformOutput(this, 'notification_channels', { value: notificationChannels });
+    new TerraformOutput(this, 'notification_channels', { value: channels.names });
   }
 }

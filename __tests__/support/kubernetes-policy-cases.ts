@@ -59,8 +59,13 @@ const namespaceWithPolicy = (
 const serviceAccount = (s: TerraformStack, annotations: Record<string, string>) =>
   new ServiceAccountV1(s, 'ksa', { metadata: { name: 'vllm', namespace: 'ns', annotations } });
 
-const release = (s: TerraformStack, config: Partial<ReleaseConfig> = {}, values: object = {}) =>
-  new Release(s, 'release', {
+const release = (
+  s: TerraformStack,
+  config: Partial<ReleaseConfig> = {},
+  values: object = {},
+  id = 'release',
+) =>
+  new Release(s, id, {
     name: 'tgi',
     chart: 'charts/tgi',
     atomic: true,
@@ -106,8 +111,8 @@ const vllmRelease = (s: TerraformStack, model: object = {}, router: object = {})
     },
   );
 
-/** A 5-node L4 pool and a TGI release autoscaling to `maxReplicas` on L4. */
-const autoscaledOnPool = (maxReplicas: number) => (s: TerraformStack) => {
+/** A 5-node L4 pool and a TGI release autoscaling to `maxReplicas` on L4 (after one to `otherMaxReplicas`). */
+const autoscaledOnPool = (maxReplicas: number, otherMaxReplicas?: number) => (s: TerraformStack) => {
   new ContainerNodePool(s, 'gpu', {
     name: 'gpu',
     cluster: 'afpi',
@@ -115,6 +120,16 @@ const autoscaledOnPool = (maxReplicas: number) => (s: TerraformStack) => {
     autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 5 },
     nodeConfig: { machineType: 'g2-standard-8', guestAccelerator: [{ type: 'nvidia-l4', count: 1 }] },
   });
+  if (otherMaxReplicas !== undefined) {
+    // Created first, so the release below is the one that takes the sum over the ceiling.
+    const pool = { gpu: { count: 1, acceleratorType: 'nvidia-l4' } };
+    release(
+      s,
+      { name: 'tgi-other' },
+      { ...pool, autoscaling: { enabled: true, maxReplicas: otherMaxReplicas } },
+      'other',
+    );
+  }
   release(
     s,
     {},
@@ -187,8 +202,9 @@ export const KUBERNETES_CASES = [
   {
     rule: 'AFPI-K8S-7',
     at: 'fixture/release',
-    pass: autoscaledOnPool(5),
-    fail: [autoscaledOnPool(6)],
+    pass: autoscaledOnPool(3, 2),
+    // 6 on a 5-node pool; 3 + 3 on it (each alone fits, the sum does not).
+    fail: [autoscaledOnPool(6), autoscaledOnPool(3, 3)],
   },
   {
     rule: 'AFPI-HELM-1',
@@ -231,6 +247,9 @@ export const KUBERNETES_CASES = [
     fail: [
       (s: TerraformStack) => vllmRelease(s, { tag: 'latest' }),
       (s: TerraformStack) => vllmRelease(s, {}, { tag: '' }),
+      // No tag: vllm-stack renders its default "latest".
+      (s: TerraformStack) => vllmRelease(s, {}, { tag: undefined }),
+      (s: TerraformStack) => vllmRelease(s, { tag: undefined }),
       (s: TerraformStack) => release(s, {}, { sidecar: { image: 'busybox' } }),
     ],
   },
@@ -242,6 +261,8 @@ export const KUBERNETES_CASES = [
       (s: TerraformStack) => vllmRelease(s, { securityContext: { privileged: true } }),
       (s: TerraformStack) => release(s, {}, { hostNetwork: true }),
       (s: TerraformStack) => release(s, {}, { extraVolumes: [{ name: 'root', hostPath: { path: '/' } }] }),
+      // vllm-stack renders hostIPC and hostPID for prefill/decode disaggregation.
+      (s: TerraformStack) => vllmRelease(s, { lmcacheConfig: { enabled: true, enablePD: true } }),
     ],
   },
   {
@@ -251,6 +272,8 @@ export const KUBERNETES_CASES = [
     fail: [
       (s: TerraformStack) => vllmRelease(s, { limitMemory: undefined }),
       (s: TerraformStack) => vllmRelease(s, {}, { resources: { requests: { cpu: '400m' } } }),
+      (s: TerraformStack) => vllmRelease(s, {}, { resources: {} }),
+      (s: TerraformStack) => vllmRelease(s, {}, { resources: { limits: { memory: '1Gi' } } }),
     ],
   },
   {

@@ -125,6 +125,12 @@ function serviceSection(defaultHealthPath: string) {
 
 export type CloudRunServiceConfig = z.output<ReturnType<typeof serviceSection>>;
 
+/** A URL map path rule pattern: https://cloud.google.com/load-balancing/docs/url-map-concepts#wildcards-regx-dynamic */
+const urlPathPattern = z.string().regex(/^\/[^*?#]*(\/\*)?$/, {
+  error: (issue) =>
+    `(${show(issue.input)}) is not a URL map path pattern. Fix: start with "/" and put "*" only at the end after a "/", e.g. "/chat/*"; no "?" or "#"`,
+});
+
 export const cloudRunSection = z.strictObject({
   frontend: serviceSection('/api/health'),
   backend: serviceSection('/health'),
@@ -162,6 +168,22 @@ export const cloudRunSection = z.strictObject({
         );
       }
     }),
+  /**
+   * Paths of the backend's LLM endpoints (streamed conversation turns, seconds long). They get their own path
+   * rule on the api host, so the API's latency alert and SLO measure the other paths only. @default ["/chat/*"]
+   */
+  llmPaths: z
+    .array(urlPathPattern)
+    .superRefine((value, ctx) => {
+      if (value.length === 0) {
+        report(
+          ctx,
+          [],
+          'is empty. Fix: list the paths of the LLM endpoints (e.g. ["/chat/*"]) or leave the field out',
+        );
+      }
+    })
+    .default(['/chat/*']),
   /** Cloud Armor policy on both load balancer backends. */
   armor: z
     .strictObject({

@@ -19,13 +19,16 @@ const latencyMs = z.number().superRefine((value, ctx) => {
   }
 });
 
-/** An SLO goal in percent: 100 % would leave no error budget to burn. */
+/** The most google_monitoring_slo accepts: its `goal` must be > 0 and <= 0.9999 (provider 6.50.0). */
+export const MAX_SLO_GOAL_PERCENT = 99.99;
+
+/** An SLO goal in percent: 100 % would leave no error budget to burn, and the API stops at 99.99 %. */
 const sloGoalPercent = z.number().superRefine((value, ctx) => {
-  if (value >= 100) {
+  if (value > MAX_SLO_GOAL_PERCENT) {
     report(
       ctx,
       [],
-      `(${value}) leaves no error budget: an SLO goal must be below 100 %. Fix: use a goal such as 99.9`,
+      `(${value}) is above ${MAX_SLO_GOAL_PERCENT} %, the highest SLO goal Cloud Monitoring accepts (goal <= 0.9999). Fix: use a goal such as 99.9`,
     );
   } else if (!(value > 0)) {
     report(ctx, [], `(${value}) is not a percentage between 0 and 100. Fix: use a goal such as 99.9`);
@@ -67,13 +70,34 @@ const thresholdsSchema = z.strictObject({
   redisMemoryPercent: percent.default(80),
 });
 
-const burnRateSchema = (lookbackMinutes: number, threshold: number) =>
+const SEVERITIES = ['CRITICAL', 'ERROR', 'WARNING'] as const;
+
+/** One multi-window burn-rate alert (SRE workbook, chapter 5): both windows must burn above the threshold. */
+const burnRateSchema = (
+  longWindowMinutes: number,
+  shortWindowMinutes: number,
+  threshold: number,
+  severity: (typeof SEVERITIES)[number],
+) =>
   z
     .strictObject({
-      /** Window the burn rate is measured over. */
-      lookbackMinutes: z.number().int().min(5).max(10080).default(lookbackMinutes),
+      /** Window that shows enough budget is gone to matter. */
+      longWindowMinutes: z.number().int().min(5).max(10080).default(longWindowMinutes),
+      /** Window that shows it is still burning now (the workbook uses 1/12 of the long one). */
+      shortWindowMinutes: z.number().int().min(1).max(10080).default(shortWindowMinutes),
       /** Alert when the error budget burns this many times faster than the goal allows. */
       threshold: z.number().positive().max(1000).default(threshold),
+      /** CRITICAL pages (see notifications.pageSeverities); WARNING is a ticket. */
+      severity: z.enum(SEVERITIES).default(severity),
+    })
+    .superRefine((value, ctx) => {
+      if (value.shortWindowMinutes >= value.longWindowMinutes) {
+        report(
+          ctx,
+          ['shortWindowMinutes'],
+          `(${value.shortWindowMinutes}) is not shorter than longWindowMinutes (${value.longWindowMinutes}). Fix: use about 1/12 of the long window, e.g. ${Math.max(1, Math.round(value.longWindowMinutes / 12))}`,
+        );
+      }
     })
     .prefault({});
 
@@ -87,10 +111,24 @@ const sloSchema = z
     latencyGoalPercent: sloGoalPercent.default(95),
     /** Rolling compliance window. @default 28 */
     rollingPeriodDays: z.number().int().min(1).max(30).default(28),
-    /** Fast burn: 2 % of a 30-day budget gone in an hour (SRE workbook). @default 60 min, 14.4x */
-    fastBurn: burnRateSchema(60, 14.4),
-    /** Slow burn: 5 % of the budget gone in six hours. @default 360 min, 6x */
-    slowBurn: burnRateSchema(360, 6),
+    /** 2 % of a 30-day budget gone in an hour and still burning (SRE workbook). @default 1 h and 5 min > 14.4x, critical */
+    fastBurn: burnRateSchema(60, 5, 14.4, 'CRITICAL'),
+    /** 5 % of the budget gone in six hours. @default 6 h and 30 min > 6x, critical */
+    mediumBurn: burnRateSchema(360, 30, 6, 'CRITICAL'),
+    /** 10 % of the budget gone in three days: a ticket. @default 3 d and 6 h > 1x, warning */
+    slowBurn: burnRateSchema(4320, 360, 1, 'WARNING'),
+  })
+  .superRefine((value, ctx) => {
+    for (const key of ['fastBurn', 'mediumBurn', 'slowBurn'] as const) {
+      const { longWindowMinutes } = value[key];
+      if (longWindowMinutes > value.rollingPeriodDays * 1440) {
+        report(
+          ctx,
+          [key, 'longWindowMinutes'],
+          `(${longWindowMinutes}) is longer than the SLO's rollingPeriodDays (${value.rollingPeriodDays} days). Fix: use a window of at most ${value.rollingPeriodDays * 1440} minutes`,
+        );
+      }
+    }
   })
   .prefault({});
 
@@ -104,6 +142,11 @@ export const observabilitySection = z
       webhookUrlSecret: secretRef.optional(),
       /** Secret holding a PagerDuty Events API v2 integration key. @default none */
       pagerDutyServiceKeySecret: secretRef.optional(),
+      /**
+       * Severities that also go to the paging channels (PagerDuty, webhook); emails get every severity. An
+       * environment that pages needs a paging channel; `[]` sends everything by email only. @default ["CRITICAL"]
+       */
+      pageSeverities: z.array(z.enum(SEVERITIES)).default(['CRITICAL']),
     }),
     thresholds: thresholdsSchema,
     /** Billing account the cost_anomaly budget lives on, "XXXXXX-XXXXXX-XXXXXX". @default none */
@@ -114,11 +157,24 @@ export const observabilitySection = z
           `(${show(issue.input)}) is not a billing account id. Fix: use the id shown by "gcloud billing accounts list", e.g. "012345-6789AB-CDEF01"`,
       })
       .optional(),
-    /** The cost_anomaly alert; turning it off is a conscious choice that synth reports. */
+    /**
+     * The cost alerts: the daily cost_anomaly (billing export in BigQuery, a scheduled query, an alert) and the
+     * monthly cost_monthly_guard budget. Turning them off is a conscious choice that synth reports.
+     */
     costAnomaly: z
       .strictObject({
         /** @default true */
         enabled: z.boolean().default(true),
+        /** BigQuery dataset the Billing console exports the standard usage cost to. @default "billing_export" */
+        billingExportDataset: z
+          .string()
+          .regex(/^[A-Za-z0-9_]{1,1024}$/, {
+            error: (issue) =>
+              `(${show(issue.input)}) is not a BigQuery dataset id. Fix: letters, digits and "_" only, e.g. "billing_export"`,
+          })
+          .default('billing_export'),
+        /** Location of that dataset (the export supports multi-regions best). @default "US" */
+        billingExportLocation: z.enum(['US', 'EU']).default('US'),
       })
       .prefault({}),
     slo: sloSchema,
@@ -144,20 +200,29 @@ export const observabilitySection = z
     logRetentionDays: z.number().int().min(1).max(3650).default(90),
   })
   .superRefine((value, ctx) => {
+    const { notifications } = value;
+    const paging = notifications.pagerDutyServiceKeySecret ?? notifications.webhookUrlSecret;
+    if (notifications.pageSeverities.length > 0 && !paging) {
+      report(
+        ctx,
+        ['notifications', 'pagerDutyServiceKeySecret'],
+        `is missing while notifications.pageSeverities (${notifications.pageSeverities.join(', ')}) page: those alerts would reach email only. Fix: set observability.notifications.pagerDutyServiceKeySecret (or webhookUrlSecret) to a Secret Manager secret id, or set observability.notifications.pageSeverities: [] to send every alert by email`,
+      );
+    }
     if (value.costAnomaly.enabled && !value.billingAccountId) {
       report(
         ctx,
         ['billingAccountId'],
-        `is missing while costAnomaly.enabled is on (the cost_anomaly alert is a budget on the billing account). Fix: set observability.billingAccountId (e.g. "012345-6789AB-CDEF01"), or set observability.costAnomaly.enabled: false to deploy without the cost_anomaly alert`,
+        `is missing while costAnomaly.enabled is on (the cost alerts read the billing account's export and budget). Fix: set observability.billingAccountId (e.g. "012345-6789AB-CDEF01"), or set observability.costAnomaly.enabled: false to deploy without the cost_anomaly alert`,
       );
     }
   });
 
 export type ObservabilityConfig = z.output<typeof observabilitySection>;
 
-/** What synth says when the cost_anomaly alert is switched off (stack output, warning annotation, loader note). */
+/** What synth says when the cost alerts are switched off (stack output, warning annotation, loader note). */
 export const COST_ANOMALY_OFF =
-  'cost_anomaly alert is OFF (observability.costAnomaly.enabled: false). Fix: set observability.billingAccountId and remove costAnomaly.enabled: false';
+  'cost_anomaly and cost_monthly_guard alerts are OFF (observability.costAnomaly.enabled: false). Fix: set observability.billingAccountId and remove costAnomaly.enabled: false';
 
 /** Notes for the synth output about deliberate gaps in this environment's observability. */
 export function observabilityNotes(config: { observability: ObservabilityConfig }): string[] {

@@ -75,6 +75,10 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
 export const NOT_PRICED_TYPES: Readonly<Record<string, string>> = {
   google_monitoring_alert_policy:
     'alerting bills per condition and per time series returned; those prices are not in cost/prices.ts',
+  google_bigquery_dataset:
+    'holds the billing export: BigQuery storage of its rows; BigQuery prices are not in cost/prices.ts',
+  google_bigquery_data_transfer_config:
+    'one daily scheduled query, billed as BigQuery on-demand bytes scanned; BigQuery prices are not in cost/prices.ts',
   google_project_iam_audit_config:
     'Data Access audit logs bill as log ingestion (_Default, audit-logs bucket); volume grows with every object, secret and key read and is not estimated: add it to cost.logsGiBPerMonth once measured',
 };

@@ -203,21 +203,33 @@ export const kubernetesRules: Rule[] = [
   },
   {
     id: 'AFPI-K8S-7',
-    statement: 'HorizontalPodAutoscaler can scale beyond the nodes of the GPU pool it runs on',
-    fix: "lower the model's maxReplicas to the pool's node ceiling (one replica takes a node), or raise the pool's maxNodes",
+    statement: 'HorizontalPodAutoscalers sharing a GPU pool can scale beyond its nodes',
+    fix: "lower the models' maxReplicas so their sum per accelerator stays within the pool's node ceiling (one replica takes a node; engines roll without a surge pod), or raise the pool's maxNodes",
     resourceTypes: HELM,
     // Autopilot provisions nodes per pod: no pool to bound by.
     appliesTo: (a, context) =>
       autoscalersOf(a).length > 0 &&
       !context.ofType('google_container_cluster').some((c) => isTrue(c.attributes.enable_autopilot)),
+    // Every release's autoscalers on one accelerator share its pools: summed in resource order, so the release
+    // that takes the sum over the ceiling is the one reported.
     check: (a, context) => {
       const nodes = poolNodesByAccelerator(context);
+      const releases = context.ofType(...HELM).map((r) => r.attributes);
+      const used = new Map<string, number>();
+      for (const other of releases.slice(0, Math.max(releases.indexOf(a), 0))) {
+        for (const h of autoscalersOf(other)) {
+          if (h.accelerator) used.set(h.accelerator, (used.get(h.accelerator) ?? 0) + h.maxReplicas);
+        }
+      }
       return autoscalersOf(a).flatMap((h) => {
         const ceiling = h.accelerator ? nodes.get(h.accelerator) : undefined;
         if (ceiling === undefined)
           return [`${h.name}: no GPU pool carries ${h.accelerator ?? 'its accelerator'}`];
-        return h.maxReplicas > ceiling
-          ? [`${h.name}: maxReplicas ${h.maxReplicas} > ${ceiling} ${h.accelerator} nodes`]
+        const others = used.get(h.accelerator!) ?? 0;
+        used.set(h.accelerator!, others + h.maxReplicas);
+        const sum = others > 0 ? ` + ${others} of other autoscalers on the pool` : '';
+        return others + h.maxReplicas > ceiling
+          ? [`${h.name}: maxReplicas ${h.maxReplicas}${sum} > ${ceiling} ${h.accelerator} nodes`]
           : [];
       });
     },
@@ -262,7 +274,11 @@ export const helmRules: Rule[] = [
     check: (a) =>
       valuesNodes(a).flatMap(([at, node]) => {
         if (!isMap(node)) return [];
-        if (typeof node.repository === 'string' && 'tag' in node) {
+        // A repository without a tag renders the chart's default tag (vllm-stack: "latest").
+        if (typeof node.repository === 'string' && !('tag' in node)) {
+          return [`${at || '(root)'}: ${node.repository} without a tag (the chart's default applies)`];
+        }
+        if (typeof node.repository === 'string') {
           const image = String(node.tag).startsWith('@')
             ? `${node.repository}${node.tag}`
             : `${node.repository}:${node.tag}`;
@@ -276,7 +292,7 @@ export const helmRules: Rule[] = [
   {
     id: 'AFPI-HELM-6',
     statement: 'Helm release values make a pod privileged, share a host namespace or mount a hostPath',
-    fix: 'remove privileged, hostNetwork, hostPID, hostIPC and hostPath from the values',
+    fix: 'remove privileged, hostNetwork, hostPID, hostIPC, hostPath and lmcacheConfig.enablePD from the values',
     resourceTypes: HELM,
     check: (a) =>
       valuesNodes(a).flatMap(([at, node]) =>
@@ -285,6 +301,8 @@ export const helmRules: Rule[] = [
               ...['privileged', 'hostNetwork', 'hostPID', 'hostIPC']
                 .filter((k) => node[k] === true)
                 .map((k) => `${at}.${k}`),
+              // vllm-stack renders hostIPC and hostPID on the engine pod for prefill/decode disaggregation.
+              ...(node.enablePD === true ? [`${at}.enablePD (the chart sets hostIPC and hostPID)`] : []),
               ...(isMap(node.hostPath) ? [`${at}.hostPath`] : []),
             ]
           : [],
@@ -298,9 +316,9 @@ export const helmRules: Rule[] = [
     check: (a) =>
       valuesOf(a).flatMap((doc) => [
         ...walk(doc)
-          .filter(([at, node]) => at.endsWith('resources') && isMap(node) && isMap(node.requests))
+          .filter(([at, node]) => at.endsWith('resources') && isMap(node))
           .flatMap(([at, r]) =>
-            r.requests.cpu && r.requests.memory && r.limits?.memory
+            r.requests?.cpu && r.requests?.memory && r.limits?.memory
               ? []
               : [`${at}: requests.cpu, requests.memory and limits.memory`],
           ),
@@ -314,7 +332,7 @@ export const helmRules: Rule[] = [
   {
     id: 'AFPI-HELM-8',
     statement: 'Helm release values turn off the PodDisruptionBudget of a model server or router',
-    fix: 'set pdb.enabled = true with minAvailable 1 (vllm-stack: every modelSpec entry and routerSpec; TGI: pdb)',
+    fix: 'set pdb.enabled = true with maxUnavailable 1 (vllm-stack: every modelSpec entry and routerSpec; TGI: pdb): drains take one replica at a time; a single-replica model stays evictable so in-place GPU node upgrades are not blocked',
     resourceTypes: HELM,
     check: (a) =>
       valuesOf(a).flatMap((doc) => [

@@ -33,6 +33,17 @@ const hpa = (c: EnvironmentConfig, release: Record<string, unknown>) => {
     ?.config;
 };
 
+/** The windows (`<seconds>s`) and thresholds of an SLO burn-rate policy, from its `slo_<id>_<speed>_burn` label. */
+const burnRate = (c: EnvironmentConfig, policy: Record<string, unknown>) => {
+  const speed = String((policy.user_labels as Record<string, string>).alert).split('_')[2] as
+    'fast' | 'medium' | 'slow';
+  const rate = c.observability.slo[`${speed}Burn`];
+  return {
+    windows: [rate.longWindowMinutes, rate.shortWindowMinutes].map((m) => `${m * 60}s`),
+    thresholds: [rate.threshold, rate.threshold],
+  };
+};
+
 export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
   // prettier-ignore
   data: [
@@ -67,7 +78,7 @@ export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
     { resource: 'google_container_cluster', value: '$.private_cluster_config[0].enable_private_nodes', expected: () => true, message: 'GKE nodes are private' },
     { resource: 'google_container_cluster', value: '$.workload_identity_config[0].workload_pool', expected: (c) => `${c.projectId}.svc.id.goog`, message: 'GKE Workload Identity is on' },
     { resource: 'google_container_cluster', value: '$.binary_authorization[0].evaluation_mode', expected: () => 'PROJECT_SINGLETON_POLICY_ENFORCE', message: 'GKE Binary Authorization is enforced' },
-    { resource: 'google_container_node_pool', construct: 'gpu-small-', value: '$.node_config[0].guest_accelerator[0].type', expected: (c) => { const pool = gpuPoolsOf(c.gke)[0]; return pool && GPUS[pool.gpu].acceleratorType; }, message: 'the small GPU pool carries its preset GPU (L4: the pinned engines need compute capability 8.0, catalog/engines.ts)' },
+    { resource: 'google_container_node_pool', construct: 'gpu-small-', value: '$.node_config[0].guest_accelerator[0].type', expected: (c) => { const pool = gpuPoolsOf(c.gke)[0]; return pool && GPUS[pool.gpu].acceleratorType; }, message: 'the small GPU pool carries its preset GPU (L4 in the tiers: TGI is served from it and needs compute capability 8.0, catalog/engines.ts)' },
     { resource: 'google_container_node_pool', construct: 'gpu-small-', value: '$.autoscaling[0].total_min_node_count', expected: (c) => gpuPool(c, 0)?.minNodes ?? c.gke?.gpuPoolDefaults.minNodes, message: 'GPU pool autoscaling minimum as configured (scale tier: 1)' },
     { resource: 'google_container_node_pool', construct: 'gpu-small-', value: '$.autoscaling[0].total_max_node_count', expected: (c) => gpuPool(c, 0)?.maxNodes ?? c.gke?.gpuPoolDefaults.maxNodes, message: 'GPU pool autoscaling maximum as configured (scale tier: 5)' },
   ],
@@ -86,7 +97,11 @@ export const ASSERTIONS: Partial<Record<StackId, readonly PlanAssertion[]>> = {
     { resource: 'google_monitoring_alert_policy', construct: 'error-rate-spike/', value: '$.conditions[0].condition_threshold[0].threshold_value', expected: (c) => c.observability.thresholds.errorRatePercent / 100, message: 'error_rate_spike fires above 5 % (seed)' },
     { resource: 'google_monitoring_alert_policy', construct: 'gpu-saturation/', value: 'tonumber(regex("> *([0-9.]+)$", $.conditions[0].condition_prometheus_query_language[0].query)[0])', expected: (c) => c.observability.thresholds.gpuUtilizationPercent, message: 'gpu_saturation fires above 90 % (seed)' },
     { resource: 'google_monitoring_alert_policy', construct: 'gpu-saturation/', value: '$.conditions[0].condition_prometheus_query_language[0].duration', expected: (c) => `${c.observability.thresholds.gpuSaturationMinutes * 60}s`, message: 'gpu_saturation waits 10 minutes (seed)' },
-    { resource: 'google_billing_budget', value: '$.threshold_rules[0].threshold_percent', expected: (c) => c.observability.thresholds.costAnomalyMultiplier, message: 'cost_anomaly fires at 1.5x the baseline (seed)' },
+    { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '$.combiner', expected: () => 'AND', message: 'each SLO burn-rate policy ANDs a long and a short window (SRE workbook multi-window)' },
+    { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '[for c in $.conditions : split("\\"", c.condition_threshold[0].filter)[3]]', expected: (c, r) => burnRate(c, r).windows, message: 'SLO burn-rate windows: 1 h and 5 min, 6 h and 30 min, 3 d and 6 h' },
+    { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '[for c in $.conditions : c.condition_threshold[0].threshold_value]', expected: (c, r) => burnRate(c, r).thresholds, message: 'SLO burn-rate thresholds: 14.4x, 6x, 1x on both windows' },
+    { resource: 'google_monitoring_alert_policy', construct: 'slo-', value: '[for c in $.conditions : c.condition_threshold[0].duration]', expected: () => ['0s', '0s'], message: 'SLO burn-rate windows are evaluated at once (duration 0s)' },
+    { resource: 'google_billing_budget', value: '$.threshold_rules[0].threshold_percent', expected: (c) => c.observability.thresholds.costAnomalyMultiplier, message: 'cost_monthly_guard fires at 1.5x the baseline month' },
     { resource: 'google_logging_project_bucket_config', construct: 'log-retention/default', value: '$.retention_days', expected: (c) => c.observability.logRetentionDays, message: '_Default logs kept 90 days (seed)' },
   ],
 };

@@ -39,6 +39,11 @@ export function googleDataFixture(config: EnvironmentConfig): Record<string, Rec
       region: config.region,
       access_token: 'offline-plan-placeholder-token',
     },
+    // Notification channel credentials (PagerDuty key, webhook URL) read at plan time.
+    google_secret_manager_secret_version: {
+      secret_data: 'offline-plan-placeholder-secret',
+      version: '1',
+    },
     google_container_cluster: {
       // Private endpoint: an address of the control plane range in the primary subnet's region.
       endpoint: '172.16.0.2',
