@@ -245,6 +245,19 @@ describe('data stack', () => {
     expect(JSON.stringify(prod?.output)).not.toContain('auth_string');
   });
 
+  it('lets the CI planner read the Redis AUTH secret, which refreshing its version reads (:access), and no other', () => {
+    const planner = 'serviceAccount:afpi-planner@afpi-production.iam.gserviceaccount.com';
+    const grants = resourcesOf(prod, 'google_secret_manager_secret_iam_member').filter(
+      (m) => m.member === planner,
+    );
+    expect(grants).toEqual([
+      expect.objectContaining({
+        role: 'roles/secretmanager.secretAccessor',
+        secret_id: expect.stringMatching(/^\$\{google_secret_manager_secret\.redis-auth_secret_.*\.id\}$/),
+      }),
+    ]);
+  });
+
   it('stores model artifacts in a versioned, private, CMEK bucket', () => {
     expect(onlyResource(prod, 'google_storage_bucket')).toEqual(
       expect.objectContaining({

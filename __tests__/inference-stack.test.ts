@@ -139,6 +139,44 @@ describe('inference stack', () => {
     });
   });
 
+  it('lets the CI planner read the Secrets Helm keeps releases in, in the release namespace only', () => {
+    const role = onlyResource(prod.inference, 'kubernetes_role_v1');
+    expect(role).toEqual(
+      expect.objectContaining({
+        metadata: {
+          name: 'helm-release-reader',
+          namespace: '${kubernetes_namespace_v1.namespace.metadata[0].name}',
+        },
+        rule: [{ api_groups: [''], resources: ['secrets'], verbs: ['get', 'list'] }],
+      }),
+    );
+    const bindings = resourcesOf(prod.inference, 'kubernetes_role_binding_v1').filter(
+      (b) => (b.metadata as Values).name === 'helm-release-reader',
+    );
+    expect(bindings).toEqual([
+      expect.objectContaining({
+        metadata: {
+          name: 'helm-release-reader',
+          namespace: '${kubernetes_namespace_v1.namespace.metadata[0].name}',
+        },
+        role_ref: {
+          api_group: 'rbac.authorization.k8s.io',
+          kind: 'Role',
+          name: expect.stringMatching(
+            /^\$\{kubernetes_role_v1\.helm-release-reader_role_[A-F0-9]+\.metadata\[0\]\.name\}$/,
+          ),
+        },
+        subject: [
+          {
+            kind: 'User',
+            name: 'afpi-planner@afpi-production.iam.gserviceaccount.com',
+            api_group: 'rbac.authorization.k8s.io',
+          },
+        ],
+      }),
+    ]);
+  });
+
   it('gives each engine a Workload Identity that reads the model bucket (and the HF token for a PVC cache) only', () => {
     const stack = dev.inference!;
     expect(resourcesOf(stack, 'google_service_account').map((a) => a.account_id)).toEqual([

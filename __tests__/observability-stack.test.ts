@@ -798,6 +798,18 @@ describe('observability stack: logs and channels', () => {
       'google_secret_manager_secret_version',
     );
     expect(secrets.map((s) => s.secret).sort()).toEqual(['alert-webhook-url', 'pagerduty-key']);
+    // Every plan reads them: the read-only CI planner may read these two secrets (and no other here).
+    expect(
+      resourcesOf(full.observability, 'google_secret_manager_secret_iam_member')
+        .map((m) => [m.secret_id, m.role, m.member])
+        .sort(),
+    ).toEqual(
+      ['alert-webhook-url', 'pagerduty-key'].map((secret) => [
+        secret,
+        'roles/secretmanager.secretAccessor',
+        'serviceAccount:afpi-planner@afpi-production.iam.gserviceaccount.com',
+      ]),
+    );
     expect(channels.find((c) => c.type === 'pagerduty')?.sensitive_labels).toEqual({
       service_key: expect.stringMatching(
         /^\$\{data\.google_secret_manager_secret_version\.channels_pagerduty-secret_[A-F0-9]+\.secret_data\}$/,

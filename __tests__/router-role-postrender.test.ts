@@ -33,6 +33,28 @@ describe('vllm-stack router Role post-renderer (issue 21)', () => {
     expect(docs(after)).toHaveLength(docs(rendered).length);
   });
 
+  it('also drops patch from a block-style verbs list', () => {
+    const block = rendered.replace(
+      /^(\s*)verbs: \[([^\]]*)\]$/m,
+      (_m, indent: string, verbs: string) =>
+        `${indent}verbs:\n${verbs
+          .split(',')
+          .map((v) => `${indent}  - ${v.trim()}`)
+          .join('\n')}`,
+    );
+    expect(routerRole(block)?.rules?.[0].verbs).toContain('patch');
+    expect(routerRole(dropRouterPatch(block))?.rules?.[0].verbs).toEqual(['get', 'watch', 'list']);
+  });
+
+  it('fails when patch survives in a form it does not rewrite', () => {
+    const commented = rendered.replace(
+      /^(\s*)verbs: \[[^\]]*\]$/m,
+      '$1verbs:\n$1  - get\n$1  - patch # sleep mode',
+    );
+    expect(routerRole(commented)?.rules?.[0].verbs).toEqual(['get', 'patch']);
+    expect(() => dropRouterPatch(commented)).toThrow(/"patch" is still in Role vllm-reader/);
+  });
+
   it('fails when the chart no longer renders the Role it edits', () => {
     const withoutRole = rendered.replace(/^kind: Role$/m, 'kind: ClusterRole');
     expect(() => dropRouterPatch(withoutRole)).toThrow(/no Role "<release>-reader"/);

@@ -1,5 +1,5 @@
 import { loadEnvironment } from '../config/load';
-import { CI_TRUST_OFF } from '../config/sections/ci';
+import { CI_TRUST_OFF, STATE_ADMINS_EMPTY } from '../config/sections/ci';
 import { loadVariant, problemsOf } from './support/env-files';
 import { onlyResource, resourcesOf, synthApp, synthEnvironment } from './support/synth';
 
@@ -69,6 +69,10 @@ describe('state stack', () => {
       'group:platform-admins@afpip.com',
       'serviceAccount:afpi-deployer@afpi-production.iam.gserviceaccount.com',
     ]);
+    // Without admins, humans lose state access when the policy replaces the default: synth says so.
+    expect(loaded!.notes).not.toContain(STATE_ADMINS_EMPTY);
+    expect(loadEnvironment('prod').notes).toContain(STATE_ADMINS_EMPTY);
+    expect(STATE_ADMINS_EMPTY).toMatch(/stateBucket\.adminMembers .*Fix: set stateBucket\.adminMembers/);
   });
 
   it('gives the planner read-only project roles and the deployer no primitive role', () => {
@@ -76,7 +80,7 @@ describe('state stack', () => {
       resourcesOf(prod.state, 'google_project_iam_member')
         .filter((m) => String(m.member).includes(`${account}_account_`))
         .map((m) => String(m.role));
-    const planner = roles('planner');
+    const planner = roles('planner').filter((role) => role.startsWith('roles/'));
     expect(planner).toContain('roles/iam.securityReviewer');
     for (const role of planner)
       expect(role).toMatch(
@@ -86,6 +90,25 @@ describe('state stack', () => {
     expect([...planner, ...roles('deployer')]).not.toEqual(
       expect.arrayContaining([expect.stringMatching(/^roles\/(owner|editor|viewer)$/)]),
     );
+  });
+
+  it('gives the planner the reads a refresh needs beyond viewer roles, as one custom role', () => {
+    // google_redis_instance with AUTH reads the AUTH string on refresh (redis.viewer lacks the permission).
+    expect(onlyResource(prod.state, 'google_project_iam_custom_role')).toEqual(
+      expect.objectContaining({
+        role_id: 'afpiPlannerRefresh',
+        permissions: ['redis.instances.getAuthString'],
+      }),
+    );
+    const custom = resourcesOf(prod.state, 'google_project_iam_member').filter((m) =>
+      String(m.role).startsWith('${google_project_iam_custom_role.'),
+    );
+    expect(custom).toEqual([
+      expect.objectContaining({
+        role: expect.stringMatching(/^\$\{google_project_iam_custom_role\.planner-refresh\.name\}$/),
+        member: expect.stringMatching(/planner_account_/),
+      }),
+    ]);
   });
 
   it('says CI trust is off while no repository is configured, and makes no pool', () => {
@@ -109,12 +132,19 @@ describe('state stack', () => {
           attribute_mapping: expect.objectContaining({
             'attribute.repository_id': 'assertion.repository_id',
             'attribute.job_workflow_ref': 'assertion.job_workflow_ref',
+            // The planner's attribute: only pull_request runs carry their target branch.
+            'attribute.pr_base_ref': "assertion.event_name == 'pull_request' ? assertion.base_ref : 'none'",
+            // The deployer's: job_workflow_ref names the called workflow's ref only; the caller's ref (a PR's
+            // workflow can call deploy-env.yml@main), its event and the repository are checked together.
+            'attribute.deploy_workflow_ref':
+              "assertion.repository_id == '123456789' && assertion.ref == 'refs/heads/main'" +
+              " && assertion.event_name in ['push', 'workflow_dispatch'] ? assertion.job_workflow_ref : 'none'",
           }),
         }),
       );
     });
 
-    it('lets only the deploy workflow on main act as the deployer; any workflow of the repo as the planner', () => {
+    it('lets only the deploy workflow called from main act as the deployer; pull requests into main as the planner', () => {
       const bindings = resourcesOf(state, 'google_service_account_iam_member');
       const pool =
         /^principalSet:\/\/iam\.googleapis\.com\/\$\{google_iam_workload_identity_pool\.github_pool_[A-F0-9]+\.name\}\//;
@@ -126,10 +156,11 @@ describe('state stack', () => {
           member: expect.stringMatching(pool),
         }),
       );
+      // The derived attribute (checked above), never the bare job_workflow_ref or repository_id.
       expect(String(of('deployer')!.member)).toMatch(
-        /\/attribute\.job_workflow_ref\/afpi\/afpi-infra\/\.github\/workflows\/deploy-env\.yml@refs\/heads\/main$/,
+        /\}\/attribute\.deploy_workflow_ref\/afpi\/afpi-infra\/\.github\/workflows\/deploy-env\.yml@refs\/heads\/main$/,
       );
-      expect(String(of('planner')!.member)).toMatch(/\/attribute\.repository_id\/123456789$/);
+      expect(String(of('planner')!.member)).toMatch(/\}\/attribute\.pr_base_ref\/main$/);
       expect(bindings).toHaveLength(2);
     });
   });

@@ -3,6 +3,21 @@
  * Primitive roles (owner/editor/viewer) are refused by AFPI-IAM-1.
  */
 
+/** The CI service accounts' ids (`<id>@<project>.iam.gserviceaccount.com`). */
+export const CI_ACCOUNTS = { planner: 'afpi-planner', deployer: 'afpi-deployer' } as const;
+
+/** A CI service account's e-mail in `projectId`. */
+export function ciAccountEmail(account: keyof typeof CI_ACCOUNTS, projectId: string): string {
+  return `${CI_ACCOUNTS[account]}@${projectId}.iam.gserviceaccount.com`;
+}
+
+/**
+ * What refreshing the planner's stacks reads beyond the viewer roles below, granted as a custom project role:
+ * `google_redis_instance` with AUTH reads the AUTH string on every refresh. (Also granted where the resource
+ * lives: the Redis AUTH secret's versions, data stack; the Helm release Secrets, inference stack.)
+ */
+export const PLANNER_REFRESH_PERMISSIONS = ['redis.instances.getAuthString'] as const;
+
 /** Read-only: enough to refresh every stack's resources and IAM policies for `terraform plan -lock=false`. */
 export const PLANNER_ROLES = [
   'roles/compute.viewer',

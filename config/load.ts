@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { closest, knownKeys, schemaAt, shapeHint } from './hints';
 import { repoRoot } from './paths';
 import { configSchema, EnvironmentConfig, StackId, Tier, TIERS } from './schema';
-import { ciNotes } from './sections/ci';
+import { ciNotes, stateAccessNotes } from './sections/ci';
 import { observabilityNotes } from './sections/observability';
 import { securityNotes } from './sections/security';
 
@@ -249,7 +249,12 @@ export function loadEnvironment(env: string, options: LoadOptions = {}): LoadedE
     );
     throw new ConfigError([...new Set(problems)]);
   }
-  notes.push(...observabilityNotes(result.data), ...ciNotes(result.data), ...securityNotes(result.data));
+  notes.push(
+    ...observabilityNotes(result.data),
+    ...ciNotes(result.data),
+    ...securityNotes(result.data),
+    ...stateAccessNotes(result.data),
+  );
   return { config: { ...result.data, env } as EnvironmentConfig, notes };
 }
 

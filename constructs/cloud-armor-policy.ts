@@ -32,7 +32,8 @@ export interface CloudArmorPolicyProps {
 }
 
 // Cloud Armor stops at the first matching rule, and a rate-based rule's conform action (allow) is a match: the
-// WAF denies must come before it or they never run.
+// WAF denies must come before it or they never run. Accepted consequence: requests a WAF rule denies never count
+// toward the rate-based ban, so a scanner is blocked request by request but never banned.
 const PRIORITY = { waf: 1000, rateLimit: 2000, default: 2147483647 } as const;
 const EVERYONE = { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } };
 

@@ -84,9 +84,12 @@ export class CloudRunService extends Construct {
       location: props.region,
       ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
       // The external load balancer carries no identity token, so the invoker check is off (instead of an
-      // allUsers grant, which domain-restricted sharing refuses). Ingress admits the load balancer and also VPC
-      // networks of this project (Private Google Access to run.app): requests from there skip Cloud Armor, so
-      // workloads in the VPC must not be able to reach Google APIs at will (inference egress policy).
+      // allUsers grant, which domain-restricted sharing refuses). For callers that is the same as allUsers: it
+      // authenticates no one. Ingress admits the load balancer and also VPC networks of this project, so the
+      // run.app URL stays reachable from the VPC without Cloud Armor: nodes, namespaces without policies, and
+      // pods of inference/custom-metrics (their egress allows public HTTPS, which includes run.app and the
+      // googleapis VIPs). Closing it needs `default_uri_disabled`, beta-only in google 6.50.0, or VPC-SC
+      // (issue 14). README "Serving path" says the same.
       invokerIamDisabled: true,
       deletionProtection: true,
       // The project's Binary Authorization policy (data stack) judges every revision's image.

@@ -50,7 +50,9 @@ export interface NamespaceNetworkPoliciesProps {
  * A namespace's baseline network policy: default-deny for ingress and egress, then egress to kube-dns, the GKE
  * metadata server, traffic between the namespace's own pods, and HTTPS to public addresses only (Google APIs
  * through Private Google Access; our VPC, SQL and Redis stay out of reach). Ingress stays closed: each workload
- * opens its own.
+ * opens its own. HTTPS is not narrowed to the Google API VIPs (private 199.36.153.8/30, restricted
+ * 199.36.153.4/30): no private DNS zone maps googleapis.com to them, so pods (gcsfuse runs in the pod) resolve
+ * public addresses; a PVC cache downloads from Hugging Face; and the VIPs serve run.app too.
  */
 export class NamespaceNetworkPolicies extends Construct {
   readonly defaultDeny: NetworkPolicyV1;

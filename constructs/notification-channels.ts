@@ -1,5 +1,6 @@
 import { DataGoogleSecretManagerSecretVersion } from '@cdktf/provider-google/lib/data-google-secret-manager-secret-version';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Severity } from './alert-policy';
@@ -15,6 +16,12 @@ export interface NotificationChannelsProps {
   readonly pagerDutyServiceKeySecret?: string;
   /** Severities that also go to the webhook and PagerDuty channels; emails get all. @default ["CRITICAL"] */
   readonly pageSeverities?: readonly Severity[];
+  /**
+   * IAM members that plan this stack read-only (the CI planner): every plan reads the paging secrets, so they
+   * get `secretAccessor` on those secrets only (the values are in this stack's state, which they read anyway).
+   * @default []
+   */
+  readonly planReaders?: readonly string[];
   /** Resources that must exist first (the Monitoring and Secret Manager APIs). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -33,11 +40,21 @@ export class NotificationChannels extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationChannelsProps) {
     super(scope, id);
-    const secret = (key: string, secretId: string) =>
-      new DataGoogleSecretManagerSecretVersion(this, `${key}-secret`, {
+    const secret = (key: string, secretId: string) => {
+      (props.planReaders ?? []).forEach(
+        (member, i) =>
+          new SecretManagerSecretIamMember(this, `${key}-secret-plan-reader-${i}`, {
+            secretId,
+            role: 'roles/secretmanager.secretAccessor',
+            member,
+            dependsOn: props.dependsOn,
+          }),
+      );
+      return new DataGoogleSecretManagerSecretVersion(this, `${key}-secret`, {
         secret: secretId,
         dependsOn: props.dependsOn,
       }).secretData;
+    };
     const common = { forceDelete: false, enabled: true, dependsOn: props.dependsOn };
 
     this.pageSeverities = props.pageSeverities ?? ['CRITICAL'];

@@ -278,10 +278,14 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
   };
 }
 
-export const ROUTER_SELECTOR = {
-  'app.kubernetes.io/component': 'router',
-  'app.kubernetes.io/instance': RELEASE,
-};
+/**
+ * The router pods' labels. `release` defaults to the template, which only the chart's extraObjects may carry
+ * (Helm renders them through `tpl`); objects Terraform creates need the concrete name (VLLM_RELEASE).
+ */
+export function routerSelector(release: string = RELEASE): Record<string, string> {
+  return { 'app.kubernetes.io/component': 'router', 'app.kubernetes.io/instance': release };
+}
+const ROUTER_SELECTOR = routerSelector();
 const ENGINE_SELECTOR = {
   'app.kubernetes.io/component': 'serving-engine',
   'app.kubernetes.io/instance': RELEASE,

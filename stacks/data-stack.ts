@@ -1,6 +1,7 @@
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { dependable, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ciAccountEmail } from '../catalog/ci-roles';
 import { sqlReplicaRegion } from '../config/sections/data';
 import { BinaryAuthorizationPolicy } from '../constructs/binary-authorization-policy';
 import { CloudSqlMysql } from '../constructs/cloud-sql-mysql';
@@ -153,6 +154,12 @@ export class DataStack extends AfpiStack {
       description: 'Memorystore AUTH string (copied from the instance by Terraform)',
       valueFromState: this.redis.instance.authString,
       dependsOn: this.apis.dependables,
+    });
+    // Refreshing the version is an `:access` call (google 6.50): pull request plans read this secret, no other.
+    this.redisAuthSecret.grantAccess({
+      member: `serviceAccount:${ciAccountEmail('planner', config.projectId)}`,
+      grantScope: this,
+      grantId: 'ci-planner',
     });
     const secrets: Record<string, ManagedSecret> = {};
     for (const { id, description } of config.data.secrets) {

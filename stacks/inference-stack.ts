@@ -1,9 +1,11 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { AssetType, ITerraformDependable, TerraformAsset, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ciAccountEmail } from '../catalog/ci-roles';
 import { Engine } from '../config/sections/inference';
 import { CustomMetricsAdapter } from '../constructs/custom-metrics-adapter';
 import { GkeProviders } from '../constructs/gke-providers';
+import { HelmReleaseReader } from '../constructs/helm-release-reader';
 import { InferenceEngineRelease } from '../constructs/inference-engine-release';
 import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
@@ -13,7 +15,7 @@ import {
   EngineEnvironment,
   endpointsOf,
   placeModels,
-  ROUTER_SELECTOR,
+  routerSelector,
   TGI_CHART_DIR,
   tgiOverrides,
   tgiRelease,
@@ -107,9 +109,15 @@ export class InferenceStack extends AfpiStack {
     const defaultDeny = new NamespaceNetworkPolicies(this, 'network-policies', {
       namespace,
       controlPlaneCidr,
-      // A Terraform resource, not a chart template: the release's name, not `{{ .Release.Name }}`.
-      apiClients: { ...ROUTER_SELECTOR, 'app.kubernetes.io/instance': VLLM_RELEASE },
+      apiClients: routerSelector(VLLM_RELEASE),
     }).defaultDeny;
+
+    // Pull request plans refresh the releases, which Helm keeps as Secrets in the namespace.
+    new HelmReleaseReader(this, 'helm-release-reader', {
+      namespace,
+      googleIdentities: [ciAccountEmail('planner', config.projectId)],
+      dependsOn: [this.namespace],
+    });
 
     if (inference.autoscaling.metric === 'queue-depth') {
       this.metricsAdapter = new CustomMetricsAdapter(this, 'custom-metrics-adapter', {

@@ -1,6 +1,7 @@
 import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ciAccountEmail } from '../catalog/ci-roles';
 import { AlertPolicy } from '../constructs/alert-policy';
 import { CostBudget } from '../constructs/cost-budget';
 import { DailyCostAnomaly } from '../constructs/daily-cost-anomaly';
@@ -122,6 +123,7 @@ export class ObservabilityStack extends AfpiStack {
       webhookUrlSecret: obs.notifications.webhookUrlSecret,
       pagerDutyServiceKeySecret: obs.notifications.pagerDutyServiceKeySecret,
       pageSeverities: obs.notifications.pageSeverities,
+      planReaders: [`serviceAccount:${ciAccountEmail('planner', config.projectId)}`],
       dependsOn,
     });
     const channels = this.channels;

@@ -1,6 +1,14 @@
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { DEPLOYER_ROLES, PLANNER_ROLES } from '../catalog/ci-roles';
+import {
+  CI_ACCOUNTS,
+  ciAccountEmail,
+  DEPLOYER_ROLES,
+  PLANNER_REFRESH_PERMISSIONS,
+  PLANNER_ROLES,
+} from '../catalog/ci-roles';
 import { GithubOidcTrust } from '../constructs/github-oidc-trust';
 import { KeyRing } from '../constructs/kms-keys';
 import { ProjectServices } from '../constructs/project-services';
@@ -9,12 +17,11 @@ import { ServiceAgents } from '../constructs/service-agents';
 import { ServiceIdentity } from '../constructs/service-identity';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
 
-/** CI identities: the planner reads (PR plans), the deployer applies (main only). */
-const CI_ACCOUNTS = { planner: 'afpi-planner', deployer: 'afpi-deployer' } as const;
-
 /** The CI identities as IAM principals (WIF impersonates them; other stacks name them, e.g. the perimeter). */
 export function ciPrincipals(projectId: string): string[] {
-  return Object.values(CI_ACCOUNTS).map((id) => `serviceAccount:${id}@${projectId}.iam.gserviceaccount.com`);
+  return (Object.keys(CI_ACCOUNTS) as (keyof typeof CI_ACCOUNTS)[]).map(
+    (account) => `serviceAccount:${ciAccountEmail(account, projectId)}`,
+  );
 }
 
 /**
@@ -76,6 +83,17 @@ export class StateStack extends AfpiStack {
       description: 'Plans pull requests with -lock=false: reads resources and state, writes nothing',
     });
     this.planner.grantProjectRoles(projectId, PLANNER_ROLES);
+    const refresh = new ProjectIamCustomRole(this, 'planner-refresh', {
+      roleId: 'afpiPlannerRefresh',
+      title: 'AFPI CI planner: refresh reads',
+      description: 'Reads a plan refresh needs that no viewer role grants (catalog/ci-roles.ts)',
+      permissions: [...PLANNER_REFRESH_PERMISSIONS],
+    });
+    new ProjectIamMember(this.planner, 'project-afpiPlannerRefresh', {
+      project: projectId,
+      role: refresh.name,
+      member: this.planner.member,
+    });
     this.deployer = new ServiceIdentity(this, 'deployer', {
       accountId: CI_ACCOUNTS.deployer,
       displayName: 'AFPI CI deployer',
@@ -83,11 +101,12 @@ export class StateStack extends AfpiStack {
     });
     this.deployer.grantProjectRoles(projectId, DEPLOYER_ROLES);
 
-    const member = (account: string) => `serviceAccount:${account}@${projectId}.iam.gserviceaccount.com`;
+    const member = (account: keyof typeof CI_ACCOUNTS) =>
+      `serviceAccount:${ciAccountEmail(account, projectId)}`;
     this.stateBucket.limitAccessTo(
       {
-        'roles/storage.objectAdmin': [member(CI_ACCOUNTS.deployer), ...stateBucket.adminMembers],
-        'roles/storage.objectViewer': [member(CI_ACCOUNTS.planner)],
+        'roles/storage.objectAdmin': [member('deployer'), ...stateBucket.adminMembers],
+        'roles/storage.objectViewer': [member('planner')],
       },
       [this.planner.account, this.deployer.account],
     );
@@ -96,9 +115,10 @@ export class StateStack extends AfpiStack {
       this.githubTrust = new GithubOidcTrust(this, 'github', {
         repository: ci.github.repository,
         repositoryId: ci.github.repositoryId,
+        branch: ci.github.branch,
       });
-      this.githubTrust.trustRepository(this.planner);
-      this.githubTrust.trustWorkflow(this.deployer, ci.github.deployWorkflow, ci.github.branch);
+      this.githubTrust.trustPullRequests(this.planner);
+      this.githubTrust.trustWorkflow(this.deployer, ci.github.deployWorkflow);
       new TerraformOutput(this, 'workload_identity_provider', {
         value: this.githubTrust.providerName,
         description: 'GitHub variable GCP_WORKLOAD_IDENTITY_PROVIDER',

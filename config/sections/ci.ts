@@ -45,3 +45,11 @@ export const CI_TRUST_OFF =
 export function ciNotes(config: { ci: CiConfig }): string[] {
   return config.ci.github ? [] : [CI_TRUST_OFF];
 }
+
+/** What synth says while only CI identities may use state (the bucket's IAM policy replaces the default one). */
+export const STATE_ADMINS_EMPTY =
+  'State bucket: stateBucket.adminMembers is empty, so applying the state stack leaves only the CI planner and deployer with access to state objects: the humans who bootstrap (runbook step 2 uploads the state stack\'s state) and run manual steps get 403. Fix: set stateBucket.adminMembers (e.g. ["group:<platform-admins>@<domain>"]) in the environment file before applying the state stack';
+
+export function stateAccessNotes(config: { stateBucket: { adminMembers: readonly string[] } }): string[] {
+  return config.stateBucket.adminMembers.length === 0 ? [STATE_ADMINS_EMPTY] : [];
+}

@@ -69,6 +69,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   google_monitoring_uptime_check_config: 'within the 1M free uptime check executions per project',
   google_billing_budget: 'budgets are free',
   google_artifact_registry_repository_iam_member: 'IAM is free',
+  google_project_iam_custom_role: 'IAM is free',
 };
 
 /** Types known to cost something that the table does not price yet, with why; they show as not priced. */
