@@ -231,25 +231,29 @@ function checkPoolCapacity(
   for (const pool of pools) {
     const indexes = inference.models.flatMap((model, index) => (model.pool === pool.name ? [index] : []));
     if (indexes.length === 0) continue;
-    const replicas = indexes.reduce((sum, index) => sum + inference.models[index].minReplicas, 0);
+    // One node per replica and engine: the pool must hold the models' minimum, and should hold their ceiling.
+    const engines = `${inference.engines.length} engine${inference.engines.length > 1 ? 's' : ''}`;
+    const replicasOf = (field: 'minReplicas' | 'maxReplicas') =>
+      indexes.reduce((sum, index) => sum + inference.models[index][field], 0);
+    const replicas = replicasOf('minReplicas');
     const nodes = replicas * inference.engines.length;
     if (nodes > pool.maxNodes) {
       const last = indexes[indexes.length - 1];
       report(
         ctx,
         ['inference', 'models', last, 'pool'],
-        `(${show(pool.name)}) needs ${nodes} nodes for the models' minReplicas (${replicas} x ${inference.engines.length} engine${inference.engines.length > 1 ? 's' : ''}, one node per replica) but the pool allows maxNodes ${pool.maxNodes}. Fix: raise the pool's maxNodes, lower minReplicas, or serve with fewer engines`,
+        `(${show(pool.name)}) needs ${nodes} nodes for the models' minReplicas (${replicas} x ${engines}, one node per replica) but the pool allows maxNodes ${pool.maxNodes}. Fix: raise the pool's maxNodes, lower minReplicas, or serve with fewer engines`,
       );
       continue;
     }
-    const ceiling = indexes.reduce((sum, index) => sum + inference.models[index].maxReplicas, 0);
+    const ceiling = replicasOf('maxReplicas');
     const ceilingNodes = ceiling * inference.engines.length;
     if (ceilingNodes > pool.maxNodes) {
       const last = indexes[indexes.length - 1];
       report(
         ctx,
         ['inference', 'models', last, 'maxReplicas'],
-        `(${inference.models[last].maxReplicas}) needs up to ${ceilingNodes} nodes of pool ${show(pool.name)} (${ceiling} x ${inference.engines.length} engine${inference.engines.length > 1 ? 's' : ''}, one node per replica) but the pool allows maxNodes ${pool.maxNodes}. Fix: lower the maxReplicas of the models on ${show(pool.name)} to ${Math.floor(pool.maxNodes / inference.engines.length)} in total, or raise the pool's maxNodes to ${ceilingNodes}`,
+        `(${inference.models[last].maxReplicas}) needs up to ${ceilingNodes} nodes of pool ${show(pool.name)} (${ceiling} x ${engines}, one node per replica) but the pool allows maxNodes ${pool.maxNodes}. Fix: lower the maxReplicas of the models on ${show(pool.name)} to ${Math.floor(pool.maxNodes / inference.engines.length)} in total, or raise the pool's maxNodes to ${ceilingNodes}`,
       );
     }
   }
