@@ -163,12 +163,24 @@ export interface MachineType {
   readonly gpus: Readonly<Partial<Record<GpuId, readonly number[]>>>;
   /** On-demand list price of the machine for one hour (us-central1), excluding its GPUs. */
   readonly pricePerHourUsd: number;
+  /**
+   * Whether Compute Engine sells it as a flex-start (Dynamic Workload Scheduler) VM: the accelerator-optimized
+   * series (A2, A3, G2), not N1 with attached T4/V100 (https://cloud.google.com/compute/docs/instances/flex-start-vms).
+   */
+  readonly flexStart: boolean;
 }
 
 // N1 takes T4 (1/2/4 GPUs up to 48/48/96 vCPUs) and V100 (1/2/4/8 GPUs up to 12/24/48/96 vCPUs).
 function n1(vcpus: number, memoryGb: number, pricePerHourUsd: number): MachineType {
   const v100 = [1, 2, 4, 8].filter((count) => vcpus <= count * 12);
-  return { name: `n1-standard-${vcpus}`, vcpus, memoryGb, gpus: { t4: [1, 2, 4], v100 }, pricePerHourUsd };
+  return {
+    name: `n1-standard-${vcpus}`,
+    vcpus,
+    memoryGb,
+    gpus: { t4: [1, 2, 4], v100 },
+    pricePerHourUsd,
+    flexStart: false,
+  };
 }
 
 function bundle(
@@ -179,7 +191,7 @@ function bundle(
   count: number,
   price: number,
 ): MachineType {
-  return { name, vcpus, memoryGb, gpus: { [gpu]: [count] }, pricePerHourUsd: price };
+  return { name, vcpus, memoryGb, gpus: { [gpu]: [count] }, pricePerHourUsd: price, flexStart: true };
 }
 
 const MACHINE_LIST: readonly MachineType[] = [

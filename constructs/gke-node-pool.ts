@@ -12,6 +12,13 @@ export const ACCELERATOR_LABEL_KEY = 'cloud.google.com/gke-accelerator';
 /** Node label GKE sets to the pool name; pods pin a pool with it. */
 export const NODE_POOL_LABEL_KEY = 'cloud.google.com/gke-nodepool';
 
+/**
+ * Label and NoSchedule taint key GKE requires on a manually created node pool that serves a custom compute class
+ * (https://cloud.google.com/kubernetes-engine/docs/concepts/about-custom-compute-classes); pods select the class
+ * with it.
+ */
+export const COMPUTE_CLASS_KEY = 'cloud.google.com/compute-class';
+
 export interface GkeNodePoolAccelerator {
   /** Compute Engine accelerator type, e.g. `nvidia-tesla-t4`. */
   readonly type: string;
@@ -33,6 +40,17 @@ export interface GkeNodePoolProps {
   readonly maxNodes: number;
   readonly diskSizeGb: number;
   readonly spot: boolean;
+  /** Flex-start VMs (Dynamic Workload Scheduler): start empty, consume no reservation. @default false */
+  readonly flexStart?: boolean;
+  /** Compute Engine reservation the nodes consume (name, or `projects/<p>/reservations/<name>`). @default none */
+  readonly reservation?: string;
+  /** Custom compute class the pool serves: adds its label and NoSchedule taint. @default none */
+  readonly computeClass?: string;
+  /**
+   * Disk image preloaded with container images, attached as a secondary boot disk in CONTAINER_IMAGE_CACHE mode
+   * (needs image streaming, which every pool has on). @default none
+   */
+  readonly imageCacheDiskImage?: string;
   /** Email of the nodes' service account. */
   readonly serviceAccount: string;
   /** Zones for the nodes. @default the cluster's zones */
@@ -47,7 +65,7 @@ export interface GkeNodePoolProps {
  * A Standard-mode node pool: dedicated node service account, GKE metadata server, shielded instances,
  * auto-repair and auto-upgrade, surge upgrades (in place for GPU pools), image streaming, gVNIC, autoscaling on
  * total node counts; GPU pools add the accelerator with driver auto-install, the `nvidia.com/gpu=present:NoSchedule` taint and a
- * matching label.
+ * matching label; a pool serving a compute class carries its label and taint.
  */
 export class GkeNodePool extends Construct {
   readonly pool: ContainerNodePool;
@@ -89,6 +107,11 @@ export class GkeNodePool extends Construct {
         gcfsConfig: { enabled: true },
         gvnic: { enabled: true },
         spot: props.spot,
+        flexStart: props.flexStart,
+        ...reservationAffinity(props),
+        secondaryBootDisks: props.imageCacheDiskImage
+          ? [{ diskImage: props.imageCacheDiskImage, mode: 'CONTAINER_IMAGE_CACHE' }]
+          : undefined,
         metadata: { 'disable-legacy-endpoints': 'true' },
         // The serverless-to-inference firewall rule targets this tag.
         tags: [GKE_NODE_TAG],
@@ -101,8 +124,16 @@ export class GkeNodePool extends Construct {
                   gpuDriverInstallationConfig: { gpuDriverVersion: gpu.driverVersion ?? 'DEFAULT' },
                 },
               ],
-              taint: [{ ...GPU_TAINT }],
-              labels: { [GPU_TAINT.key]: GPU_TAINT.value },
+              taint: [
+                { ...GPU_TAINT },
+                ...(props.computeClass
+                  ? [{ key: COMPUTE_CLASS_KEY, value: props.computeClass, effect: 'NO_SCHEDULE' }]
+                  : []),
+              ],
+              labels: {
+                [GPU_TAINT.key]: GPU_TAINT.value,
+                ...(props.computeClass ? { [COMPUTE_CLASS_KEY]: props.computeClass } : {}),
+              },
             }
           : {}),
       },
@@ -115,4 +146,18 @@ export class GkeNodePool extends Construct {
   get name(): string {
     return this.pool.name;
   }
+}
+
+/** A named reservation, or none at all for flex-start (its VMs never come from a reservation). */
+function reservationAffinity(props: GkeNodePoolProps) {
+  if (props.reservation) {
+    return {
+      reservationAffinity: {
+        consumeReservationType: 'SPECIFIC_RESERVATION',
+        key: 'compute.googleapis.com/reservation-name',
+        values: [props.reservation],
+      },
+    };
+  }
+  return props.flexStart ? { reservationAffinity: { consumeReservationType: 'NO_RESERVATION' } } : {};
 }
