@@ -45,7 +45,13 @@ describe('gke config: tier presets', () => {
       expect.objectContaining({ mode: 'standard', releaseChannel: 'STABLE', deletionProtection: true }),
     );
     expect(
-      gpuPoolsOf(gke).map((p) => [p.name, p.machineType, p.gpu, p.gpuCount, p.capacity.map((o) => o.provisioning)]),
+      gpuPoolsOf(gke).map((p) => [
+        p.name,
+        p.machineType,
+        p.gpu,
+        p.gpuCount,
+        p.capacity.map((o) => o.provisioning),
+      ]),
     ).toEqual([
       ['gpu-small', 'g2-standard-8', 'l4', 1, ['on-demand', 'flex-start', 'spot']],
       ['gpu-large', 'a2-highgpu-2g', 'a100-40gb', 2, ['on-demand', 'flex-start', 'spot']],

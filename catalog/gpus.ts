@@ -11,6 +11,13 @@
  *   us-central1, on-demand (no spot, no committed-use discount), USD, as of PRICES_AS_OF.
  */
 
+/**
+ * Node label and NoSchedule taint key GKE requires on a manually created node pool that serves a custom compute
+ * class (https://cloud.google.com/kubernetes-engine/docs/concepts/about-custom-compute-classes); pods select the
+ * class with it.
+ */
+export const COMPUTE_CLASS_KEY = 'cloud.google.com/compute-class';
+
 /** Date the zone table and the hourly prices below were taken from the pages named above. */
 export const PRICES_AS_OF = '2025-06-01';
 

@@ -1,6 +1,7 @@
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { COMPUTE_CLASS_KEY } from '../catalog/gpus';
 import { GKE_NODE_TAG } from './firewall-rules';
 
 /** Taint every GPU node carries so only pods that tolerate it (and request GPUs) land there. */
@@ -11,13 +12,6 @@ export const ACCELERATOR_LABEL_KEY = 'cloud.google.com/gke-accelerator';
 
 /** Node label GKE sets to the pool name; pods pin a pool with it. */
 export const NODE_POOL_LABEL_KEY = 'cloud.google.com/gke-nodepool';
-
-/**
- * Label and NoSchedule taint key GKE requires on a manually created node pool that serves a custom compute class
- * (https://cloud.google.com/kubernetes-engine/docs/concepts/about-custom-compute-classes); pods select the class
- * with it.
- */
-export const COMPUTE_CLASS_KEY = 'cloud.google.com/compute-class';
 
 export interface GkeNodePoolAccelerator {
   /** Compute Engine accelerator type, e.g. `nvidia-tesla-t4`. */

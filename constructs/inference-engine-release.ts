@@ -32,7 +32,7 @@ export interface InferenceEngineReleaseProps {
 }
 
 /**
- * A Helm release of a model server with the settings every one of ours needs: atomic (a failed upgrade rolls
+ * A Helm release of a model server (or of the compute classes they run on) with the settings every one of ours needs: atomic (a failed upgrade rolls
  * back), waits for ready pods with a timeout that covers a model download, cleans up what a failed install
  * created, keeps a bounded history, and lints the chart before installing.
  */

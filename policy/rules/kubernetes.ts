@@ -58,15 +58,26 @@ function sameNamespace(value: unknown, namespace: PolicyResource, context: RuleC
   return value === name || context.referenced(value, ['kubernetes_namespace_v1']) === namespace;
 }
 
-/** GPU pool node ceilings by accelerator type (summed over pools carrying it). */
-function poolNodesByAccelerator(context: RuleContext): Map<string, number> {
+const COMPUTE_CLASS = 'cloud.google.com/compute-class';
+
+/**
+ * GPU node ceilings by compute class (the largest of its pools: fallbacks stand in for the first choice, they do
+ * not add to it) or, for pools outside any class, by accelerator type (summed over pools carrying it).
+ */
+function poolNodesByTarget(context: RuleContext): Map<string, number> {
   const nodes = new Map<string, number>();
   for (const pool of context.ofType('google_container_node_pool')) {
-    const accelerator = blocks(block(pool.attributes.node_config).guest_accelerator)[0]?.type;
+    const config = block(pool.attributes.node_config);
+    const accelerator = blocks(config.guest_accelerator)[0]?.type;
+    const computeClass = (block(config.labels) as Record<string, unknown>)[COMPUTE_CLASS];
     const autoscaling = block(pool.attributes.autoscaling);
     const zones = strings(pool.attributes.node_locations).length || 1;
     const max = Number(autoscaling.total_max_node_count ?? Number(autoscaling.max_node_count) * zones);
-    if (typeof accelerator === 'string' && Number.isFinite(max)) {
+    if (typeof accelerator !== 'string' || !Number.isFinite(max)) continue;
+    if (typeof computeClass === 'string') {
+      const key = `class ${computeClass}`;
+      nodes.set(key, Math.max(nodes.get(key) ?? 0, max));
+    } else {
       nodes.set(accelerator, (nodes.get(accelerator) ?? 0) + max);
     }
   }
@@ -74,17 +85,22 @@ function poolNodesByAccelerator(context: RuleContext): Map<string, number> {
 }
 
 /**
- * The autoscalers a release's values declare, with the accelerator their pods run on: vllm-stack HPAs in
- * extraObjects (target `<release>-<model>-deployment-vllm`, model from servingEngineSpec.modelSpec) and the
- * TGI chart's `autoscaling` with `gpu.acceleratorType`.
+ * The autoscalers a release's values declare, with the nodes their pods run on (`class <name>` for a compute
+ * class, else the accelerator): vllm-stack HPAs in extraObjects (target `<release>-<model>-deployment-vllm`,
+ * model from servingEngineSpec.modelSpec) and the TGI chart's `autoscaling` with `gpu.computeClass` or
+ * `gpu.acceleratorType`.
  */
 function autoscalersOf(a: Attributes): { name: string; maxReplicas: number; accelerator?: string }[] {
   return valuesOf(a).flatMap((doc) => {
     const models: Values[] = doc.servingEngineSpec?.modelSpec ?? [];
-    const acceleratorOf = (model: Values): string | undefined =>
+    const selected = (model: Values, key: string): string | undefined =>
       (model?.nodeSelectorTerms ?? [])
         .flatMap((t: Values) => t.matchExpressions ?? [])
-        .find((m: Values) => m.key === 'cloud.google.com/gke-accelerator')?.values?.[0];
+        .find((m: Values) => m.key === key)?.values?.[0];
+    const acceleratorOf = (model: Values): string | undefined => {
+      const computeClass = selected(model, COMPUTE_CLASS);
+      return computeClass ? `class ${computeClass}` : selected(model, 'cloud.google.com/gke-accelerator');
+    };
     const hpas = (doc.extraObjects ?? [])
       .filter((o: Values) => o?.kind === 'HorizontalPodAutoscaler')
       .map((o: Values) => {
@@ -96,13 +112,14 @@ function autoscalersOf(a: Attributes): { name: string; maxReplicas: number; acce
           accelerator: acceleratorOf(model),
         };
       });
+    const tgiTarget = doc.gpu?.computeClass ? `class ${doc.gpu.computeClass}` : doc.gpu?.acceleratorType;
     const tgi =
-      doc.autoscaling?.enabled === true && doc.gpu?.acceleratorType
+      doc.autoscaling?.enabled === true && tgiTarget
         ? [
             {
               name: 'autoscaling',
               maxReplicas: Number(doc.autoscaling.maxReplicas),
-              accelerator: String(doc.gpu.acceleratorType),
+              accelerator: String(tgiTarget),
             },
           ]
         : [];
@@ -213,7 +230,7 @@ export const kubernetesRules: Rule[] = [
     // Every release's autoscalers on one accelerator share its pools: summed in resource order, so the release
     // that takes the sum over the ceiling is the one reported.
     check: (a, context) => {
-      const nodes = poolNodesByAccelerator(context);
+      const nodes = poolNodesByTarget(context);
       const releases = context.ofType(...HELM).map((r) => r.attributes);
       const used = new Map<string, number>();
       for (const other of releases.slice(0, Math.max(releases.indexOf(a), 0))) {
