@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { COMPUTE_CLASS_KEY } from '../../catalog/gpus';
 import { Attributes, block, blocks, isTrue, PolicyResource, Rule, RuleContext, strings } from '../rule';
 
 /**
@@ -58,8 +59,6 @@ function sameNamespace(value: unknown, namespace: PolicyResource, context: RuleC
   return value === name || context.referenced(value, ['kubernetes_namespace_v1']) === namespace;
 }
 
-const COMPUTE_CLASS = 'cloud.google.com/compute-class';
-
 /**
  * GPU node ceilings by compute class (the largest of its pools: fallbacks stand in for the first choice, they do
  * not add to it) or, for pools outside any class, by accelerator type (summed over pools carrying it).
@@ -69,7 +68,7 @@ function poolNodesByTarget(context: RuleContext): Map<string, number> {
   for (const pool of context.ofType('google_container_node_pool')) {
     const config = block(pool.attributes.node_config);
     const accelerator = blocks(config.guest_accelerator)[0]?.type;
-    const computeClass = (block(config.labels) as Record<string, unknown>)[COMPUTE_CLASS];
+    const computeClass = (block(config.labels) as Record<string, unknown>)[COMPUTE_CLASS_KEY];
     const autoscaling = block(pool.attributes.autoscaling);
     const zones = strings(pool.attributes.node_locations).length || 1;
     const max = Number(autoscaling.total_max_node_count ?? Number(autoscaling.max_node_count) * zones);
@@ -82,6 +81,37 @@ function poolNodesByTarget(context: RuleContext): Map<string, number> {
     }
   }
   return nodes;
+}
+
+/** Ways to get capacity every GPU workload needs (issue 18): one stockout or quota limit must not stop it. */
+export const MIN_CAPACITY_OPTIONS = 2;
+
+/** The GPU workloads of a release's values and the compute class each selects (vllm-stack modelSpec, TGI gpu). */
+function gpuWorkloadsOf(a: Attributes): { name: string; computeClass?: string }[] {
+  return valuesOf(a).flatMap((doc) => [
+    ...((doc.servingEngineSpec?.modelSpec ?? []) as Values[])
+      .filter((m) => Number(m?.requestGPU) > 0)
+      .map((m) => ({
+        name: `servingEngineSpec.modelSpec ${m.name}`,
+        computeClass: (m.nodeSelectorTerms ?? [])
+          .flatMap((t: Values) => t.matchExpressions ?? [])
+          .find((e: Values) => e.key === COMPUTE_CLASS_KEY)?.values?.[0],
+      })),
+    ...(Number(doc.gpu?.count) > 0 ? [{ name: 'gpu', computeClass: doc.gpu.computeClass || undefined }] : []),
+  ]);
+}
+
+/** Priorities of every ComputeClass the app's releases install (charts/compute-classes `classes`), by name. */
+function computeClassPriorities(context: RuleContext): Map<string, number> {
+  const classes = new Map<string, number>();
+  for (const r of context.ofType(...HELM)) {
+    for (const doc of valuesOf(r.attributes)) {
+      for (const c of Array.isArray(doc.classes) ? doc.classes : []) {
+        if (typeof c?.name === 'string') classes.set(c.name, (c.priorities ?? []).length);
+      }
+    }
+  }
+  return classes;
 }
 
 /**
@@ -98,7 +128,7 @@ function autoscalersOf(a: Attributes): { name: string; maxReplicas: number; acce
         .flatMap((t: Values) => t.matchExpressions ?? [])
         .find((m: Values) => m.key === key)?.values?.[0];
     const acceleratorOf = (model: Values): string | undefined => {
-      const computeClass = selected(model, COMPUTE_CLASS);
+      const computeClass = selected(model, COMPUTE_CLASS_KEY);
       return computeClass ? `class ${computeClass}` : selected(model, 'cloud.google.com/gke-accelerator');
     };
     const hpas = (doc.extraObjects ?? [])
@@ -247,6 +277,26 @@ export const kubernetesRules: Rule[] = [
         const sum = others > 0 ? ` + ${others} of other autoscalers on the pool` : '';
         return others + h.maxReplicas > ceiling
           ? [`${h.name}: maxReplicas ${h.maxReplicas}${sum} > ${ceiling} ${h.accelerator} nodes`]
+          : [];
+      });
+    },
+  },
+  {
+    id: 'AFPI-K8S-8',
+    statement:
+      'GPU workload has fewer than two ways to get capacity (one stockout or quota limit leaves it Pending)',
+    fix: `select a custom compute class whose priorities list at least ${MIN_CAPACITY_OPTIONS} capacity options: set the pool's gke capacity list (e.g. [on-demand, spot]); the inference stack installs the class (charts/compute-classes) and the engines select it`,
+    resourceTypes: HELM,
+    appliesTo: (a) => gpuWorkloadsOf(a).length > 0,
+    check: (a, context) => {
+      const classes = computeClassPriorities(context);
+      return gpuWorkloadsOf(a).flatMap((w) => {
+        if (!w.computeClass) return [`${w.name}: selects no compute class (one node pool, one way)`];
+        const count = classes.get(w.computeClass);
+        if (count === undefined)
+          return [`${w.name}: compute class ${w.computeClass} is installed by no release`];
+        return count < MIN_CAPACITY_OPTIONS
+          ? [`${w.name}: compute class ${w.computeClass} has ${count} priority`]
           : [];
       });
     },
