@@ -130,6 +130,13 @@ describe('gpu capacity: bad input names file, field, value and fix', () => {
     ]);
   });
 
+  it('refuses an image cache on Autopilot, which has no node pools of ours', () => {
+    const image = 'projects/afpi-dev/global/images/engine-cache-v1';
+    expect(problemsOf('dev', { gke: { mode: 'autopilot', imageCacheDiskImage: image } })).toEqual([
+      `${DEV}: gke.imageCacheDiskImage ("${image}") is attached to Standard node pools, and Autopilot has none of ours. Fix: remove it, or use gke.mode "standard"`,
+    ]);
+  });
+
   it('refuses an image cache that is not a Compute Engine image path', () => {
     expect(problemsOf('dev', { gke: { imageCacheDiskImage: 'gs://bucket/image.tar' } })).toEqual([
       `${DEV}: gke.imageCacheDiskImage ("gs://bucket/image.tar") is not a Compute Engine image path. Fix: write "projects/<project>/global/images/<name>" (docs/runbooks/image-cache-disk.md builds it)`,

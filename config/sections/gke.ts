@@ -298,6 +298,13 @@ export function gkeRules(config: GkeRulesInput, ctx: z.RefinementCtx): void {
     );
     return;
   }
+  if (gke.mode === 'autopilot' && gke.imageCacheDiskImage !== undefined) {
+    report(
+      ctx,
+      ['gke', 'imageCacheDiskImage'],
+      `(${show(gke.imageCacheDiskImage)}) is attached to Standard node pools, and Autopilot has none of ours. Fix: remove it, or use gke.mode "standard"`,
+    );
+  }
   const seen = new Set<string>(['cpu']);
   gke.gpuPools.forEach((pool, index) => {
     const at = (field: string) => ['gke', 'gpuPools', index, field];
