@@ -18,6 +18,13 @@ const binaryAuthorizationSchema = z.strictObject({
    * registry mirrors, the GKE add-ons we deploy and Google's system images). @default []
    */
   allowlist: z.array(namePattern).default([]),
+  /**
+   * Our own images (the stack's Artifact Registry repository) need an attestation signed by CI with a KMS key
+   * (the deploy workflow signs each release before cloud-run applies): the default admission rule becomes
+   * REQUIRE_ATTESTATION and our repository leaves the allowlist. Turning it on:
+   * docs/runbooks/binary-authorization.md. @default false
+   */
+  attestation: z.boolean().default(false),
 });
 
 /**
@@ -135,6 +142,13 @@ export const PERIMETER_VPC_ACCESSIBLE_SERVICES = [
 export const VPC_SC_OFF =
   'VPC Service Controls perimeter is OFF (no security.vpcServiceControls). Fix: set security.vpcServiceControls.accessPolicy ("accessPolicies/<number>") with mode dry-run, then follow docs/runbooks/vpc-service-controls.md to enforce';
 
+/** What synth says while our own images are admitted without an attestation. */
+export const ATTESTATION_OFF =
+  'Binary Authorization attestation is OFF (security.binaryAuthorization.attestation: false): our repository is admitted by name, unsigned. Fix: set security.binaryAuthorization.attestation: true (the deploy workflow then signs each release; see docs/runbooks/binary-authorization.md)';
+
 export function securityNotes(config: { security: SecurityConfig }): string[] {
-  return config.security.vpcServiceControls ? [] : [VPC_SC_OFF];
+  return [
+    ...(config.security.vpcServiceControls ? [] : [VPC_SC_OFF]),
+    ...(config.security.binaryAuthorization.attestation ? [] : [ATTESTATION_OFF]),
+  ];
 }
