@@ -1,10 +1,21 @@
 import { z } from 'zod';
-import { report, show } from '../rules';
+import { report, show, wideImagePattern } from '../rules';
 
-/** A Binary Authorization allowlist entry: `registry/path/to/image`, trailing `*` or `**` only after the registry. */
-const namePattern = z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?\/[^*\s]*(\*\*?)?$/, {
-  error: (issue) =>
-    `(${show(issue.input)}) is not an image name pattern. Fix: write "registry/path/to/image", optionally ending in "*" (one segment) or "**" (subpaths)`,
+/**
+ * A Binary Authorization allowlist entry: `registry/path/to/image`, trailing `*` or `**` only after the registry,
+ * never a whole registry or mirror (wideImagePattern).
+ */
+const namePattern = z.string().superRefine((value, ctx) => {
+  const wide = wideImagePattern(value);
+  if (wide) {
+    report(ctx, [], wide);
+  } else if (!/^[a-z0-9.-]+(:[0-9]+)?\/[^*\s]*(\*\*?)?$/.test(value)) {
+    report(
+      ctx,
+      [],
+      `(${show(value)}) is not an image name pattern. Fix: write "registry/path/to/image", optionally ending in "*" (one segment) or "**" (subpaths)`,
+    );
+  }
 });
 
 const binaryAuthorizationSchema = z.strictObject({
