@@ -139,7 +139,8 @@ export function wideImagePattern(pattern: string): string | undefined {
   // Complete path segments before the wildcard, the host first (`gcr.io/g*` has one: `g*` is any project).
   const segments = pattern.slice(0, wildcard).split('/').slice(0, -1);
   const fix = 'Fix: name the image repository, e.g. "<registry>/<path>/<image>:*" (an image at any tag)';
-  if (segments.length === 0) return `(${show(pattern)}) admits every image. ${fix}`;
+  if (segments.length === 0 || segments[0].includes('*'))
+    return `(${show(pattern)}) admits every image. ${fix}`;
   if (segments.length === 1) return `(${show(pattern)}) admits the whole registry ${segments[0]}. ${fix}`;
   if (!/^[a-z0-9-]+-docker\.pkg\.dev$/.test(segments[0])) return undefined;
   if (segments.length === 2) {

@@ -190,7 +190,7 @@ export class DataStack extends AfpiStack {
     });
 
     if (config.security.binaryAuthorization.attestation) {
-      this.attestor = new ImageAttestor(this, 'attestor', {
+      this.attestor = new ImageAttestor(this, 'image-attestor', {
         name: `${NAME}-ci`,
         keyRing: rings[config.region].keyRing.id,
         dependsOn: this.apis.dependables,

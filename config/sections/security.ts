@@ -52,6 +52,9 @@ const reason = z.string().min(10).max(100);
 
 /** The title of the rule that always admits the CI planner and deployer. */
 export const CI_INGRESS_REASON = 'CI planner and deployer (Workload Identity Federation)';
+/** The title of the rule that admits stateBucket.adminMembers to the state bucket. */
+export const STATE_ADMINS_INGRESS_REASON =
+  'State bucket admins (stateBucket.adminMembers): state objects and key';
 
 const ingressRuleSchema = z.strictObject({
   /** Who may call the restricted services from outside the perimeter (the CI identities are always allowed). */
@@ -97,7 +100,7 @@ const vpcServiceControlsSchema = z
   })
   .superRefine((value, ctx) => {
     // Reasons are the rules' titles, which the API wants unique within the perimeter.
-    const seen = new Set<string>([CI_INGRESS_REASON]);
+    const seen = new Set<string>([CI_INGRESS_REASON, STATE_ADMINS_INGRESS_REASON]);
     for (const kind of ['ingress', 'egress'] as const) {
       value[kind].forEach((rule, i) => {
         if (seen.has(rule.reason)) {
