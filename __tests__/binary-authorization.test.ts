@@ -99,10 +99,12 @@ describe('Binary Authorization policy (data stack)', () => {
       expect(policy.default_admission_rule).toEqual({
         evaluation_mode: 'REQUIRE_ATTESTATION',
         enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
-        require_attestations_by: [
-          expect.stringMatching(/^\$\{google_binary_authorization_attestor\.\S+\.id\}$/),
-        ],
+        require_attestations_by: ['projects/afpi-production/attestors/afpi-ci'],
       });
+      // Named, not referenced (a set holding an unknown value plans as empty): created after the attestor.
+      expect(policy.depends_on).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^google_binary_authorization_attestor\./)]),
+      );
       expect(policy.cluster_admission_rules).toBeUndefined();
       const patterns = (policy.admission_whitelist_patterns as { name_pattern: string }[]).map(
         (p) => p.name_pattern,
@@ -137,6 +139,7 @@ describe('Binary Authorization policy (data stack)', () => {
       );
       expect(attestor).toEqual(
         expect.objectContaining({
+          project: 'afpi-production',
           name: 'afpi-ci',
           attestation_authority_note: {
             note_reference: expect.stringMatching(/^\$\{google_container_analysis_note\.\S+\.name\}$/),

@@ -13,6 +13,8 @@ import { Grantee } from './grantee';
 export const ATTESTATION_ALGORITHM = 'EC_SIGN_P256_SHA256';
 
 export interface ImageAttestorProps {
+  /** Project of the attestor and its note. */
+  readonly projectId: string;
   /** Attestor id; the note and the signing key are named after it. */
   readonly name: string;
   /** Key ring id of the signing key. */
@@ -38,10 +40,17 @@ export class ImageAttestor extends Construct {
   /** Version 1 of the signing key (its public key is read once KMS has generated it). */
   readonly keyVersion: DataGoogleKmsCryptoKeyVersion;
   readonly attestor: BinaryAuthorizationAttestor;
+  /**
+   * `projects/<project>/attestors/<name>`, as policies and `--attestor` take it. A literal, not the resource's id:
+   * the provider plans a set of attestors holding an unknown value as empty, which would hide it from review.
+   */
+  readonly attestorName: string;
 
   constructor(scope: Construct, id: string, props: ImageAttestorProps) {
     super(scope, id);
+    this.attestorName = `projects/${props.projectId}/attestors/${props.name}`;
     this.note = new ContainerAnalysisNote(this, 'note', {
+      project: props.projectId,
       name: `${props.name}-attestations`,
       shortDescription: 'Attestations of images released by the AFPI deploy workflow',
       attestationAuthority: { hint: { humanReadableName: props.name } },
@@ -63,6 +72,7 @@ export class ImageAttestor extends Construct {
       version: 1,
     });
     this.attestor = new BinaryAuthorizationAttestor(this, 'attestor', {
+      project: props.projectId,
       name: props.name,
       description: 'AFPI: images the deploy workflow released',
       attestationAuthorityNote: {
@@ -80,11 +90,6 @@ export class ImageAttestor extends Construct {
       },
       dependsOn: props.dependsOn,
     });
-  }
-
-  /** `projects/<project>/attestors/<name>`, as `--attestor` takes it. */
-  get attestorName(): string {
-    return this.attestor.id;
   }
 
   /** The key version's resource name, as `--keyversion` takes it. */

@@ -191,6 +191,7 @@ export class DataStack extends AfpiStack {
 
     if (config.security.binaryAuthorization.attestation) {
       this.attestor = new ImageAttestor(this, 'image-attestor', {
+        projectId: config.projectId,
         name: `${NAME}-ci`,
         keyRing: rings[config.region].keyRing.id,
         dependsOn: this.apis.dependables,
@@ -211,7 +212,11 @@ export class DataStack extends AfpiStack {
       mode: config.security.binaryAuthorization.mode,
       allowlist: admittedImages(config),
       requireAttestationsBy: this.attestor ? [this.attestor.attestorName] : [],
-      dependsOn: [this.apis.services['binaryauthorization.googleapis.com']],
+      // The attestor is named, not referenced (see ImageAttestor.attestorName): it must exist first.
+      dependsOn: [
+        this.apis.services['binaryauthorization.googleapis.com'],
+        ...(this.attestor ? [this.attestor.attestor] : []),
+      ],
     });
 
     this.outputs();
@@ -256,7 +261,7 @@ export class DataStack extends AfpiStack {
     });
     if (this.attestor) {
       // The deploy workflow reads these to sign; absent until the apply that turns attestation on.
-      new TerraformOutput(this, 'attestor', { value: this.attestor.attestorName });
+      new TerraformOutput(this, 'attestor', { value: this.attestor.attestor.id });
       new TerraformOutput(this, 'attestation_key_version', { value: this.attestor.keyVersionName });
     }
     new TerraformOutput(this, 'kms_key_ids', {
