@@ -591,8 +591,13 @@ const CASES: Case[] = [
           },
         ],
       }),
-      ...['gcr.io/**', 'docker.io/*', 'us-docker.pkg.dev/p/**', 'us-central1-docker.pkg.dev/p/docker-hub/**'].map(
-        (namePattern) => broken(binauthz, { admission_whitelist_patterns: [{ name_pattern: namePattern }] }),
+      ...[
+        'gcr.io/**',
+        'docker.io/*',
+        'us-docker.pkg.dev/p/**',
+        'us-central1-docker.pkg.dev/p/docker-hub/**',
+      ].map((namePattern) =>
+        broken(binauthz, { admission_whitelist_patterns: [{ name_pattern: namePattern }] }),
       ),
     ],
   },

@@ -16,7 +16,8 @@ const admissionRules = (a: Attributes) => [
 export const securityRules: Rule[] = [
   {
     id: 'AFPI-SEC-1',
-    statement: 'Binary Authorization policy admits any image (ALWAYS_ALLOW or a whole registry in the allowlist)',
+    statement:
+      'Binary Authorization policy admits any image (ALWAYS_ALLOW or a whole registry in the allowlist)',
     fix: 'set default_admission_rule.evaluation_mode = "ALWAYS_DENY" (or REQUIRE_ATTESTATION) and list admitted image repositories, not registries or mirrors, in admission_whitelist_patterns',
     resourceTypes: [BINAUTHZ],
     check: (a) => [
