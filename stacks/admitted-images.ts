@@ -13,7 +13,7 @@ import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
  * The Binary Authorization allowlist of an environment: what its stacks deploy, computed from config (image
  * paths are plain names, so the policy can be applied before the repositories exist).
  * - our services' repository, whole: CI pushes every release there (immutable tags);
- * - each engine and router image at its pinned repository through the registry mirrors, not the mirrors
+ * - each engine and router image (and the model-sync Jobs' image) at its pinned repository through the registry mirrors, not the mirrors
  *   whole (a mirror pulls anything from Docker Hub or GitHub);
  * - a service image configured on another registry, and the custom metrics adapter when it is deployed;
  * - `security.binaryAuthorization.allowlist`.
@@ -29,6 +29,8 @@ export function admittedImages(config: EnvironmentConfig): string[] {
     ? [
         ...inference.engines.map((engine) => inference.images[engine as Engine]),
         ...(inference.engines.includes('vllm') ? [inference.images.router] : []),
+        // The model-sync Jobs run the vLLM image (constructs/model-sync.ts), whatever the engines.
+        ...(inference.modelCache === 'gcsfuse' && inference.models.length > 0 ? [inference.images.vllm] : []),
       ].map((image) => imagePattern(mirroredImage(image, mirrorPrefix(config.projectId, config.region))))
     : [];
   const adapter =
