@@ -2,6 +2,7 @@ import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { repoRoot } from '../config/paths';
+import { EnvironmentConfig } from '../config/schema';
 import { modelSyncBudget } from '../inference/timing-budget';
 import { checkpointGb, MODEL_COMPLETE_MARKER, PlacedModel } from '../inference/values';
 import { InferenceEngineRelease } from './inference-engine-release';
@@ -14,6 +15,12 @@ export const MODEL_SYNC_CHART_DIR = path.join(repoRoot, 'charts', 'model-sync');
 export const MODEL_SYNC_RELEASE = 'model-sync';
 /** Hugging Face revision the Jobs sync; the marker records the commit it resolved to. */
 export const MODEL_SYNC_REVISION = 'main';
+
+/** Whether an environment stages weights with model-sync Jobs: inference from the bucket, with models. */
+export function modelSyncRuns(config: EnvironmentConfig): boolean {
+  const inference = config.stacks.includes('inference') ? config.inference : undefined;
+  return inference?.modelCache === 'gcsfuse' && inference.models.length > 0;
+}
 
 export interface ModelSyncProps {
   readonly project: string;

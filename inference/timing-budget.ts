@@ -15,8 +15,11 @@
  * `startupSeconds` comes from the model size (modelStartupSeconds); everything else follows.
  */
 
-/** Startup window of the default budget: 25 minutes (a 70B 4-bit checkpoint over GCS FUSE on a fresh node). */
-export const DEFAULT_STARTUP_SECONDS = 1500;
+/**
+ * Startup budget when no model sizes it: 24 minutes of probes, a 25-minute window with the initial delay (what
+ * the releases used before budgets were derived per model).
+ */
+export const DEFAULT_STARTUP_SECONDS = 1440;
 /**
  * Weight read throughput the startup window assumes, in GB/s: one engine pod reading safetensors through GCS FUSE
  * (parallel downloads on; a conservative figure, not a measurement on GKE), or downloading from the Hub into the
@@ -61,7 +64,7 @@ export interface ProbeTiming {
 }
 
 export interface TimingBudget {
-  /** initialDelaySeconds + failureThreshold x periodSeconds = startupWindowSeconds. */
+  /** initialDelaySeconds + failureThreshold x periodSeconds = startupWindowSeconds; the product alone >= the budget. */
   readonly startupProbe: ProbeTiming;
   readonly startupWindowSeconds: number;
   /** Before the container starts: GPU node from zero, driver, image pull, sidecar (PRE_START_SECONDS). */
@@ -81,13 +84,13 @@ export function timingBudget(
   startupSeconds = DEFAULT_STARTUP_SECONDS,
   fixedProgressDeadlineSeconds?: number,
 ): TimingBudget {
+  // failureThreshold x periodSeconds alone covers the budget (the initial delay comes on top), so the kubelet
+  // never restarts an engine, and liveness never starts, while it is within its budget.
   const wanted =
     fixedProgressDeadlineSeconds === undefined
       ? startupSeconds
-      : Math.max(startupSeconds, fixedProgressDeadlineSeconds + MARGIN_SECONDS);
-  const failureThreshold = Math.ceil(
-    Math.max(wanted - STARTUP_DELAY_SECONDS, STARTUP_PERIOD_SECONDS) / STARTUP_PERIOD_SECONDS,
-  );
+      : Math.max(startupSeconds, fixedProgressDeadlineSeconds + MARGIN_SECONDS - STARTUP_DELAY_SECONDS);
+  const failureThreshold = Math.ceil(Math.max(wanted, STARTUP_PERIOD_SECONDS) / STARTUP_PERIOD_SECONDS);
   const startupWindowSeconds = STARTUP_DELAY_SECONDS + failureThreshold * STARTUP_PERIOD_SECONDS;
   return {
     startupProbe: {

@@ -7,6 +7,7 @@ import {
 } from '../constructs/artifact-repository';
 import { imagePattern } from '../constructs/binary-authorization-policy';
 import { CUSTOM_METRICS_ADAPTER_IMAGE } from '../constructs/custom-metrics-adapter';
+import { modelSyncRuns } from '../constructs/model-sync';
 import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
 
 /**
@@ -30,7 +31,7 @@ export function admittedImages(config: EnvironmentConfig): string[] {
         ...inference.engines.map((engine) => inference.images[engine as Engine]),
         ...(inference.engines.includes('vllm') ? [inference.images.router] : []),
         // The model-sync Jobs run the vLLM image (constructs/model-sync.ts), whatever the engines.
-        ...(inference.modelCache === 'gcsfuse' && inference.models.length > 0 ? [inference.images.vllm] : []),
+        ...(modelSyncRuns(config) ? [inference.images.vllm] : []),
       ].map((image) => imagePattern(mirroredImage(image, mirrorPrefix(config.projectId, config.region))))
     : [];
   const adapter =

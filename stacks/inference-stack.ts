@@ -7,7 +7,7 @@ import { CustomMetricsAdapter } from '../constructs/custom-metrics-adapter';
 import { GkeProviders } from '../constructs/gke-providers';
 import { HelmReleaseReader } from '../constructs/helm-release-reader';
 import { InferenceEngineRelease } from '../constructs/inference-engine-release';
-import { ModelSync } from '../constructs/model-sync';
+import { ModelSync, modelSyncRuns } from '../constructs/model-sync';
 import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
@@ -133,7 +133,7 @@ export class InferenceStack extends AfpiStack {
     const hfToken = data.secret(inference.hfTokenSecret);
     // Engines read the weights from the bucket: a Job per model puts them there first (a PVC cache downloads
     // in the engine pods instead). The vLLM image runs it: pinned, admitted and mirrored already.
-    if (inference.modelCache === 'gcsfuse' && placed.length > 0) {
+    if (modelSyncRuns(config)) {
       this.modelSync = new ModelSync(this, 'model-sync', {
         project: config.projectId,
         namespace,
