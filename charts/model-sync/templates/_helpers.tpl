@@ -35,8 +35,8 @@ spec:
   restartPolicy: Never
   securityContext:
     runAsNonRoot: true
-    runAsUser: 1000
-    runAsGroup: 1000
+    runAsUser: 10001
+    runAsGroup: 10001
     seccompProfile:
       type: RuntimeDefault
   # CPU nodes only: a download must never hold (or scale up) a GPU node.
@@ -102,7 +102,7 @@ spec:
         volumeAttributes:
           bucketName: {{ required "bucket is required" $root.Values.bucket | quote }}
           # Non-root writer: the mount belongs to the container's user.
-          mountOptions: {{ printf "implicit-dirs,only-dir=%s,uid=1000,gid=1000" $root.Values.onlyDir | quote }}
+          mountOptions: {{ printf "implicit-dirs,only-dir=%s,uid=10001,gid=10001" $root.Values.onlyDir | quote }}
     - name: scratch
       emptyDir:
         sizeLimit: {{ index $root.Values.resources.limits "ephemeral-storage" }}
