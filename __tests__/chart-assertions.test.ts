@@ -354,7 +354,7 @@ describe('check:charts assertions on the model-sync release', () => {
             restartPolicy: 'Never',
             securityContext: {
               runAsNonRoot: true,
-              runAsUser: 1000,
+              runAsUser: 10001,
               seccompProfile: { type: 'RuntimeDefault' },
             },
             affinity: {
