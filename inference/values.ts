@@ -218,8 +218,9 @@ export function gcsfuseCacheMountOptions(pool: GpuPool): string[] {
 }
 
 /**
- * The sidecar's file cache volume (GKE uses a pod volume named gke-gcsfuse-cache when there is one): an emptyDir
- * on the node's boot disk, bounded a GiB above the cache so the cache's own files never get the pod evicted.
+ * Size limit of the sidecar's file cache volume (GKE uses a pod volume named gke-gcsfuse-cache when there is
+ * one): an emptyDir on the node's boot disk, a GiB above the cache so the cache's own files never get the pod
+ * evicted.
  */
 export function gcsfuseCacheSizeLimit(pool: GpuPool): string {
   return `${gcsfuseFileCacheGiB(pool.diskSizeGb) + 1}Gi`;
