@@ -8,7 +8,7 @@ import * as path from 'path';
 import { loadEnvironment } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { TIERS } from '../config/schema';
-import { PRICE_TABLE, PriceLookupError } from '../cost/prices';
+import { PRICE_TABLE, UnpricedRegionError } from '../cost/prices';
 import { buildCostReport } from '../cost/report';
 import { stacksOf } from './support/cost';
 import { markdownFiles } from './support/docs';
@@ -58,7 +58,7 @@ describe('the minimal environment file of "Add an environment"', () => {
     const stacks = stacksOf(appAt(tier));
     const priced = Object.keys(PRICE_TABLE).join(', ');
     expect(stacks.flatMap((stack) => stack.resources).length).toBeGreaterThan(0);
-    expect(() => buildCostReport(config, stacks)).toThrow(PriceLookupError);
+    expect(() => buildCostReport(config, stacks)).toThrow(UnpricedRegionError);
     expect(() => buildCostReport(config, stacks)).toThrow(
       `config/environments/qa.yaml region: region "europe-west4" has no prices in cost/prices.ts (priced: ${priced}), so no estimate is made. Fix: add its prices to PRICE_TABLE with each page and date, or estimate a priced region`,
     );
