@@ -18,21 +18,26 @@ import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { synthesize } from '../app/synthesize';
 import { GPUS } from '../catalog/gpus';
-import { enginePodSize } from '../catalog/node-capacity';
+import { enginePodSize, gcsfuseFileCacheGiB } from '../catalog/node-capacity';
 import { DEFAULT_ENV, loadEnvironment } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { EnvironmentConfig, TIERS } from '../config/schema';
-import { timingBudget } from '../inference/timing-budget';
+import { modelSyncBudget } from '../inference/timing-budget';
 import {
+  checkpointGb,
+  MODEL_COMPLETE_MARKER,
   modelSource,
+  modelStartup,
   PlacedModel,
   placeModels,
+  releaseTiming,
   TGI_FIRST_PORT,
   tgiRelease,
   VLLM_ENDPOINT_PORT,
 } from '../inference/values';
 import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
 import { VLLM_CHART } from '../stacks/inference-stack';
+import { MODEL_SYNC_RELEASE } from '../constructs/model-sync';
 import { chartPackage } from './chart-contract';
 import {
   assertComputeClasses,
@@ -182,7 +187,7 @@ function expectationOf(
   const placed = placeModels(inference, config.gke, config.region);
   // The engines pull their public images through the project's Artifact Registry mirrors.
   const pulled = (image: string) => mirroredImage(image, mirrorPrefix(config.projectId, config.region));
-  const timing = timingBudget();
+  const cache = inference.modelCache;
   const engine = (
     p: PlacedModel,
     e: 'vllm' | 'tgi',
@@ -206,12 +211,42 @@ function expectationOf(
       serviceAccountName: e,
       minReplicas: p.config.minReplicas,
       maxReplicas: p.config.maxReplicas,
+      startupSeconds: modelStartup(p, cache),
+      weights:
+        cache === 'gcsfuse'
+          ? {
+              markerPath: `/models/${p.placement.huggingFaceId}/${MODEL_COMPLETE_MARKER}`,
+              fileCacheMiB: gcsfuseFileCacheGiB(p.pool.diskSizeGb) * 1024,
+            }
+          : undefined,
     };
   };
-  const base = { release: name, timing, helmTimeoutSeconds: release.timeout ?? NaN };
+  const base = { release: name, helmTimeoutSeconds: release.timeout ?? NaN, modelSyncJobs: [] };
+  if (release.name === MODEL_SYNC_RELEASE) {
+    const budget = modelSyncBudget(Math.max(...placed.map(checkpointGb)));
+    return {
+      ...base,
+      engine: 'vllm',
+      modelSyncHelmTimeoutSeconds: budget.helmTimeoutSeconds,
+      images: [pulled(inference.images.vllm)],
+      engines: [],
+      endpointPorts: [],
+      forbiddenSelectorKeys: [],
+      roles: [],
+      modelSyncJobs: placed.map((p) => ({
+        model: p.k8sName,
+        huggingFaceId: p.placement.huggingFaceId,
+        image: pulled(inference.images.vllm),
+        serviceAccountName: MODEL_SYNC_RELEASE,
+        marker: MODEL_COMPLETE_MARKER,
+        activeDeadlineSeconds: budget.activeDeadlineSeconds,
+      })),
+    };
+  }
   if (release.chart === VLLM_CHART) {
     return {
       ...base,
+      timing: releaseTiming('vllm', placed, cache),
       engine: 'vllm',
       images: [pulled(inference.images.vllm), pulled(inference.images.router)],
       engines: placed.map((p) =>
@@ -239,6 +274,7 @@ function expectationOf(
   const p = placed[index];
   return {
     ...base,
+    timing: releaseTiming('tgi', [p], cache),
     engine: 'tgi',
     images: [pulled(inference.images.tgi)],
     engines: [
