@@ -1,5 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ciMember } from '../catalog/ci-roles';
 import { GPUS, GpuId, zonesOffering } from '../catalog/gpus';
 import { EnvironmentConfig } from '../config/schema';
 import { gpuPoolsOf, GpuPool } from '../config/sections/gke';
@@ -81,6 +82,10 @@ export class GkeGpuStack extends AfpiStack {
       projectId: config.projectId,
       accountId: `${this.clusterName}-nodes`.slice(0, 30),
     });
+    // Node pools (and Autopilot's auto-provisioned ones) run as the node account: the deployer must act as it.
+    const deployerActsAsNodes = this.nodeServiceAccount.identity.grantActAs(
+      ciMember('deployer', config.projectId),
+    );
 
     // The data stack grants this key to the GKE service agent, so the key is usable before this stack applies.
     this.cluster = new GkeCluster(this, 'cluster', {
@@ -102,7 +107,7 @@ export class GkeGpuStack extends AfpiStack {
       databaseEncryptionKey: data.kmsKey('gke').id,
       nodeServiceAccount: this.nodeServiceAccount.email,
       deletionProtection: gke.deletionProtection,
-      dependsOn: [...this.apis.dependables, ...this.nodeServiceAccount.grants],
+      dependsOn: [...this.apis.dependables, ...this.nodeServiceAccount.grants, deployerActsAsNodes],
     });
 
     const standard = gke.mode === 'standard';

@@ -10,6 +10,7 @@ import { InferenceEngineRelease } from '../constructs/inference-engine-release';
 import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
+import { SecretManagerKubernetesSecret } from '../constructs/secret-manager-kubernetes-secret';
 import { WorkloadIdentity } from '../constructs/workload-identity';
 import {
   EngineEnvironment,
@@ -31,6 +32,8 @@ import { NetworkStack } from './network-stack';
 
 export const VLLM_CHART_REPOSITORY = 'https://vllm-project.github.io/production-stack';
 export const VLLM_CHART = 'vllm-stack';
+/** Kubernetes Secret the engines and the vLLM router read their API key from (copied from Secret Manager). */
+export const INFERENCE_API_KEY_K8S_SECRET = 'inference-api-key';
 
 export interface InferenceStackProps extends AfpiStackProps {
   readonly network: NetworkStack;
@@ -88,6 +91,12 @@ export class InferenceStack extends AfpiStack {
       location: config.region,
       dependsOn: [apis.services['artifactregistry.googleapis.com']],
     });
+    // The nodes pull the engine images from the mirrors: reader on these repositories, not on the project.
+    const pullGrants = this.mirrors.grantRead({
+      member: gkeGpu.nodeServiceAccount.memberByName,
+      grantScope: this,
+      grantId: 'gke-nodes',
+    });
     const images = inference.images;
     // The engines pull their public images through the mirrors.
     const pulled = {
@@ -126,6 +135,18 @@ export class InferenceStack extends AfpiStack {
       });
     }
 
+    // The key callers must send (the backend reads it from Secret Manager): the charts take it from a Secret.
+    const apiKeySecret = data.inferenceApiKeySecret;
+    if (!apiKeySecret) throw new Error('inference stack needs the data stack inference API key secret');
+    const apiKey = { secretName: INFERENCE_API_KEY_K8S_SECRET, secretKey: 'api-key' };
+    const apiKeyCopy = new SecretManagerKubernetesSecret(this, 'api-key', {
+      secretId: apiKeySecret.id,
+      namespace,
+      name: apiKey.secretName,
+      key: apiKey.secretKey,
+      dependsOn: [this.namespace],
+    });
+
     const placed = placeModels(inference, config.gke, config.region);
     const timing = timingBudget();
     const hfToken = data.secret(inference.hfTokenSecret);
@@ -152,7 +173,8 @@ export class InferenceStack extends AfpiStack {
         data.modelBucket.grantRead(identity),
         ...(inference.modelCache === 'pvc' ? [hfToken.grantAccess(identity)] : []),
         defaultDeny,
-        ...this.mirrors.repositories,
+        apiKeyCopy.secret,
+        ...pullGrants,
       ];
       const env: EngineEnvironment = {
         inference: pulled,
@@ -164,6 +186,7 @@ export class InferenceStack extends AfpiStack {
         // The load balancer sends clients to the nearest serving region: each region's backend calls in.
         clientRanges: network.cloudRunSourceRanges,
         timing,
+        apiKey,
       };
       if (engine === 'vllm') {
         releases.push(
