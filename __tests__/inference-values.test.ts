@@ -36,7 +36,7 @@ function environment(inference: InferenceConfig = prod.inference!, autopilot = f
     loadBalancerIp: '10.10.0.50',
     clientRanges: ['10.8.0.0/28'],
     timing: timingBudget(),
-    apiKey: { secretName: "inference-api-key", secretKey: "api-key" },
+    apiKey: { secretName: 'inference-api-key', secretKey: 'api-key' },
   };
 }
 

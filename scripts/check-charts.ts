@@ -27,12 +27,13 @@ import {
   modelSource,
   PlacedModel,
   placeModels,
+  RUN_AS_USER,
   TGI_FIRST_PORT,
   tgiRelease,
   VLLM_ENDPOINT_PORT,
 } from '../inference/values';
 import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
-import { VLLM_CHART } from '../stacks/inference-stack';
+import { INFERENCE_API_KEY_K8S_SECRET, VLLM_CHART } from '../stacks/inference-stack';
 import { chartPackage } from './chart-contract';
 import { assertRelease, EngineExpectation, K8sObject, ReleaseExpectation } from './chart-assertions';
 import { synthAllOrReport } from './synth-all';
@@ -192,7 +193,13 @@ function expectationOf(
       maxReplicas: p.config.maxReplicas,
     };
   };
-  const base = { release: name, timing, helmTimeoutSeconds: release.timeout ?? NaN };
+  const base = { release: name, timing, helmTimeoutSeconds: release.timeout ?? NaN, runAsUser: RUN_AS_USER };
+  const apiKey = (env: string, containers: { deployment: string; container: string }[]) => ({
+    env,
+    secretName: INFERENCE_API_KEY_K8S_SECRET,
+    secretKey: 'api-key',
+    containers,
+  });
   if (release.chart === VLLM_CHART) {
     return {
       ...base,
@@ -216,6 +223,10 @@ function expectationOf(
       forbiddenSelectorKeys,
       // The chart grants the router pods:patch (sleep mode, unused); issue 21's post-renderer removes it.
       roles: [{ name: `${name}-reader`, forbiddenVerbs: ['patch'] }],
+      apiKey: apiKey('VLLM_API_KEY', [
+        ...placed.map((p) => ({ deployment: `${name}-${p.k8sName}-deployment-vllm`, container: 'vllm' })),
+        { deployment: `${name}-deployment-router`, container: 'router-container' },
+      ]),
     };
   }
   const index = placed.findIndex((p) => tgiRelease(p) === release.name);
@@ -237,6 +248,7 @@ function expectationOf(
     endpointPorts: [TGI_FIRST_PORT + index],
     forbiddenSelectorKeys: [],
     roles: [],
+    apiKey: apiKey('API_KEY', [{ deployment: name, container: 'tgi' }]),
   };
 }
 
