@@ -44,5 +44,4 @@ export class NodeServiceAccount extends Construct {
   get email(): string {
     return this.identity.email;
   }
-
 }

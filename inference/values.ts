@@ -288,7 +288,10 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
           env: [{ name: 'HF_HUB_OFFLINE', value: '1' }, ...VLLM_SCRATCH_ENV],
           podAnnotations: GCSFUSE_POD_ANNOTATIONS,
           extraVolumes: [gcsfuseVolume(env.modelBucketName), SCRATCH_VOLUME],
-          extraVolumeMounts: [{ name: 'model-cache', mountPath: MODELS_MOUNT, readOnly: true }, SCRATCH_MOUNT],
+          extraVolumeMounts: [
+            { name: 'model-cache', mountPath: MODELS_MOUNT, readOnly: true },
+            SCRATCH_MOUNT,
+          ],
         }
       : {
           env: [{ name: 'HF_TOKEN_PATH', value: `${HF_TOKEN_DIR}/token` }, ...VLLM_SCRATCH_ENV],

@@ -246,9 +246,10 @@ export class DataStack extends AfpiStack {
     });
     new TerraformOutput(this, 'model_bucket_name', { value: this.modelBucket.name });
     new TerraformOutput(this, 'secret_ids', {
-      value: [...Object.values(this.secrets), ...(this.inferenceApiKeySecret ? [this.inferenceApiKeySecret] : [])].map(
-        (s) => s.secretId,
-      ),
+      value: [
+        ...Object.values(this.secrets),
+        ...(this.inferenceApiKeySecret ? [this.inferenceApiKeySecret] : []),
+      ].map((s) => s.secretId),
       description: 'Add values out of band: gcloud secrets versions add <id> --data-file=-',
     });
     new TerraformOutput(this, 'kms_key_ids', {

@@ -19,8 +19,8 @@ import { AfpiStack, AfpiStackProps } from './afpi-stack';
 
 /** The CI identities as IAM principals (WIF impersonates them; other stacks name them, e.g. the perimeter). */
 export function ciPrincipals(projectId: string): string[] {
-  return (Object.keys(CI_ACCOUNTS) as (keyof typeof CI_ACCOUNTS)[]).map(
-    (account) => ciMember(account, projectId),
+  return (Object.keys(CI_ACCOUNTS) as (keyof typeof CI_ACCOUNTS)[]).map((account) =>
+    ciMember(account, projectId),
   );
 }
 
