@@ -89,7 +89,7 @@ export class CloudRunService extends Construct {
       // run.app URL stays reachable from the VPC without Cloud Armor: nodes, namespaces without policies, and
       // pods of inference/custom-metrics (their egress allows public HTTPS, which includes run.app and the
       // googleapis VIPs). Closing it needs `default_uri_disabled`, beta-only in google 6.50.0, or VPC-SC
-      // (issue 14). README "Serving path" says the same.
+      // (issue 14). docs/operations.md "Serving path" says the same.
       invokerIamDisabled: true,
       deletionProtection: true,
       // The project's Binary Authorization policy (data stack) judges every revision's image.

@@ -134,7 +134,7 @@ export class DailyCostAnomaly extends Construct {
     // Only this config's run log (DTS audit logs share the resource type; other transfers share the project).
     // The config id is assigned by the API: `name` is projects/<n>/locations/<l>/transferConfigs/<id>. The
     // filter is built by Terraform's format() so that no reference sits inside a quoted string (`synth --hcl`
-    // cannot write one; README, "Leaving cdktf").
+    // cannot write one; docs/operations.md "Leaving cdktf").
     const runErrors = (marker: string) =>
       Fn.format(
         Fn.rawString(

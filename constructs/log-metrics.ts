@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 
 /**
  * Fields the backend writes, as one JSON line on stdout (Cloud Run puts it in `jsonPayload`), when an LLM
- * conversation turn completes. The log-based metrics below read exactly these; the README lists them.
+ * conversation turn completes. The log-based metrics below read exactly these; docs/observability.md "Observability" lists them.
  */
 export const BACKEND_LOG_FIELDS = {
   event: 'always "llm_conversation" for these entries',

@@ -66,7 +66,7 @@ export class SecureBucket extends Construct {
 
   /**
    * Replaces the bucket's whole IAM policy with `membersByRole` (role -> members): the default convenience
-   * bindings (project owners, editors and viewers) go. Project-level storage roles still apply; see the README.
+   * bindings (project owners, editors and viewers) go. Project-level storage roles still apply; see docs/operations.md "What is and is not in Terraform state".
    * Members must be literal (no references), so the policy stays a plain JSON document.
    */
   limitAccessTo(

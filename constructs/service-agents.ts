@@ -9,7 +9,7 @@ export type ServiceAgentName = 'cloudsql' | 'redis' | 'storage' | 'gke';
  * The Google-managed service agents that use our CMEK keys, as grantees whose grants live in this construct's
  * scope. `google_project_service_identity` (which would create the agents) exists only in the google-beta
  * provider, which this app does not ship, so the well-known agent addresses are derived from the project
- * number instead; the Cloud SQL agent must exist before the first apply (see README, "First deploy").
+ * number instead; the Cloud SQL agent must exist before the first apply (see docs/operations.md "Deploying one stack", "First deploy of `data`").
  */
 export class ServiceAgents extends Construct {
   private readonly project: DataGoogleProject;

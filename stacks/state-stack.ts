@@ -29,7 +29,7 @@ export function ciPrincipals(projectId: string): string[] {
  * state is local (it cannot live in a bucket that does not exist yet), kept at the repository root as
  * `terraform.state.<env>.tfstate`, and applied by a human (runbook "Bootstrap").
  *
- * State holds secrets (the Redis AUTH string, see the README): the bucket is CMEK-encrypted and its IAM policy
+ * State holds secrets (the Redis AUTH string, see docs/operations.md "What is and is not in Terraform state"): the bucket is CMEK-encrypted and its IAM policy
  * admits only the deployer (read/write), the planner (read) and the configured break-glass admins.
  */
 export class StateStack extends AfpiStack {
