@@ -8,18 +8,9 @@ import { buildCostReport, renderConsole, renderMarkdown } from '../cost/report';
 import { NOT_PRICED_TYPES } from '../cost/pricers';
 import { CostInputError, readSynthesized, SynthesizedStack } from '../cost/synthesized';
 import { resolveUsage, TIER_USAGE } from '../cost/usage';
+import { stacksOf } from './support/cost';
 import { problemsOf } from './support/env-files';
-import { SynthesizedApp, synthEnvironment } from './support/synth';
-
-function stacksOf(app: SynthesizedApp): SynthesizedStack[] {
-  return Object.entries(app).map(([id, tf]) => ({
-    id,
-    project: tf?.provider?.google?.[0]?.project as string | undefined,
-    resources: Object.entries(tf?.resource ?? {}).flatMap(([type, byName]) =>
-      Object.entries(byName).map(([name, attrs]) => ({ stack: id, type, name, attrs })),
-    ),
-  }));
-}
+import { synthEnvironment } from './support/synth';
 
 function reportFor(env: string, tier?: string, extra?: (stacks: SynthesizedStack[]) => void) {
   const { config } = loadEnvironment(env, { tier });

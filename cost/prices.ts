@@ -335,6 +335,14 @@ export class PriceLookupError extends Error {
   }
 }
 
+/** A region the table has no prices for: no estimate at all (`npm run cost` exits 3, which CI reports as a skip). */
+export class UnpricedRegionError extends PriceLookupError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnpricedRegionError';
+  }
+}
+
 /**
  * Stops a report whose regions the table lacks: one line naming the region, where it is set and the fix. Without
  * it every resource there would be "not priced" and the total and break-even would read $0.
@@ -342,7 +350,7 @@ export class PriceLookupError extends Error {
 export function assertPriced(regions: Readonly<Record<string, string>>): void {
   for (const [region, where] of Object.entries(regions)) {
     if (!PRICE_TABLE[region]) {
-      throw new PriceLookupError(
+      throw new UnpricedRegionError(
         `${where}: region "${region}" has no prices in cost/prices.ts (priced: ${Object.keys(PRICE_TABLE).join(', ')}), so no estimate is made. Fix: add its prices to PRICE_TABLE with each page and date, or estimate a priced region`,
       );
     }

@@ -1,11 +1,12 @@
 /**
  * `npm run cost [-- --markdown [--out <file>]]`: monthly cost estimate of what `npm run synth` wrote for the
  * environment AFPI_ENV (and AFPI_TIER) selects, read from cdktf.out (or CDKTF_OUTDIR), plus the LLM serving
- * break-even. Offline: prices come from cost/prices.ts and catalog/gpus.ts.
+ * break-even. Offline: prices come from cost/prices.ts and catalog/gpus.ts. Exit codes: 0 report, 1 error, 2 usage,
+ * 3 no estimate because the environment's region has no prices (a known gap, not a failure of the stacks).
  */
 import * as fs from 'fs';
 import { ConfigError, DEFAULT_ENV, loadFromProcessEnv } from '../config/load';
-import { PriceLookupError } from '../cost/prices';
+import { PriceLookupError, UnpricedRegionError } from '../cost/prices';
 import { buildCostReport, renderConsole, renderMarkdown } from '../cost/report';
 import { CostInputError, readSynthesized } from '../cost/synthesized';
 
@@ -49,7 +50,7 @@ function main(argv: string[]): number {
   } catch (err) {
     if (!(err instanceof PriceLookupError)) throw err;
     console.error(err.message);
-    return 1;
+    return err instanceof UnpricedRegionError ? 3 : 1;
   }
   const text = markdown ? renderMarkdown(report) : renderConsole(report);
   if (out) {
