@@ -1,4 +1,7 @@
+import { loadEnvironment } from '../config/load';
+import { ATTESTATION_OFF } from '../config/sections/security';
 import { imagePattern } from '../constructs/binary-authorization-policy';
+import { attestedImages } from '../stacks/admitted-images';
 import { onlyResource, resourcesOf, synthApp, synthEnvironment } from './support/synth';
 import { loadVariant, problemsOf } from './support/env-files';
 
@@ -6,7 +9,8 @@ const POLICY = 'google_binary_authorization_policy';
 
 describe('Binary Authorization policy (data stack)', () => {
   it('denies by default and enforces in prod, with Google global evaluation for GKE system images', () => {
-    const policy = onlyResource(synthEnvironment('prod').data, POLICY);
+    const { loaded } = loadVariant('prod', { security: { binaryAuthorization: { attestation: false } } });
+    const policy = onlyResource(synthApp(loaded!.config).data, POLICY);
     expect(policy).toEqual(
       expect.objectContaining({
         global_policy_evaluation_mode: 'ENABLE',
@@ -14,6 +18,12 @@ describe('Binary Authorization policy (data stack)', () => {
           evaluation_mode: 'ALWAYS_DENY',
           enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
         },
+      }),
+    );
+    expect(onlyResource(synthEnvironment('prod').data, POLICY).default_admission_rule).toEqual(
+      expect.objectContaining({
+        evaluation_mode: 'REQUIRE_ATTESTATION',
+        enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
       }),
     );
   });
@@ -44,7 +54,12 @@ describe('Binary Authorization policy (data stack)', () => {
   it('keeps the images of a DR tier in the multi-region and adds config patterns and the metrics adapter', () => {
     const { loaded } = loadVariant('prod', {
       inference: { autoscaling: { metric: 'queue-depth' } },
-      security: { binaryAuthorization: { allowlist: ['europe-docker.pkg.dev/shared-images/base/**'] } },
+      security: {
+        binaryAuthorization: {
+          attestation: false,
+          allowlist: ['europe-docker.pkg.dev/shared-images/base/**'],
+        },
+      },
     });
     const patterns = (
       onlyResource(synthApp(loaded!.config).data, POLICY).admission_whitelist_patterns as {
@@ -65,8 +80,130 @@ describe('Binary Authorization policy (data stack)', () => {
     const patterns = (
       onlyResource(app.data, POLICY).admission_whitelist_patterns as { name_pattern: string }[]
     ).map((p) => p.name_pattern);
-    // Startup keeps no DR region: the repository sits beside the services; no engines, no mirrors.
-    expect(patterns).toEqual(['us-central1-docker.pkg.dev/afpi-production/afpi/**']);
+    // Startup keeps no DR region; no engines, no mirrors; prod attests our images: nothing left to list.
+    expect(patterns).toEqual([]);
+    expect(onlyResource(app.data, POLICY).default_admission_rule).toEqual(
+      expect.objectContaining({ evaluation_mode: 'REQUIRE_ATTESTATION' }),
+    );
+  });
+
+  describe('attestation (staging and prod)', () => {
+    const data = synthEnvironment('prod').data;
+    const attestor = onlyResource(data, 'google_binary_authorization_attestor');
+    const note = onlyResource(data, 'google_container_analysis_note');
+    const key = resourcesOf(data, 'google_kms_crypto_key').find((k) => k.purpose === 'ASYMMETRIC_SIGN')!;
+    const version = Object.entries(data!.data!.google_kms_crypto_key_version);
+
+    it('requires the attestor in the default rule (Cloud Run reads only that one) and drops our repository from the allowlist', () => {
+      const policy = onlyResource(data, POLICY);
+      expect(policy.default_admission_rule).toEqual({
+        evaluation_mode: 'REQUIRE_ATTESTATION',
+        enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
+        require_attestations_by: ['projects/afpi-production/attestors/afpi-ci'],
+      });
+      // Named, not referenced (a set holding an unknown value plans as empty): created after the attestor.
+      expect(policy.depends_on).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^google_binary_authorization_attestor\./)]),
+      );
+      expect(policy.cluster_admission_rules).toBeUndefined();
+      const patterns = (policy.admission_whitelist_patterns as { name_pattern: string }[]).map(
+        (p) => p.name_pattern,
+      );
+      expect(patterns.length).toBeGreaterThan(0);
+      expect(patterns.some((p) => p.includes('/afpi-production/afpi/'))).toBe(false);
+    });
+
+    it('signs with an HSM EC P-256 key whose public key the attestor holds, linked to its note', () => {
+      expect(key).toEqual(
+        expect.objectContaining({
+          name: 'afpi-ci-attestor',
+          purpose: 'ASYMMETRIC_SIGN',
+          version_template: { algorithm: 'EC_SIGN_P256_SHA256', protection_level: 'HSM' },
+          lifecycle: { prevent_destroy: true },
+        }),
+      );
+      expect(key.rotation_period).toBeUndefined();
+      expect(note).toEqual(
+        expect.objectContaining({
+          name: 'afpi-ci-attestations',
+          attestation_authority: { hint: { human_readable_name: 'afpi-ci' } },
+        }),
+      );
+      expect(version).toHaveLength(1);
+      const [versionId, versionAttrs] = version[0];
+      expect(versionAttrs).toEqual(
+        expect.objectContaining({
+          crypto_key: expect.stringMatching(/^\$\{google_kms_crypto_key\.\S+\.id\}$/),
+          version: 1,
+        }),
+      );
+      expect(attestor).toEqual(
+        expect.objectContaining({
+          project: 'afpi-production',
+          name: 'afpi-ci',
+          attestation_authority_note: {
+            note_reference: expect.stringMatching(/^\$\{google_container_analysis_note\.\S+\.name\}$/),
+            public_keys: [
+              {
+                id: `\${data.google_kms_crypto_key_version.${versionId}.id}`,
+                pkix_public_key: {
+                  public_key_pem: `\${data.google_kms_crypto_key_version.${versionId}.public_key[0].pem}`,
+                  signature_algorithm: `\${data.google_kms_crypto_key_version.${versionId}.public_key[0].algorithm}`,
+                },
+              },
+            ],
+          },
+        }),
+      );
+      expect(data!.output).toEqual(
+        expect.objectContaining({
+          attestor: { value: expect.stringContaining('google_binary_authorization_attestor.') },
+          attestation_key_version: { value: `\${data.google_kms_crypto_key_version.${versionId}.name}` },
+        }),
+      );
+    });
+
+    it('lets the deployer sign (key, note, attestor) and the planner read what refresh reads', () => {
+      const deployer = 'serviceAccount:afpi-deployer@afpi-production.iam.gserviceaccount.com';
+      const planner = 'serviceAccount:afpi-planner@afpi-production.iam.gserviceaccount.com';
+      const grants = [
+        ...resourcesOf(data, 'google_kms_crypto_key_iam_member'),
+        ...resourcesOf(data, 'google_container_analysis_note_iam_member'),
+        ...resourcesOf(data, 'google_binary_authorization_attestor_iam_member'),
+      ]
+        .filter((g) => g.member === deployer || g.member === planner)
+        .map((g) => `${g.member === deployer ? 'deployer' : 'planner'} ${g.role}`);
+      expect(grants.sort()).toEqual([
+        'deployer roles/binaryauthorization.attestorsViewer',
+        'deployer roles/cloudkms.signerVerifier',
+        'deployer roles/containeranalysis.notes.attacher',
+        'planner roles/binaryauthorization.attestorsViewer',
+        'planner roles/cloudkms.publicKeyViewer',
+      ]);
+      const signer = resourcesOf(data, 'google_kms_crypto_key_iam_member').find(
+        (g) => g.role === 'roles/cloudkms.signerVerifier',
+      )!;
+      expect(signer.crypto_key_id).toMatch(/^\$\{google_kms_crypto_key\.image-attestor_key_\S+\.id\}$/);
+    });
+
+    it('enables Container Analysis and lists the release images the workflow signs', () => {
+      expect(resourcesOf(data, 'google_project_service').map((s) => s.service)).toContain(
+        'containeranalysis.googleapis.com',
+      );
+      expect(attestedImages(loadEnvironment('prod').config)).toEqual([
+        'us-docker.pkg.dev/afpi-production/afpi/frontend:0.1.0',
+        'us-docker.pkg.dev/afpi-production/afpi/backend:0.1.0',
+      ]);
+    });
+
+    it('is off in dev (synth says how to turn it on): no attestor, ALWAYS_DENY, our repository allowlisted', () => {
+      const dev = synthEnvironment('dev').data;
+      expect(resourcesOf(dev, 'google_binary_authorization_attestor')).toEqual([]);
+      expect(resourcesOf(dev, 'google_container_analysis_note')).toEqual([]);
+      expect(loadEnvironment('dev').notes).toContain(ATTESTATION_OFF);
+      expect(loadEnvironment('prod').notes).not.toContain(ATTESTATION_OFF);
+      expect(attestedImages(loadEnvironment('dev').config)).toEqual([]);
+    });
   });
 
   it('makes every Cloud Run service use the project policy', () => {
@@ -87,7 +224,48 @@ describe('Binary Authorization policy (data stack)', () => {
       expect.stringMatching(
         /^config\/environments\/dev\.yaml: security\.binaryAuthorization\.mode \("audit"\) .*enforce.*dry-run/,
       ),
-      'config/environments/dev.yaml: security.binaryAuthorization.allowlist.0 ("*/**") is not an image name pattern. Fix: write "registry/path/to/image", optionally ending in "*" (one segment) or "**" (subpaths)',
+      'config/environments/dev.yaml: security.binaryAuthorization.allowlist.0 ("*/**") admits every image. Fix: name the image repository, e.g. "<registry>/<path>/<image>:*" (an image at any tag)',
     ]);
+  });
+
+  it('refuses allowlist patterns that admit a whole registry, project or mirror, with the fix', () => {
+    const wide = [
+      '*',
+      '**',
+      'gcr.io/**',
+      'docker.io/*',
+      'ghcr.io/g*',
+      'us-central1-docker.pkg.dev/afpi-dev/**',
+      'us-central1-docker.pkg.dev/afpi-dev/docker-hub/**',
+      'us-docker.pkg.dev/afpi-dev/ghcr/*',
+    ];
+    const problems = problemsOf('dev', { security: { binaryAuthorization: { allowlist: wide } } });
+    expect(problems).toEqual([
+      'config/environments/dev.yaml: security.binaryAuthorization.allowlist.0 ("*") admits every image. Fix: name the image repository, e.g. "<registry>/<path>/<image>:*" (an image at any tag)',
+      expect.stringMatching(/allowlist\.1 \("\*\*"\) admits every image\. Fix: name the image repository/),
+      expect.stringMatching(/allowlist\.2 \("gcr\.io\/\*\*"\) admits the whole registry gcr\.io\. Fix:/),
+      expect.stringMatching(/allowlist\.3 \("docker\.io\/\*"\) admits the whole registry docker\.io\. Fix:/),
+      expect.stringMatching(/allowlist\.4 \("ghcr\.io\/g\*"\) admits the whole registry ghcr\.io\. Fix:/),
+      expect.stringMatching(/allowlist\.5 .* admits every repository of project afpi-dev\. Fix:/),
+      expect.stringMatching(
+        /allowlist\.6 .* admits all of the registry mirror docker-hub \(it pulls any public image\)\. Fix:/,
+      ),
+      expect.stringMatching(/allowlist\.7 .* admits all of the registry mirror ghcr .*Fix:/),
+    ]);
+    // Repositories and images are fine, through the mirrors too.
+    expect(
+      loadVariant('dev', {
+        security: {
+          binaryAuthorization: {
+            allowlist: [
+              'us-central1-docker.pkg.dev/afpi-dev/docker-hub/vllm/**',
+              'gcr.io/gke-release/custom-metrics-stackdriver-adapter:*',
+              'docker.io/library/busybox:*',
+              'europe-docker.pkg.dev/shared-images/base/**',
+            ],
+          },
+        },
+      }).problems,
+    ).toBeUndefined();
   });
 });

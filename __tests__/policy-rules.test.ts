@@ -591,6 +591,14 @@ const CASES: Case[] = [
           },
         ],
       }),
+      ...[
+        'gcr.io/**',
+        'docker.io/*',
+        'us-docker.pkg.dev/p/**',
+        'us-central1-docker.pkg.dev/p/docker-hub/**',
+      ].map((namePattern) =>
+        broken(binauthz, { admission_whitelist_patterns: [{ name_pattern: namePattern }] }),
+      ),
     ],
   },
   {
@@ -743,6 +751,26 @@ describe('rule scope', () => {
     expect(
       checkStack(basic, { ...only('AFPI-REDIS-1'), config: { env: 'staging', tier: 'scale' } }).violations,
     ).toHaveLength(1);
+  });
+
+  it('accepts attestation-required policies and image repositories through the mirrors (AFPI-SEC-1)', () => {
+    const attested = broken(binauthz, {
+      'default_admission_rule.evaluation_mode': 'REQUIRE_ATTESTATION',
+      'default_admission_rule.require_attestations_by': ['projects/p/attestors/afpi-ci'],
+      admission_whitelist_patterns: [
+        { name_pattern: 'us-central1-docker.pkg.dev/p/docker-hub/vllm/vllm-openai:*' },
+        { name_pattern: 'gcr.io/gke-release/custom-metrics-stackdriver-adapter:*' },
+        { name_pattern: 'europe-docker.pkg.dev/shared-images/base/**' },
+      ],
+    });
+    expect(checkStack(attested, only('AFPI-SEC-1'))).toEqual(
+      expect.objectContaining({ violations: [], checksPassed: 1 }),
+    );
+    const wide = checkStack(
+      broken(binauthz, { admission_whitelist_patterns: [{ name_pattern: 'ghcr.io/**' }] }),
+      only('AFPI-SEC-1'),
+    ).violations;
+    expect(JSON.stringify(wide)).toContain('admits the whole registry ghcr.io');
   });
 
   it('lets dev dry-run Binary Authorization and the perimeter, never admit any image', () => {

@@ -1,7 +1,7 @@
 import { loadEnvironment } from '../config/load';
 import { PERIMETER_RESTRICTED_SERVICES, VPC_SC_OFF } from '../config/sections/security';
 import { PERIMETER_VIOLATIONS_FILTER } from '../constructs/perimeter-violations-metric';
-import { CI_INGRESS_REASON } from '../config/sections/security';
+import { CI_INGRESS_REASON, STATE_ADMINS_INGRESS_REASON } from '../config/sections/security';
 import { loadVariant, problemsOf } from './support/env-files';
 import { onlyResource, resourcesOf, synthApp, SynthesizedStack, synthEnvironment } from './support/synth';
 
@@ -105,6 +105,49 @@ describe('VPC Service Controls perimeter (observability stack)', () => {
         },
       },
     ]);
+  });
+
+  it('lets the state bucket admins reach storage and KMS only, in every mode', () => {
+    const { loaded, problems } = loadVariant('dev', {
+      stateBucket: { adminMembers: ['group:platform-admins@afpip.com'] },
+      security: { vpcServiceControls: { accessPolicy: POLICY, mode: 'enforce' } },
+    });
+    if (!loaded) throw new Error(problems?.join('\n'));
+    const status = onlyResource(synthApp(loaded.config).observability, PERIMETER).status as Record<
+      string,
+      unknown
+    >;
+    expect(status.ingress_policies).toEqual([
+      expect.objectContaining({ title: CI_INGRESS_REASON }),
+      {
+        title: STATE_ADMINS_INGRESS_REASON,
+        ingress_from: { identities: ['group:platform-admins@afpip.com'], sources: [{ access_level: '*' }] },
+        ingress_to: {
+          resources: ['*'],
+          operations: [
+            { service_name: 'storage.googleapis.com', method_selectors: [{ method: '*' }] },
+            { service_name: 'cloudkms.googleapis.com', method_selectors: [{ method: '*' }] },
+          ],
+        },
+      },
+    ]);
+    // No admins configured (the enforced variant above): no such rule.
+    const titles = (
+      (onlyResource(enforced, PERIMETER).status as Record<string, unknown>).ingress_policies as {
+        title: string;
+      }[]
+    ).map((rule) => rule.title);
+    expect(titles).not.toContain(STATE_ADMINS_INGRESS_REASON);
+    expect(
+      problemsOf('dev', {
+        security: {
+          vpcServiceControls: {
+            accessPolicy: POLICY,
+            ingress: [{ identities: ['user:a@afpip.com'], reason: STATE_ADMINS_INGRESS_REASON }],
+          },
+        },
+      }),
+    ).toEqual([expect.stringContaining('is already the title of another perimeter rule')]);
   });
 
   it('ships the violations filter as a log-based metric and an alert on it that waits for the metric', () => {

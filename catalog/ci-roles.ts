@@ -41,6 +41,8 @@ export const PLANNER_ROLES = [
   'roles/serviceusage.serviceUsageViewer',
   'roles/vpcaccess.viewer',
   'roles/binaryauthorization.policyViewer',
+  // The attestor's Container Analysis note (security.binaryAuthorization.attestation).
+  'roles/containeranalysis.notes.viewer',
 ] as const;
 
 /**
@@ -70,4 +72,8 @@ export const DEPLOYER_ROLES = [
   'roles/vpcaccess.admin',
   'roles/servicenetworking.networksAdmin',
   'roles/binaryauthorization.policyEditor',
+  // Attestation (security.binaryAuthorization.attestation): the attestor and its grants; the note, its grants
+  // and the attestations themselves (Container Analysis occurrences the workflow creates).
+  'roles/binaryauthorization.attestorsAdmin',
+  'roles/containeranalysis.admin',
 ] as const;

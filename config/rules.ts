@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIRROR_REPOSITORY_IDS } from '../constructs/registry-mirrors';
 
 /**
  * Shared building blocks for the config schema. Every custom message reads as `(<value>) <problem>. Fix: <fix>`
@@ -124,4 +125,29 @@ export function pinnedImage(example: string) {
     const problem = unpinnedImage(value, example);
     if (problem) report(ctx, [], problem);
   });
+}
+
+/**
+ * Why a Binary Authorization allowlist pattern admits a whole registry, or undefined when it names images:
+ * a wildcard right after the host (`gcr.io/**`, `docker.io/*`), after an Artifact Registry project
+ * (`<loc>-docker.pkg.dev/<project>/**`) or after a registry mirror (`.../docker-hub/**`: it pulls anything from
+ * Docker Hub). Such a pattern admits images nobody reviewed, whatever the default rule says.
+ */
+export function wideImagePattern(pattern: string): string | undefined {
+  const wildcard = pattern.search(/\*+$/);
+  if (wildcard < 0) return undefined;
+  // Complete path segments before the wildcard, the host first (`gcr.io/g*` has one: `g*` is any project).
+  const segments = pattern.slice(0, wildcard).split('/').slice(0, -1);
+  const fix = 'Fix: name the image repository, e.g. "<registry>/<path>/<image>:*" (an image at any tag)';
+  if (segments.length === 0 || segments[0].includes('*'))
+    return `(${show(pattern)}) admits every image. ${fix}`;
+  if (segments.length === 1) return `(${show(pattern)}) admits the whole registry ${segments[0]}. ${fix}`;
+  if (!/^[a-z0-9-]+-docker\.pkg\.dev$/.test(segments[0])) return undefined;
+  if (segments.length === 2) {
+    return `(${show(pattern)}) admits every repository of project ${segments[1]}. ${fix}`;
+  }
+  if (segments.length === 3 && MIRROR_REPOSITORY_IDS.includes(segments[2])) {
+    return `(${show(pattern)}) admits all of the registry mirror ${segments[2]} (it pulls any public image). ${fix}`;
+  }
+  return undefined;
 }

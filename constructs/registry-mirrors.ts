@@ -26,6 +26,9 @@ const UPSTREAMS: readonly Upstream[] = [
   { repositoryId: 'ghcr', hosts: ['ghcr.io'], docker: { customRepository: { uri: 'https://ghcr.io' } } },
 ];
 
+/** Repository ids of the mirrors (each pulls anything its upstream serves). */
+export const MIRROR_REPOSITORY_IDS: readonly string[] = UPSTREAMS.map((u) => u.repositoryId);
+
 /** `<location>-docker.pkg.dev/<project>`: where the mirrors of a project and region live. */
 export function mirrorPrefix(projectId: string, location: string): string {
   return `${location}-docker.pkg.dev/${projectId}`;

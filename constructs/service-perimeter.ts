@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 /** Identities allowed in from outside, with why. */
 export interface PerimeterIngress {
   readonly identities: readonly string[];
+  /** APIs they may call inside. @default every API */
+  readonly services?: readonly string[];
   readonly reason: string;
 }
 
@@ -64,7 +66,12 @@ export class ServicePerimeter extends Construct {
           // From any network: these identities deploy from CI runners and workstations outside the VPC.
           sources: [{ accessLevel: '*' }],
         },
-        ingressTo: { resources: ['*'], operations: [{ serviceName: '*' }] },
+        ingressTo: {
+          resources: ['*'],
+          operations: rule.services
+            ? rule.services.map((serviceName) => ({ serviceName, methodSelectors: [{ method: '*' }] }))
+            : [{ serviceName: '*' }],
+        },
       })),
       egressPolicies: props.egress.map((rule) => ({
         title: rule.reason,

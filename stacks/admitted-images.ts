@@ -9,10 +9,31 @@ import { imagePattern } from '../constructs/binary-authorization-policy';
 import { CUSTOM_METRICS_ADAPTER_IMAGE } from '../constructs/custom-metrics-adapter';
 import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
 
+/** Our services' repository, `<location>-docker.pkg.dev/<project>/afpi`. */
+export function ownRepository(config: EnvironmentConfig): string {
+  return `${repositoryLocation(config.region, config.disasterRecovery)}-docker.pkg.dev/${config.projectId}/${SERVICE_REPOSITORY_ID}`;
+}
+
+/**
+ * The images the deploy workflow attests (security.binaryAuthorization.attestation): the Cloud Run services'
+ * images in our repository, by tag or digest as configured (the workflow signs the digest a tag points to).
+ */
+export function attestedImages(config: EnvironmentConfig): string[] {
+  if (!config.security.binaryAuthorization.attestation) return [];
+  return [
+    ...new Set(
+      [config.cloudRun.frontend.image, config.cloudRun.backend.image]
+        .filter((image) => !isHostQualified(image))
+        .map((image) => `${ownRepository(config)}/${image}`),
+    ),
+  ];
+}
+
 /**
  * The Binary Authorization allowlist of an environment: what its stacks deploy, computed from config (image
  * paths are plain names, so the policy can be applied before the repositories exist).
- * - our services' repository, whole: CI pushes every release there (immutable tags);
+ * - our services' repository, whole: CI pushes every release there (immutable tags); with attestation on it is
+ *   left out, and the default rule admits its images only with CI's attestation;
  * - each engine and router image at its pinned repository through the registry mirrors, not the mirrors
  *   whole (a mirror pulls anything from Docker Hub or GitHub);
  * - a service image configured on another registry, and the custom metrics adapter when it is deployed;
@@ -20,7 +41,7 @@ import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
  * GKE's own system images are admitted by the policy's global evaluation mode.
  */
 export function admittedImages(config: EnvironmentConfig): string[] {
-  const ownRepository = `${repositoryLocation(config.region, config.disasterRecovery)}-docker.pkg.dev/${config.projectId}/${SERVICE_REPOSITORY_ID}/**`;
+  const repository = config.security.binaryAuthorization.attestation ? [] : [`${ownRepository(config)}/**`];
   const services = [config.cloudRun.frontend.image, config.cloudRun.backend.image]
     .filter(isHostQualified)
     .map(imagePattern);
@@ -35,7 +56,7 @@ export function admittedImages(config: EnvironmentConfig): string[] {
     inference?.autoscaling.metric === 'queue-depth' ? [imagePattern(CUSTOM_METRICS_ADAPTER_IMAGE)] : [];
   return [
     ...new Set([
-      ownRepository,
+      ...repository,
       ...services,
       ...engines,
       ...adapter,

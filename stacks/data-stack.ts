@@ -5,6 +5,7 @@ import { ciAccountEmail } from '../catalog/ci-roles';
 import { sqlReplicaRegion } from '../config/sections/data';
 import { BinaryAuthorizationPolicy } from '../constructs/binary-authorization-policy';
 import { CloudSqlMysql } from '../constructs/cloud-sql-mysql';
+import { ImageAttestor } from '../constructs/image-attestor';
 import { KeyRing, KmsKey } from '../constructs/kms-keys';
 import { ProjectServices } from '../constructs/project-services';
 import { RedisCache } from '../constructs/redis-cache';
@@ -64,6 +65,8 @@ export class DataStack extends AfpiStack {
   readonly secrets: Readonly<Record<string, ManagedSecret>>;
   /** The project's Binary Authorization policy (Cloud Run services and the GKE cluster are judged by it). */
   readonly binaryAuthorization: BinaryAuthorizationPolicy;
+  /** The attestor CI signs our images with (security.binaryAuthorization.attestation). */
+  readonly attestor?: ImageAttestor;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -81,6 +84,8 @@ export class DataStack extends AfpiStack {
         'secretmanager.googleapis.com',
         'storage.googleapis.com',
         'binaryauthorization.googleapis.com',
+        // Attestations are Container Analysis occurrences of the attestor's note.
+        ...(config.security.binaryAuthorization.attestation ? ['containeranalysis.googleapis.com'] : []),
         // The GKE service agent must exist before it can be granted the secrets-encryption key.
         ...(withGke ? ['container.googleapis.com'] : []),
       ],
@@ -95,12 +100,14 @@ export class DataStack extends AfpiStack {
     const kmsKeys: Record<string, Partial<Record<KeyPurpose, KmsKey>>> = {};
     // The agents' grants, which CMEK resources must wait for (without them creation fails at apply).
     const grants: Record<string, Partial<Record<KeyPurpose, KmsCryptoKeyIamMember>>> = {};
+    const rings: Record<string, KeyRing> = {};
     for (const [region, purposes] of Object.entries(wanted)) {
       const ring = new KeyRing(this, `keyring-${region}`, {
         name: NAME,
         location: region,
         dependsOn: this.apis.dependables,
       });
+      rings[region] = ring;
       kmsKeys[region] = {};
       grants[region] = {};
       for (const purpose of purposes) {
@@ -203,10 +210,34 @@ export class DataStack extends AfpiStack {
       dependsOn: [grantOf('buckets')],
     });
 
+    if (config.security.binaryAuthorization.attestation) {
+      this.attestor = new ImageAttestor(this, 'image-attestor', {
+        projectId: config.projectId,
+        name: `${NAME}-ci`,
+        keyRing: rings[config.region].keyRing.id,
+        dependsOn: this.apis.dependables,
+      });
+      // The deploy workflow signs each release before cloud-run applies; plans refresh the attestor.
+      this.attestor.grantSign({
+        member: `serviceAccount:${ciAccountEmail('deployer', config.projectId)}`,
+        grantScope: this,
+        grantId: 'ci-deployer',
+      });
+      this.attestor.grantRead({
+        member: `serviceAccount:${ciAccountEmail('planner', config.projectId)}`,
+        grantScope: this,
+        grantId: 'ci-planner',
+      });
+    }
     this.binaryAuthorization = new BinaryAuthorizationPolicy(this, 'binary-authorization', {
       mode: config.security.binaryAuthorization.mode,
       allowlist: admittedImages(config),
-      dependsOn: [this.apis.services['binaryauthorization.googleapis.com']],
+      requireAttestationsBy: this.attestor ? [this.attestor.attestorName] : [],
+      // The attestor is named, not referenced (see ImageAttestor.attestorName): it must exist first.
+      dependsOn: [
+        this.apis.services['binaryauthorization.googleapis.com'],
+        ...(this.attestor ? [this.attestor.attestor] : []),
+      ],
     });
 
     this.outputs();
@@ -252,6 +283,11 @@ export class DataStack extends AfpiStack {
       ].map((s) => s.secretId),
       description: 'Add values out of band: gcloud secrets versions add <id> --data-file=-',
     });
+    if (this.attestor) {
+      // The deploy workflow reads these to sign; absent until the apply that turns attestation on.
+      new TerraformOutput(this, 'attestor', { value: this.attestor.attestor.id });
+      new TerraformOutput(this, 'attestation_key_version', { value: this.attestor.keyVersionName });
+    }
     new TerraformOutput(this, 'kms_key_ids', {
       value: Object.fromEntries(
         Object.entries(this.kmsKeys).flatMap(([region, keys]) =>

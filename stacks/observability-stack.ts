@@ -23,6 +23,7 @@ import {
   CI_INGRESS_REASON,
   PERIMETER_RESTRICTED_SERVICES,
   PERIMETER_VPC_ACCESSIBLE_SERVICES,
+  STATE_ADMINS_INGRESS_REASON,
   VPC_SC_OFF,
 } from '../config/sections/security';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
@@ -287,6 +288,17 @@ export class ObservabilityStack extends AfpiStack {
           identities: ciPrincipals(config.projectId),
           reason: CI_INGRESS_REASON,
         },
+        // Break-glass admins read and write state by hand (bootstrap, state surgery) and re-apply the state
+        // stack (its CMEK key): storage and KMS only.
+        ...(config.stateBucket.adminMembers.length > 0
+          ? [
+              {
+                identities: config.stateBucket.adminMembers,
+                services: ['storage.googleapis.com', 'cloudkms.googleapis.com'],
+                reason: STATE_ADMINS_INGRESS_REASON,
+              },
+            ]
+          : []),
         ...vpcsc.ingress,
       ],
       egress: vpcsc.egress,

@@ -1,10 +1,21 @@
 import { z } from 'zod';
-import { report, show } from '../rules';
+import { report, show, wideImagePattern } from '../rules';
 
-/** A Binary Authorization allowlist entry: `registry/path/to/image`, trailing `*` or `**` only after the registry. */
-const namePattern = z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?\/[^*\s]*(\*\*?)?$/, {
-  error: (issue) =>
-    `(${show(issue.input)}) is not an image name pattern. Fix: write "registry/path/to/image", optionally ending in "*" (one segment) or "**" (subpaths)`,
+/**
+ * A Binary Authorization allowlist entry: `registry/path/to/image`, trailing `*` or `**` only after the registry,
+ * never a whole registry or mirror (wideImagePattern).
+ */
+const namePattern = z.string().superRefine((value, ctx) => {
+  const wide = wideImagePattern(value);
+  if (wide) {
+    report(ctx, [], wide);
+  } else if (!/^[a-z0-9.-]+(:[0-9]+)?\/[^*\s]*(\*\*?)?$/.test(value)) {
+    report(
+      ctx,
+      [],
+      `(${show(value)}) is not an image name pattern. Fix: write "registry/path/to/image", optionally ending in "*" (one segment) or "**" (subpaths)`,
+    );
+  }
 });
 
 const binaryAuthorizationSchema = z.strictObject({
@@ -18,6 +29,13 @@ const binaryAuthorizationSchema = z.strictObject({
    * registry mirrors, the GKE add-ons we deploy and Google's system images). @default []
    */
   allowlist: z.array(namePattern).default([]),
+  /**
+   * Our own images (the stack's Artifact Registry repository) need an attestation signed by CI with a KMS key
+   * (the deploy workflow signs each release before cloud-run applies): the default admission rule becomes
+   * REQUIRE_ATTESTATION and our repository leaves the allowlist. Turning it on:
+   * docs/runbooks/binary-authorization.md. @default false
+   */
+  attestation: z.boolean().default(false),
 });
 
 /**
@@ -34,6 +52,9 @@ const reason = z.string().min(10).max(100);
 
 /** The title of the rule that always admits the CI planner and deployer. */
 export const CI_INGRESS_REASON = 'CI planner and deployer (Workload Identity Federation)';
+/** The title of the rule that admits stateBucket.adminMembers to the state bucket. */
+export const STATE_ADMINS_INGRESS_REASON =
+  'State bucket admins (stateBucket.adminMembers): state objects and key';
 
 const ingressRuleSchema = z.strictObject({
   /** Who may call the restricted services from outside the perimeter (the CI identities are always allowed). */
@@ -79,7 +100,7 @@ const vpcServiceControlsSchema = z
   })
   .superRefine((value, ctx) => {
     // Reasons are the rules' titles, which the API wants unique within the perimeter.
-    const seen = new Set<string>([CI_INGRESS_REASON]);
+    const seen = new Set<string>([CI_INGRESS_REASON, STATE_ADMINS_INGRESS_REASON]);
     for (const kind of ['ingress', 'egress'] as const) {
       value[kind].forEach((rule, i) => {
         if (seen.has(rule.reason)) {
@@ -135,6 +156,13 @@ export const PERIMETER_VPC_ACCESSIBLE_SERVICES = [
 export const VPC_SC_OFF =
   'VPC Service Controls perimeter is OFF (no security.vpcServiceControls). Fix: set security.vpcServiceControls.accessPolicy ("accessPolicies/<number>") with mode dry-run, then follow docs/runbooks/vpc-service-controls.md to enforce';
 
+/** What synth says while our own images are admitted without an attestation. */
+export const ATTESTATION_OFF =
+  'Binary Authorization attestation is OFF (security.binaryAuthorization.attestation: false): our repository is admitted by name, unsigned. Fix: set security.binaryAuthorization.attestation: true (the deploy workflow then signs each release; see docs/runbooks/binary-authorization.md)';
+
 export function securityNotes(config: { security: SecurityConfig }): string[] {
-  return config.security.vpcServiceControls ? [] : [VPC_SC_OFF];
+  return [
+    ...(config.security.vpcServiceControls ? [] : [VPC_SC_OFF]),
+    ...(config.security.binaryAuthorization.attestation ? [] : [ATTESTATION_OFF]),
+  ];
 }

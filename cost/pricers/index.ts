@@ -60,6 +60,9 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   google_sql_user: 'a user inside a priced instance',
   google_secret_manager_secret_version: 'counted on its secret',
   google_binary_authorization_policy: 'Binary Authorization for GKE is free',
+  google_binary_authorization_attestor: 'Binary Authorization for GKE is free; its KMS key is priced',
+  google_container_analysis_note:
+    'attestation notes and occurrences are free (only vulnerability scanning is charged)',
   google_logging_project_sink: 'routing is free; the destination is priced',
   google_logging_metric: 'within the monthly Cloud Monitoring free allotment',
   google_monitoring_notification_channel: 'notification channels are free',

@@ -1,3 +1,4 @@
+import { wideImagePattern } from '../../config/rules';
 import { Attributes, block, blocks, isTrue, outsideDev, Rule } from '../rule';
 
 const BINAUTHZ = 'google_binary_authorization_policy';
@@ -15,13 +16,19 @@ const admissionRules = (a: Attributes) => [
 export const securityRules: Rule[] = [
   {
     id: 'AFPI-SEC-1',
-    statement: 'Binary Authorization policy admits any image (ALWAYS_ALLOW)',
-    fix: 'set default_admission_rule.evaluation_mode = "ALWAYS_DENY" (or REQUIRE_ATTESTATION) and list admitted images in admission_whitelist_patterns',
+    statement:
+      'Binary Authorization policy admits any image (ALWAYS_ALLOW or a whole registry in the allowlist)',
+    fix: 'set default_admission_rule.evaluation_mode = "ALWAYS_DENY" (or REQUIRE_ATTESTATION) and list admitted image repositories, not registries or mirrors, in admission_whitelist_patterns',
     resourceTypes: [BINAUTHZ],
-    check: (a) =>
-      admissionRules(a)
+    check: (a) => [
+      ...admissionRules(a)
         .filter(({ rule }) => rule.evaluation_mode === undefined || rule.evaluation_mode === 'ALWAYS_ALLOW')
         .map(({ label }) => `${label} is ALWAYS_ALLOW`),
+      ...blocks(a.admission_whitelist_patterns).flatMap((p) => {
+        const wide = wideImagePattern(String(p.name_pattern ?? ''));
+        return wide ? [`admission_whitelist_patterns ${wide.slice(0, wide.indexOf('. Fix:'))}`] : [];
+      }),
+    ],
   },
   {
     id: 'AFPI-SEC-2',
