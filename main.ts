@@ -6,6 +6,8 @@ import './app/compile-cache';
 import { ConfigError, loadFromProcessEnv } from './config/load';
 import { synthesize } from './app/synthesize';
 import { formatFinding, PolicyError } from './policy/policy-pack';
+import { ENGINE_INIT_SECONDS, WEIGHT_READ_GB_PER_SECOND } from './inference/timing-budget';
+import { startupBudgets } from './inference/values';
 
 function main(): number {
   let loaded;
@@ -34,6 +36,18 @@ function main(): number {
     console.log(
       `  ${s.id.padEnd(14)} ${String(s.resources).padStart(4)} resources ${String(s.dataSources).padStart(3)} data sources ${String(s.outputs).padStart(3)} outputs`,
     );
+  }
+  if (config.inference && stacks.some((s) => s.id === 'inference')) {
+    const lines = startupBudgets(config.inference, config.gke, config.region);
+    const rate = WEIGHT_READ_GB_PER_SECOND[config.inference.modelCache];
+    console.log(
+      `Startup budgets (checkpoint GB / ${rate} GB/s + ${ENGINE_INIT_SECONDS} s engine init; liveness waits for the startup probe):`,
+    );
+    for (const b of lines) {
+      console.log(
+        `  ${b.model.padEnd(26)} ${b.engine.padEnd(4)} ${b.checkpointGb.toFixed(1).padStart(6)} GB  needs ${String(b.startupSeconds).padStart(5)} s  probe window ${String(b.probeWindowSeconds).padStart(5)} s  helm timeout ${String(b.helmTimeoutSeconds).padStart(5)} s`,
+      );
+    }
   }
   const passed = stacks.reduce((n, s) => n + (s.policy?.checksPassed ?? 0), 0);
   const suppressed = stacks.flatMap((s) => s.policy?.suppressed ?? []);

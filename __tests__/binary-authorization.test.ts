@@ -51,6 +51,21 @@ describe('Binary Authorization policy (data stack)', () => {
     expect(patterns.some((p) => /docker-hub\/\*\*$|ghcr\/\*\*$/.test(p))).toBe(false);
   });
 
+  it('admits the vLLM image for the model-sync Jobs when only TGI serves (issue 18)', () => {
+    const patterns = (tgiOnly: object) => {
+      const { loaded } = loadVariant('dev', { inference: tgiOnly });
+      return (
+        onlyResource(synthApp(loaded!.config).data, POLICY).admission_whitelist_patterns as {
+          name_pattern: string;
+        }[]
+      ).map((p) => p.name_pattern);
+    };
+    const vllm = 'us-central1-docker.pkg.dev/afpi-dev/docker-hub/vllm/vllm-openai:*';
+    expect(patterns({ engines: ['tgi'] })).toContain(vllm);
+    // Downloading into a PVC, the engine pods fetch the weights themselves: no model-sync image.
+    expect(patterns({ engines: ['tgi'], modelCache: 'pvc' })).not.toContain(vllm);
+  });
+
   it('keeps the images of a DR tier in the multi-region and adds config patterns and the metrics adapter', () => {
     const { loaded } = loadVariant('prod', {
       inference: { autoscaling: { metric: 'queue-depth' } },

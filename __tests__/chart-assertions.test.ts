@@ -28,6 +28,8 @@ const expected: ReleaseExpectation = {
       serviceAccountName: 'vllm',
       minReplicas: 1,
       maxReplicas: 5,
+      startupSeconds: 700,
+      weights: { markerPath: '/models/org/m/.afpi-complete', fileCacheMiB: 51200 },
     },
   ],
   timing,
@@ -45,6 +47,7 @@ const expected: ReleaseExpectation = {
     ],
   },
   runAsUser: 1000,
+  modelSyncJobs: [],
 };
 
 /** What every container carries: the API key, HOME on the scratch emptyDir, non-root with a read-only root. */
@@ -100,6 +103,14 @@ function render(): K8sObject[] {
                 },
               },
             },
+            initContainers: [
+              {
+                name: 'wait-for-weights',
+                image: 'vllm/vllm-openai:v0.15.1',
+                command: ['sh', '-c', "until [ -f '/models/org/m/.afpi-complete' ]; do sleep 15; done"],
+                volumeMounts: [{ name: 'model-cache', mountPath: '/models', readOnly: true }],
+              },
+            ],
             containers: [
               {
                 name: 'vllm',
@@ -132,7 +143,18 @@ function render(): K8sObject[] {
             ],
             volumes: [
               { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } },
-              { name: 'model-cache', csi: { driver: 'gcsfuse.csi.storage.gke.io', readOnly: true } },
+              {
+                name: 'model-cache',
+                csi: {
+                  driver: 'gcsfuse.csi.storage.gke.io',
+                  readOnly: true,
+                  volumeAttributes: {
+                    mountOptions:
+                      'implicit-dirs,only-dir=models,file-cache:max-size-mb:51200,file-cache:enable-parallel-downloads:true',
+                  },
+                },
+              },
+              { name: 'gke-gcsfuse-cache', emptyDir: { sizeLimit: '51Gi' } },
               SCRATCH,
             ],
           },
@@ -313,10 +335,191 @@ describe('check:charts assertions', () => {
       (o) => o.splice(4, 1),
       'Deployment vllm-deployment-router: no PodDisruptionBudget selects its pods',
     ],
+    [
+      "a startup probe shorter than the model's load (issue 18)",
+      (o) => (engineOf(o).spec.template.spec.containers[0].startupProbe.failureThreshold = 60),
+      'Deployment vllm-m-deployment-vllm .startupProbe: failureThreshold 60 x periodSeconds 10 < 700 s the model needs to load',
+    ],
+    [
+      'an engine that starts without waiting for its weights',
+      (o) => delete engineOf(o).spec.template.spec.initContainers,
+      'Deployment vllm-m-deployment-vllm .spec.template.spec.initContainers: no init container waits for /models/org/m/.afpi-complete on the GCS FUSE volume',
+    ],
+    [
+      'an init container waiting for another model',
+      (o) =>
+        (engineOf(o).spec.template.spec.initContainers[0].command[2] =
+          "until [ -f '/models/x/.afpi-complete' ]"),
+      'Deployment vllm-m-deployment-vllm .spec.template.spec.initContainers: no init container waits for /models/org/m/.afpi-complete on the GCS FUSE volume',
+    ],
+    [
+      'a floating init container image',
+      (o) => (engineOf(o).spec.template.spec.initContainers[0].image = 'busybox:latest'),
+      'Deployment vllm-m-deployment-vllm .containers[wait-for-weights].image: "busybox:latest" is not one of vllm/vllm-openai:v0.15.1, lmcache/lmstack-router:v0.1.12',
+    ],
+    [
+      'GCS FUSE without parallel downloads',
+      (o) =>
+        (engineOf(o).spec.template.spec.volumes[1].csi.volumeAttributes.mountOptions =
+          'implicit-dirs,only-dir=models,file-cache:max-size-mb:51200'),
+      'Deployment vllm-m-deployment-vllm .volumes[GCS FUSE].mountOptions: no file-cache:enable-parallel-downloads:true in "implicit-dirs,only-dir=models,file-cache:max-size-mb:51200"',
+    ],
+    [
+      'a file cache volume smaller than the cache',
+      (o) => (engineOf(o).spec.template.spec.volumes[2].emptyDir.sizeLimit = '10Gi'),
+      'Deployment vllm-m-deployment-vllm .volumes[gke-gcsfuse-cache]: sizeLimit "10Gi" cannot hold the 51200 MiB cache',
+    ],
   ])('fails %s, naming object and field', (_name, breakIt, failure) => {
     // A deep copy: the shared constants (securityContext, env) must not carry one case's break into the next.
     const objects = structuredClone(render());
     breakIt(objects);
     expect(assertRelease(objects, expected).failures).toContain(failure);
+  });
+});
+
+describe('check:charts assertions on the model-sync release', () => {
+  const IMAGE = 'mirror/vllm/vllm-openai:v0.15.1';
+  const sync: ReleaseExpectation = {
+    release: 'model-sync',
+    engine: 'vllm',
+    images: [IMAGE],
+    engines: [],
+    helmTimeoutSeconds: 1000,
+    modelSyncHelmTimeoutSeconds: 1000,
+    endpointPorts: [],
+    forbiddenSelectorKeys: [],
+    roles: [],
+    apiKey: { env: 'VLLM_API_KEY', secretName: 'inference-api-key', secretKey: 'api-key', containers: [] },
+    runAsUser: 1000,
+    modelSyncJobs: [
+      {
+        model: 'm',
+        huggingFaceId: 'org/M',
+        image: IMAGE,
+        serviceAccountName: 'model-sync',
+        marker: '.afpi-complete',
+        activeDeadlineSeconds: 700,
+      },
+    ],
+  };
+  const job = (): K8sObject[] => [
+    {
+      kind: 'SecretProviderClass',
+      metadata: { name: 'model-sync-hf-token' },
+    },
+    {
+      kind: 'Job',
+      metadata: { name: 'model-sync-m-0123abcd', labels: { 'afpi.dev/model': 'm' } },
+      spec: {
+        activeDeadlineSeconds: 700,
+        template: {
+          spec: {
+            serviceAccountName: 'model-sync',
+            restartPolicy: 'Never',
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 10001,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [
+                        { key: 'cloud.google.com/gke-accelerator', operator: 'DoesNotExist' },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+            containers: [
+              {
+                name: 'sync',
+                image: IMAGE,
+                env: [
+                  { name: 'MODEL_ID', value: 'org/M' },
+                  { name: 'MARKER', value: '.afpi-complete' },
+                ],
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+                volumeMounts: [{ name: 'models', mountPath: '/models' }],
+              },
+            ],
+            volumes: [
+              { name: 'models', csi: { driver: 'gcsfuse.csi.storage.gke.io' } },
+              {
+                name: 'hf-token',
+                csi: {
+                  driver: 'secrets-store-gke.csi.k8s.io',
+                  volumeAttributes: { secretProviderClass: 'model-sync-hf-token' },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+  ];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const podOf = (o: any[]) => o[1].spec.template.spec;
+
+  it('passes a Job that sets what we mean', () => {
+    expect(assertRelease(job(), sync).failures).toEqual([]);
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  it.each<[string, (objects: any[]) => void, string]>([
+    ['no Job for a model', (o) => o.splice(1, 1), 'Job for model m: not rendered'],
+    [
+      'a Job that may run as root',
+      (o) => delete podOf(o).securityContext.runAsNonRoot,
+      'Job model-sync-m-0123abcd .securityContext.runAsNonRoot: expected true, got absent',
+    ],
+    [
+      'a writable root filesystem',
+      (o) => (podOf(o).containers[0].securityContext.readOnlyRootFilesystem = false),
+      'Job model-sync-m-0123abcd .containers[0].securityContext: expected {"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"runAsNonRoot":true,"capabilities":{"drop":["ALL"]}}, got {"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":false,"runAsNonRoot":true,"capabilities":{"drop":["ALL"]}}',
+    ],
+    [
+      'a Job that may land on a GPU node',
+      (o) => (podOf(o).tolerations = [{ key: 'nvidia.com/gpu', operator: 'Exists' }]),
+      'Job model-sync-m-0123abcd .tolerations: tolerates GPU nodes',
+    ],
+    [
+      'a Job without the CPU-only affinity',
+      (o) => delete podOf(o).affinity,
+      'Job model-sync-m-0123abcd .affinity: not kept off GPU nodes',
+    ],
+    [
+      'a floating image',
+      (o) => (podOf(o).containers[0].image = 'python:latest'),
+      'Job model-sync-m-0123abcd .containers[sync].image: "python:latest" is not one of mirror/vllm/vllm-openai:v0.15.1',
+    ],
+    [
+      'a read-only bucket mount',
+      (o) => (podOf(o).volumes[0].csi.readOnly = true),
+      'Job model-sync-m-0123abcd .volumes: no writable GCS FUSE volume mounted',
+    ],
+    [
+      'a token volume without its SecretProviderClass',
+      (o) => o.splice(0, 1),
+      'Job model-sync-m-0123abcd .volumes: no hf-token volume from a SecretProviderClass of the release',
+    ],
+  ])('fails %s', (_name, breakIt, failure) => {
+    const objects = job();
+    breakIt(objects);
+    expect(assertRelease(objects, sync).failures).toContain(failure);
+  });
+
+  it('fails a Helm timeout off the sync budget', () => {
+    expect(assertRelease(job(), { ...sync, helmTimeoutSeconds: 300 }).failures).toContain(
+      'helm_release timeout: expected 1000, got 300',
+    );
   });
 });

@@ -1,8 +1,20 @@
 import { engineGpuProblem, gpusSupporting, imageSupport } from '../catalog/engines';
 import { GPUS } from '../catalog/gpus';
-import { allocatable, enginePodFitProblem, enginePodSize } from '../catalog/node-capacity';
+import {
+  allocatable,
+  enginePodFitProblem,
+  enginePodSize,
+  gcsfuseFileCacheGiB,
+} from '../catalog/node-capacity';
 import { PRESETS } from '../catalog/presets';
-import { PRE_START_SECONDS, timingBudget } from '../inference/timing-budget';
+import {
+  ENGINE_INIT_SECONDS,
+  modelStartupSeconds,
+  modelSyncBudget,
+  PRE_START_SECONDS,
+  timingBudget,
+  WEIGHT_READ_GB_PER_SECOND,
+} from '../inference/timing-budget';
 
 describe('engine image vs GPU compute capability (catalog/engines.ts)', () => {
   it('knows each GPU’s compute capability', () => {
@@ -109,5 +121,42 @@ describe('timing budget (inference/timing-budget.ts)', () => {
       expect(b.helmTimeoutSeconds).toBeGreaterThan(b.preStartSeconds + b.startupWindowSeconds);
       expect(b.startupWindowSeconds).toBeGreaterThan(b.progressDeadlineSeconds);
     }
+  });
+});
+
+describe('startup budget per model (issue 18)', () => {
+  it('is the checkpoint over the stated read throughput plus the engine init', () => {
+    expect(WEIGHT_READ_GB_PER_SECOND).toEqual({ gcsfuse: 0.1, pvc: 0.05 });
+    expect(ENGINE_INIT_SECONDS).toBe(600);
+    expect(modelStartupSeconds(34.49, 'gcsfuse')).toBe(945);
+    expect(modelStartupSeconds(34.49, 'pvc')).toBe(1290);
+  });
+
+  it('gives the probes failureThreshold x periodSeconds >= the budget, so liveness never starts within it', () => {
+    for (const seconds of [300, 637, 945, 2400]) {
+      const { failureThreshold, periodSeconds } = timingBudget(seconds).startupProbe;
+      expect(failureThreshold * periodSeconds).toBeGreaterThanOrEqual(seconds);
+    }
+  });
+
+  it("keeps a chart's fixed progress deadline below the window", () => {
+    const b = timingBudget(637, 1200);
+    expect(b.progressDeadlineSeconds).toBe(1200);
+    expect(b.startupWindowSeconds).toBe(1500);
+    expect(timingBudget(3000, 1200).startupWindowSeconds).toBe(3060);
+  });
+
+  it('bounds the model-sync Jobs by twice the copy time of the largest checkpoint', () => {
+    // 138 GB (Llama-2-70B fp16) / 0.05 GB/s = 2760 s, x 2 + 300 s node scale-up.
+    expect(modelSyncBudget(137.96)).toEqual({ activeDeadlineSeconds: 5820, helmTimeoutSeconds: 6120 });
+  });
+});
+
+describe('GCS FUSE file cache on the node disk (issue 18)', () => {
+  it('leaves the kubelet eviction threshold and 40 GB of headroom', () => {
+    expect(gcsfuseFileCacheGiB(100)).toBe(50);
+    expect(gcsfuseFileCacheGiB(200)).toBe(140);
+    expect(gcsfuseFileCacheGiB(50)).toBe(5);
+    expect(gcsfuseFileCacheGiB(40)).toBe(0);
   });
 });

@@ -211,8 +211,14 @@ describe('inference stack', () => {
     expect(vllm.servingEngineSpec.vllmApiKey).toEqual(ref);
     expect(vllm.routerSpec.vllmApiKey).toEqual(ref);
     expect(valuesOf(prod.inference, 'tgi-mistral-7b-instruct-v0-2').apiKey).toEqual(ref);
-    // The releases wait for the Secret: pods referencing a missing Secret never start.
-    for (const r of resourcesOf(prod.inference, 'helm_release')) {
+    // The engine releases wait for the Secret: pods referencing a missing Secret never start.
+    const engines = resourcesOf(prod.inference, 'helm_release').filter((r) => r.name !== 'model-sync');
+    expect(engines.map((r) => r.name).sort()).toEqual([
+      'tgi-llama-2-70b-chat',
+      'tgi-mistral-7b-instruct-v0-2',
+      'vllm',
+    ]);
+    for (const r of engines) {
       expect(r.depends_on).toContainEqual(expect.stringMatching(/^kubernetes_secret_v1\.api-key_secret_/));
     }
   });
@@ -279,10 +285,16 @@ describe('inference stack', () => {
   it('gives each engine a Workload Identity that reads the model bucket (and the HF token for a PVC cache) only', () => {
     const stack = dev.inference!;
     expect(resourcesOf(stack, 'google_service_account').map((a) => a.account_id)).toEqual([
+      'inference-model-sync',
       'inference-tgi',
       'inference-vllm',
     ]);
     expect(resourcesOf(stack, 'google_service_account_iam_member')).toEqual([
+      expect.objectContaining({
+        role: 'roles/iam.workloadIdentityUser',
+        member:
+          'serviceAccount:afpi-dev.svc.id.goog[${kubernetes_namespace_v1.namespace.metadata[0].name}/model-sync]',
+      }),
       expect.objectContaining({
         role: 'roles/iam.workloadIdentityUser',
         member:
@@ -295,6 +307,7 @@ describe('inference stack', () => {
       }),
     ]);
     expect(resourcesOf(stack, 'kubernetes_service_account_v1')).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ name: 'model-sync' }) }),
       expect.objectContaining({ metadata: expect.objectContaining({ name: 'tgi' }) }),
       expect.objectContaining({
         automount_service_account_token: false,
@@ -306,12 +319,25 @@ describe('inference stack', () => {
         }),
       }),
     ]);
+    // The engines read the bucket; only the model-sync Jobs write it (issue 18).
     expect(resourcesOf(stack, 'google_storage_bucket_iam_member')).toEqual([
+      expect.objectContaining({
+        bucket: MODEL_BUCKET,
+        role: 'roles/storage.objectUser',
+        member: expect.stringContaining('google_service_account.model-sync_identity_gsa'),
+      }),
       expect.objectContaining({ bucket: MODEL_BUCKET, role: 'roles/storage.objectViewer' }),
       expect.objectContaining({ bucket: MODEL_BUCKET, role: 'roles/storage.objectViewer' }),
     ]);
-    // gcsfuse cache: weights come from the bucket, the token is never read (issue 21).
-    expect(resourcesOf(stack, 'google_secret_manager_secret_iam_member')).toEqual([]);
+    // gcsfuse cache: weights come from the bucket, the engines never read the token (issue 21); the model-sync
+    // Jobs do, to download them.
+    expect(resourcesOf(stack, 'google_secret_manager_secret_iam_member')).toEqual([
+      expect.objectContaining({
+        role: 'roles/secretmanager.secretAccessor',
+        secret_id: expect.stringContaining('secret-hf-token'),
+        member: expect.stringContaining('google_service_account.model-sync_identity_gsa'),
+      }),
+    ]);
     const { loaded } = loadVariant('dev', { inference: { modelCache: 'pvc' } });
     const pvc = synthApp(loaded!.config).inference;
     expect(resourcesOf(pvc, 'google_secret_manager_secret_iam_member')).toEqual([
@@ -425,11 +451,29 @@ describe('inference stack', () => {
         csi: {
           driver: 'gcsfuse.csi.storage.gke.io',
           readOnly: true,
-          volumeAttributes: { bucketName: MODEL_BUCKET, mountOptions: 'implicit-dirs,only-dir=models' },
+          volumeAttributes: {
+            bucketName: MODEL_BUCKET,
+            // File cache on the node's 100 GB disk: 90 % (kubelet eviction) - 40 GB headroom = 50 GiB.
+            mountOptions:
+              'implicit-dirs,only-dir=models,file-cache:max-size-mb:51200,file-cache:cache-file-for-range-read:true,file-cache:enable-parallel-downloads:true',
+          },
         },
       },
+      { name: 'gke-gcsfuse-cache', emptyDir: { sizeLimit: '51Gi' } },
       { name: 'scratch', emptyDir: { sizeLimit: '10Gi' } },
     ]);
+    // The engine starts once the model-sync Job has written the model's marker (issue 18).
+    expect(spec.initContainer).toEqual({
+      name: 'wait-for-weights',
+      image: 'us-central1-docker.pkg.dev/afpi-dev/docker-hub/vllm/vllm-openai:v0.15.1',
+      command: [
+        'sh',
+        '-c',
+        "until [ -f '/models/TheBloke/Mistral-7B-Instruct-v0.2-AWQ/.afpi-complete' ]; do echo 'waiting for /models/TheBloke/Mistral-7B-Instruct-v0.2-AWQ/.afpi-complete (model-sync Job)'; sleep 15; done",
+      ],
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '64Mi' } },
+      extraVolumeMounts: [{ name: 'model-cache', mountPath: '/models', readOnly: true }],
+    });
     expect(spec.extraVolumeMounts).toEqual([
       { name: 'model-cache', mountPath: '/models', readOnly: true },
       { name: 'scratch', mountPath: '/tmp' },
@@ -438,34 +482,99 @@ describe('inference stack', () => {
     expect(spec.env).not.toContainEqual(expect.objectContaining({ name: 'HF_TOKEN_PATH' }));
     expect((values.extraObjects as Values[]).map((o) => o.kind)).not.toContain('SecretProviderClass');
     const tgi = valuesOf(dev.inference, 'tgi-mistral-7b-instruct-v0-2');
-    expect(tgi.modelCache).toEqual({ type: 'gcsfuse', gcsfuse: { onlyDir: 'models', bucket: MODEL_BUCKET } });
+    expect(tgi.modelCache).toEqual({
+      type: 'gcsfuse',
+      gcsfuse: {
+        onlyDir: 'models',
+        bucket: MODEL_BUCKET,
+        extraMountOptions: [
+          'file-cache:max-size-mb:51200',
+          'file-cache:cache-file-for-range-read:true',
+          'file-cache:enable-parallel-downloads:true',
+        ],
+        fileCacheSizeLimit: '51Gi',
+        waitForMarker: 'TheBloke/Mistral-7B-Instruct-v0.2-AWQ/.afpi-complete',
+      },
+    });
     expect(tgi.hfToken).toEqual({ secretManagerVersion: '' });
   });
 
-  it('allows for model load time in the probes', () => {
-    const values = valuesOf(dev.inference, 'vllm');
-    // One budget (inference/timing-budget.ts): Helm timeout >= pre-start + startup window > progress deadline.
-    const budget = timingBudget();
-    expect(budget).toEqual(
-      expect.objectContaining({
-        helmTimeoutSeconds: 2700,
-        preStartSeconds: 900,
-        startupWindowSeconds: 1500,
-        progressDeadlineSeconds: 1200,
-      }),
-    );
-    expect(values.servingEngineSpec.startupProbe).toEqual({
+  it('sizes the probes from each model: checkpoint / read throughput + engine init (issue 18)', () => {
+    // prod: Mistral-7B AWQ (3.6 GB) and Llama-2-70B AWQ (34.5 GB) over GCS FUSE at 0.1 GB/s + 600 s.
+    const vllm = valuesOf(prod.inference, 'vllm');
+    // vllm-stack sets one startup probe for all its engines and fixes their progress deadline at 1200 s: the
+    // window stays above it (60 + 144 x 10 = 1500 s >= 945 s the slowest model needs).
+    expect(vllm.servingEngineSpec.startupProbe).toEqual({
       initialDelaySeconds: 60,
       periodSeconds: 10,
       failureThreshold: 144,
       timeoutSeconds: 5,
       httpGet: { path: '/health', port: 8000 },
     });
-    expect(release(dev.inference, 'vllm').timeout).toBe(budget.helmTimeoutSeconds);
-    const tgi = valuesOf(dev.inference, 'tgi-mistral-7b-instruct-v0-2');
-    expect(tgi.probes.startup).toEqual(budget.startupProbe);
-    expect(tgi.progressDeadlineSeconds).toBe(budget.progressDeadlineSeconds);
-    expect(release(dev.inference, 'tgi-mistral-7b-instruct-v0-2').timeout).toBe(budget.helmTimeoutSeconds);
+    expect(release(prod.inference, 'vllm').timeout).toBe(2700);
+    const llama = valuesOf(prod.inference, 'tgi-llama-2-70b-chat');
+    expect(llama.probes.startup).toEqual({
+      initialDelaySeconds: 60,
+      periodSeconds: 10,
+      failureThreshold: 95,
+      timeoutSeconds: 5,
+    });
+    expect(llama.progressDeadlineSeconds).toBe(710);
+    const mistral = valuesOf(prod.inference, 'tgi-mistral-7b-instruct-v0-2');
+    expect(
+      mistral.probes.startup.failureThreshold * mistral.probes.startup.periodSeconds,
+    ).toBeGreaterThanOrEqual(637);
+    expect(release(prod.inference, 'tgi-mistral-7b-instruct-v0-2').timeout).toBe(
+      timingBudget(637).helmTimeoutSeconds,
+    );
+  });
+
+  it('stages the weights with a model-sync release the engines wait for (issue 18)', () => {
+    const sync = release(prod.inference, 'model-sync');
+    expect(sync).toEqual(
+      expect.objectContaining({
+        chart: expect.stringMatching(/^assets\/model-sync_chart_[0-9A-F]+\/[0-9A-F]+$/),
+        wait: true,
+        wait_for_jobs: true,
+        atomic: true,
+        // 2 x 34.5 GB / 0.05 GB/s + 300 s node scale-up = 1680 s deadline, + 300 s.
+        timeout: 1980,
+        depends_on: expect.arrayContaining([
+          expect.stringMatching(
+            /^google_storage_bucket_iam_member\.model-sync_identity_identity-writes-models/,
+          ),
+          expect.stringMatching(/^google_secret_manager_secret_iam_member\.model-sync_identity_/),
+          expect.stringMatching(/^kubernetes_service_account_v1\.model-sync_identity_ksa/),
+        ]),
+      }),
+    );
+    const values = valuesOf(prod.inference, 'model-sync');
+    expect(values).toEqual(
+      expect.objectContaining({
+        image: 'us-central1-docker.pkg.dev/afpi-production/docker-hub/vllm/vllm-openai:v0.15.1',
+        bucket: MODEL_BUCKET,
+        marker: '.afpi-complete',
+        activeDeadlineSeconds: 1680,
+        hfToken: { secretManagerVersion: expect.stringMatching(/secret-hf-token.*\/versions\/latest$/) },
+        models: [
+          {
+            name: 'mistral-7b-instruct-v0-2',
+            huggingFaceId: 'TheBloke/Mistral-7B-Instruct-v0.2-AWQ',
+            revision: 'main',
+          },
+          { name: 'llama-2-70b-chat', huggingFaceId: 'TheBloke/Llama-2-70B-Chat-AWQ', revision: 'main' },
+        ],
+      }),
+    );
+    for (const engine of ['vllm', 'tgi-llama-2-70b-chat', 'tgi-mistral-7b-instruct-v0-2']) {
+      expect(release(prod.inference, engine).depends_on).toContainEqual(
+        expect.stringMatching(/^helm_release\.model-sync_release_/),
+      );
+    }
+    // A PVC cache downloads in the engine pods: no model-sync.
+    const { loaded } = loadVariant('dev', { inference: { modelCache: 'pvc' } });
+    const pvc = synthApp(loaded!.config).inference;
+    expect(resourcesOf(pvc, 'helm_release').map((r) => r.name)).not.toContain('model-sync');
   });
 
   it('puts the vLLM router behind an internal load balancer on the reserved address, fenced by network policies', () => {
@@ -522,7 +631,8 @@ describe('inference stack', () => {
         chart: expect.stringMatching(/^assets\/tgi-chart\/[0-9A-F]+$/),
         atomic: true,
         wait: true,
-        timeout: 2700,
+        // 34.5 GB / 0.1 GB/s + 600 s = 945 s: window 60 + 95 x 10, + 900 s pre-start + 300 s margin.
+        timeout: 2210,
         cleanup_on_fail: true,
         max_history: 5,
       }),

@@ -114,7 +114,17 @@ describe('values merge', () => {
     });
     expect(values.modelCache).toEqual({
       type: 'gcsfuse',
-      gcsfuse: { onlyDir: 'models', bucket: 'afpi-production-models' },
+      gcsfuse: {
+        onlyDir: 'models',
+        bucket: 'afpi-production-models',
+        extraMountOptions: [
+          'file-cache:max-size-mb:51200',
+          'file-cache:cache-file-for-range-read:true',
+          'file-cache:enable-parallel-downloads:true',
+        ],
+        fileCacheSizeLimit: '51Gi',
+        waitForMarker: 'TheBloke/Llama-2-70B-Chat-AWQ/.afpi-complete',
+      },
     });
     // From the file, untouched by the overrides.
     expect(values.pdb).toEqual({ enabled: true, maxUnavailable: 1 });

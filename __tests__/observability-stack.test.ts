@@ -383,6 +383,49 @@ describe('observability stack: resource alerts', () => {
     },
   );
 
+  it('model_sync_failed: a failed model-sync Job (its Kubernetes event, counted from the logs), error (issue 18)', () => {
+    const metric = upstreamNamed(prod.observability, 'google_logging_metric', 'afpi/model_sync_failures');
+    expect(metric.filter).toBe(
+      'log_id("events") AND jsonPayload.involvedObject.kind="Job" AND jsonPayload.involvedObject.namespace="inference" AND jsonPayload.involvedObject.name=~"^model-sync-" AND jsonPayload.reason=("BackoffLimitExceeded" OR "DeadlineExceeded")',
+    );
+    expect(metric.metric_descriptor).toEqual(
+      expect.objectContaining({ metric_kind: 'DELTA', value_type: 'INT64' }),
+    );
+    const policy = prodPolicies.model_sync_failed;
+    expect(policy).toEqual(expect.objectContaining({ severity: 'ERROR' }));
+    expect(threshold(policy)).toEqual(
+      expect.objectContaining({
+        filter:
+          'metric.type="logging.googleapis.com/user/afpi/model_sync_failures" AND resource.type="k8s_cluster"',
+        comparison: 'COMPARISON_GT',
+        threshold_value: 0,
+        duration: '0s',
+      }),
+    );
+    // The policy waits for its metric; the events come from the namespace and Job names the inference stack uses.
+    expect(policy.depends_on).toContainEqual(
+      expect.stringMatching(/^google_logging_metric\.model-sync-failures_metric/),
+    );
+    expect(upstreamNamed(prod.inference, 'helm_release', 'model-sync')).toEqual(
+      expect.objectContaining({ namespace: expect.stringContaining('kubernetes_namespace_v1.namespace') }),
+    );
+    expect(
+      resourcesOf(prod.inference, 'kubernetes_namespace_v1').map(
+        (n) => (n.metadata as { name: string }).name,
+      ),
+    ).toContain('inference');
+    expect(onlyResource(prod['gke-gpu'], 'google_container_cluster')).toEqual(
+      expect.objectContaining({
+        logging_config: { enable_components: expect.arrayContaining(['SYSTEM_COMPONENTS']) },
+      }),
+    );
+    // No GPUs, no model-sync.
+    expect(policies(growth.observability).model_sync_failed).toBeUndefined();
+    expect(resourcesOf(growth.observability, 'google_logging_metric').map((m) => m.name)).not.toContain(
+      'afpi/model_sync_failures',
+    );
+  });
+
   it('has a replication-lag alert only where a replica exists', () => {
     expect(resourcesOf(dev.data, 'google_sql_database_instance')).toHaveLength(1);
     expect(policies(dev.observability).sql_replication_lag).toBeUndefined();

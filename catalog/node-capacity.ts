@@ -93,3 +93,15 @@ export function enginePodFitProblem(machineType: string, pod: CpuMemory): string
   ];
   return over.length > 0 ? `an engine pod does not fit a ${machineType} node: ${over.join('; ')}` : undefined;
 }
+
+/**
+ * Boot disk of a GPU node kept free of the GCS FUSE file cache: the OS, kubelet and logs (~15 GB), the engine
+ * image unpacked (vllm-openai ~20 GB) and a spare; the kubelet's 10 % eviction threshold comes on top.
+ */
+export const NODE_DISK_HEADROOM_GB = 40;
+const EVICTION_FREE_FRACTION = 0.1;
+
+/** GCS FUSE file cache (GiB) an engine pod may use on a node with a `diskSizeGb` boot disk; 0: no room for one. */
+export function gcsfuseFileCacheGiB(diskSizeGb: number): number {
+  return Math.max(0, Math.floor(diskSizeGb * (1 - EVICTION_FREE_FRACTION) - NODE_DISK_HEADROOM_GB));
+}

@@ -27,12 +27,14 @@ export interface InferenceEngineReleaseProps {
    * option for; copied into the stack as an asset and run with `node` where Terraform runs. @default none
    */
   readonly postRendererScript?: string;
+  /** Wait for the release's Jobs to complete too (a release of Jobs, e.g. the model-sync chart). @default false */
+  readonly waitForJobs?: boolean;
   /** The identity, grants and namespace the pods need at start. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
- * A Helm release of a model server with the settings every one of ours needs: atomic (a failed upgrade rolls
+ * A Helm release of a model server (or of the Jobs that stage its weights) with the settings every one of ours needs: atomic (a failed upgrade rolls
  * back), waits for ready pods with a timeout that covers a model download, cleans up what a failed install
  * created, keeps a bounded history, and lints the chart before installing.
  */
@@ -56,6 +58,7 @@ export class InferenceEngineRelease extends Construct {
       values: [renderValues(props.valuesFile, props.overrides)],
       atomic: true,
       wait: true,
+      waitForJobs: props.waitForJobs,
       timeout: props.timeoutSeconds ?? timingBudget().helmTimeoutSeconds,
       cleanupOnFail: true,
       maxHistory: props.maxHistory ?? 5,

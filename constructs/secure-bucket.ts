@@ -91,4 +91,13 @@ export class SecureBucket extends Construct {
       member: grantee.member,
     });
   }
+
+  /** Lets `grantee` list, read, create and replace objects (a writer that keeps the bucket in sync). */
+  grantWrite(grantee: Grantee): StorageBucketIamMember {
+    return new StorageBucketIamMember(grantee.grantScope, `${grantee.grantId}-writes-${this.node.id}`, {
+      bucket: this.bucket.name,
+      role: 'roles/storage.objectUser',
+      member: grantee.member,
+    });
+  }
 }

@@ -12,11 +12,31 @@
  * - the Helm timeout fires last: an atomic release rolls back, so it must never cut off a pod that could
  *   still come up within its startup window. Its clock starts with the release, before the container exists,
  *   so it covers the pre-start allowance + the startup window + a margin.
- * Issue 18 derives `startupSeconds` from the model size; everything else follows.
+ * `startupSeconds` comes from the model size (modelStartupSeconds); everything else follows.
  */
 
-/** Startup window of the default budget: 25 minutes (a 70B 4-bit checkpoint over GCS FUSE on a fresh node). */
-export const DEFAULT_STARTUP_SECONDS = 1500;
+/**
+ * Startup budget when no model sizes it: 24 minutes of probes, a 25-minute window with the initial delay (what
+ * the releases used before budgets were derived per model).
+ */
+export const DEFAULT_STARTUP_SECONDS = 1440;
+/**
+ * Weight read throughput the startup window assumes, in GB/s: one engine pod reading safetensors through GCS FUSE
+ * (parallel downloads on; a conservative figure, not a measurement on GKE), or downloading from the Hub into the
+ * PVC on a first start (the Hub's CDN to one pod).
+ */
+export const WEIGHT_READ_GB_PER_SECOND = { gcsfuse: 0.1, pvc: 0.05 } as const;
+/** Engine start besides reading weights: CUDA init, vLLM's torch.compile and CUDA graph capture, KV-cache allocation. */
+export const ENGINE_INIT_SECONDS = 600;
+
+/** Startup window a model needs: its weights over the stated throughput + the fixed engine init, whole seconds. */
+export function modelStartupSeconds(
+  weightsGb: number,
+  modelCache: keyof typeof WEIGHT_READ_GB_PER_SECOND,
+): number {
+  return Math.ceil(weightsGb / WEIGHT_READ_GB_PER_SECOND[modelCache]) + ENGINE_INIT_SECONDS;
+}
+
 /** Margin between the three deadlines: one image pull or one weight re-read. */
 const MARGIN_SECONDS = 300;
 /**
@@ -44,7 +64,7 @@ export interface ProbeTiming {
 }
 
 export interface TimingBudget {
-  /** initialDelaySeconds + failureThreshold x periodSeconds = startupWindowSeconds. */
+  /** initialDelaySeconds + failureThreshold x periodSeconds = startupWindowSeconds; the product alone >= the budget. */
   readonly startupProbe: ProbeTiming;
   readonly startupWindowSeconds: number;
   /** Before the container starts: GPU node from zero, driver, image pull, sidecar (PRE_START_SECONDS). */
@@ -55,11 +75,22 @@ export interface TimingBudget {
   readonly helmTimeoutSeconds: number;
 }
 
-/** The budget for a first start of at most `startupSeconds` (rounded up to whole probe periods). */
-export function timingBudget(startupSeconds = DEFAULT_STARTUP_SECONDS): TimingBudget {
-  const failureThreshold = Math.ceil(
-    Math.max(startupSeconds - STARTUP_DELAY_SECONDS, STARTUP_PERIOD_SECONDS) / STARTUP_PERIOD_SECONDS,
-  );
+/**
+ * The budget for a first start of at most `startupSeconds` (rounded up to whole probe periods). A chart that fixes
+ * the progress deadline (vllm-stack: 1200 s) passes it: the window then stays a margin above it, so the order
+ * above holds.
+ */
+export function timingBudget(
+  startupSeconds = DEFAULT_STARTUP_SECONDS,
+  fixedProgressDeadlineSeconds?: number,
+): TimingBudget {
+  // failureThreshold x periodSeconds alone covers the budget (the initial delay comes on top), so the kubelet
+  // never restarts an engine, and liveness never starts, while it is within its budget.
+  const wanted =
+    fixedProgressDeadlineSeconds === undefined
+      ? startupSeconds
+      : Math.max(startupSeconds, fixedProgressDeadlineSeconds + MARGIN_SECONDS - STARTUP_DELAY_SECONDS);
+  const failureThreshold = Math.ceil(Math.max(wanted, STARTUP_PERIOD_SECONDS) / STARTUP_PERIOD_SECONDS);
   const startupWindowSeconds = STARTUP_DELAY_SECONDS + failureThreshold * STARTUP_PERIOD_SECONDS;
   return {
     startupProbe: {
@@ -70,7 +101,28 @@ export function timingBudget(startupSeconds = DEFAULT_STARTUP_SECONDS): TimingBu
     },
     startupWindowSeconds,
     preStartSeconds: PRE_START_TOTAL_SECONDS,
-    progressDeadlineSeconds: Math.max(startupWindowSeconds - MARGIN_SECONDS, STARTUP_PERIOD_SECONDS),
+    progressDeadlineSeconds:
+      fixedProgressDeadlineSeconds ?? Math.max(startupWindowSeconds - MARGIN_SECONDS, STARTUP_PERIOD_SECONDS),
     helmTimeoutSeconds: PRE_START_TOTAL_SECONDS + startupWindowSeconds + MARGIN_SECONDS,
   };
+}
+
+/**
+ * Hugging Face -> bucket throughput of one model-sync pod (Hub download, then the upload through GCS FUSE), GB/s:
+ * stated, not measured; the Job's deadline doubles it.
+ */
+export const MODEL_SYNC_GB_PER_SECOND = 0.05;
+
+export interface ModelSyncBudget {
+  /** Job `activeDeadlineSeconds`: twice the expected copy time (retries included) + one CPU node scale-up. */
+  readonly activeDeadlineSeconds: number;
+  /** helm_release `timeout` of the model-sync release (it waits for the Jobs): the deadline + a margin. */
+  readonly helmTimeoutSeconds: number;
+}
+
+/** Budget of the model-sync Jobs, which run in parallel: from the largest checkpoint (GB). */
+export function modelSyncBudget(largestCheckpointGb: number): ModelSyncBudget {
+  const activeDeadlineSeconds =
+    2 * Math.ceil(largestCheckpointGb / MODEL_SYNC_GB_PER_SECOND) + PRE_START_SECONDS.gpuNodeScaleUp;
+  return { activeDeadlineSeconds, helmTimeoutSeconds: activeDeadlineSeconds + MARGIN_SECONDS };
 }

@@ -6,19 +6,26 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { ModelPlacement, placeModel } from '../catalog/fit';
+import { BYTES_PER_PARAM, ModelPlacement, placeModel } from '../catalog/fit';
 import { GPUS } from '../catalog/gpus';
-import { enginePodSize, GCSFUSE_SIDECAR_REQUESTS } from '../catalog/node-capacity';
+import { enginePodSize, GCSFUSE_SIDECAR_REQUESTS, gcsfuseFileCacheGiB } from '../catalog/node-capacity';
 import { deepMerge } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { GpuPool, gpuPoolsOf, GkeConfig } from '../config/sections/gke';
 import { Engine, InferenceConfig, InferenceModelConfig } from '../config/sections/inference';
-import { TimingBudget } from './timing-budget';
+import { modelStartupSeconds, TimingBudget, timingBudget } from './timing-budget';
 
 export const HELM_VALUES_DIR = path.join(repoRoot, 'helm-values');
 export const TGI_CHART_DIR = path.join(repoRoot, 'charts', 'tgi');
 /** Post-renderer of the vllm-stack release: drops `patch` from the router's Role (issue 21). */
 export const VLLM_POST_RENDERER = path.join(repoRoot, 'inference', 'postrender', 'router-role.js');
+/** progressDeadlineSeconds the vllm-stack chart (0.1.12) writes into every engine Deployment: no value sets it. */
+export const VLLM_CHART_PROGRESS_DEADLINE_SECONDS = 1200;
+/**
+ * Object the model-sync Job writes last under `models/<hf-id>/` (its content: the commit synced); engines start
+ * only once it exists.
+ */
+export const MODEL_COMPLETE_MARKER = '.afpi-complete';
 
 /** Google's load balancer and health check ranges: they must reach the endpoints of an internal load balancer. */
 export const HEALTH_CHECK_RANGES = ['35.191.0.0/16', '130.211.0.0/22'] as const;
@@ -38,6 +45,8 @@ const BUCKET_MODELS_DIR = 'models';
 const HF_TOKEN_DIR = '/var/run/secrets/huggingface';
 // A fixed name: the modelSpec volume that mounts it is not rendered through `tpl`.
 const HF_TOKEN_CLASS = 'vllm-hf-token';
+/** The marker wait is a shell loop: small requests, counted within the pod's (init containers run before it). */
+const WAIT_CONTAINER_RESOURCES = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '64Mi' } };
 const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
 
 /**
@@ -121,6 +130,65 @@ export function placeModels(
   });
 }
 
+/** GB an engine reads at start: the checkpoint as stored (int8 quantizes the 16-bit weights at load). */
+export function checkpointGb(placed: PlacedModel): number {
+  const bytes = BYTES_PER_PARAM[placed.placement.precision === 'int8' ? 'fp16' : placed.placement.precision];
+  return placed.placement.model.paramsBillions * bytes;
+}
+
+/** Startup window one model needs (inference/timing-budget.ts modelStartupSeconds). */
+export function modelStartup(placed: PlacedModel, cache: InferenceConfig['modelCache']): number {
+  return modelStartupSeconds(checkpointGb(placed), cache);
+}
+
+/**
+ * Timing of a release serving `models`: the slowest model's startup window. vllm-stack sets one startup probe for
+ * all its engines and fixes their progress deadline.
+ */
+export function releaseTiming(
+  engine: Engine,
+  models: readonly PlacedModel[],
+  cache: InferenceConfig['modelCache'],
+): TimingBudget {
+  const seconds = Math.max(0, ...models.map((m) => modelStartup(m, cache)));
+  return engine === 'vllm'
+    ? timingBudget(seconds, VLLM_CHART_PROGRESS_DEADLINE_SECONDS)
+    : timingBudget(seconds);
+}
+
+/** One model's startup budget on one engine, for the synth summary. */
+export interface StartupBudgetLine {
+  readonly model: string;
+  readonly engine: Engine;
+  readonly checkpointGb: number;
+  /** What the model needs: checkpoint / read throughput + engine init. */
+  readonly startupSeconds: number;
+  /** The release's startup probe window (vLLM: its slowest model, and above the chart's fixed deadline). */
+  readonly probeWindowSeconds: number;
+  readonly helmTimeoutSeconds: number;
+}
+
+export function startupBudgets(
+  inference: InferenceConfig,
+  gke: GkeConfig | undefined,
+  region: string,
+): StartupBudgetLine[] {
+  const placed = placeModels(inference, gke, region);
+  return (inference.engines as Engine[]).flatMap((engine) =>
+    placed.map((m) => {
+      const release = releaseTiming(engine, engine === 'vllm' ? placed : [m], inference.modelCache);
+      return {
+        model: m.config.name,
+        engine,
+        checkpointGb: checkpointGb(m),
+        startupSeconds: modelStartup(m, inference.modelCache),
+        probeWindowSeconds: release.startupWindowSeconds,
+        helmTimeoutSeconds: release.helmTimeoutSeconds,
+      };
+    }),
+  );
+}
+
 /**
  * Splits `repo:tag` or `repo:tag@sha256:...` into the chart's repository and tag fields; the charts render
  * `<repository>:<tag>`, so a digest stays on the tag (`tag@sha256:...`).
@@ -170,15 +238,62 @@ const HPA_BEHAVIOR = {
   scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] },
 };
 
-function gcsfuseVolume(bucket: string): Values {
+/**
+ * GCS FUSE options that speed up the first read of the weights: a file cache sized to the node's disk
+ * (catalog/node-capacity.ts gcsfuseFileCacheGiB) and parallel downloads, which use that cache as their buffer
+ * (each file must fit in it). Mount options rather than volume attributes, as GKE's docs recommend.
+ */
+export function gcsfuseCacheMountOptions(pool: GpuPool): string[] {
+  return [
+    `file-cache:max-size-mb:${gcsfuseFileCacheGiB(pool.diskSizeGb) * 1024}`,
+    'file-cache:cache-file-for-range-read:true',
+    'file-cache:enable-parallel-downloads:true',
+  ];
+}
+
+/**
+ * Size limit of the sidecar's file cache volume (GKE uses a pod volume named gke-gcsfuse-cache when there is
+ * one): an emptyDir on the node's boot disk, a GiB above the cache so the cache's own files never get the pod
+ * evicted.
+ */
+export function gcsfuseCacheSizeLimit(pool: GpuPool): string {
+  return `${gcsfuseFileCacheGiB(pool.diskSizeGb) + 1}Gi`;
+}
+
+function gcsfuseVolume(bucket: string, pool: GpuPool): Values {
   return {
     name: 'model-cache',
     csi: {
       driver: 'gcsfuse.csi.storage.gke.io',
       readOnly: true,
-      volumeAttributes: { bucketName: bucket, mountOptions: `implicit-dirs,only-dir=${BUCKET_MODELS_DIR}` },
+      volumeAttributes: {
+        bucketName: bucket,
+        mountOptions: [
+          'implicit-dirs',
+          `only-dir=${BUCKET_MODELS_DIR}`,
+          ...gcsfuseCacheMountOptions(pool),
+        ].join(','),
+      },
     },
   };
+}
+
+/** Path of a model's completion marker (written last by the model-sync Job), relative to the bucket's models/ folder. */
+export function modelMarkerPath(placed: PlacedModel): string {
+  return `${placed.placement.huggingFaceId}/${MODEL_COMPLETE_MARKER}`;
+}
+
+/**
+ * Shell loop of the init container that holds an engine until its model's marker exists under the mounted
+ * bucket: the model-sync Job writes it after every file, so the engine never loads a partial checkpoint.
+ */
+export function waitForWeightsCommand(placed: PlacedModel): string[] {
+  const marker = `${MODELS_MOUNT}/${modelMarkerPath(placed)}`;
+  return [
+    'sh',
+    '-c',
+    `until [ -f '${marker}' ]; do echo 'waiting for ${marker} (model-sync Job)'; sleep 15; done`,
+  ];
 }
 
 /**
@@ -287,11 +402,24 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
       ? {
           env: [{ name: 'HF_HUB_OFFLINE', value: '1' }, ...VLLM_SCRATCH_ENV],
           podAnnotations: GCSFUSE_POD_ANNOTATIONS,
-          extraVolumes: [gcsfuseVolume(env.modelBucketName), SCRATCH_VOLUME],
+          extraVolumes: [
+            gcsfuseVolume(env.modelBucketName, placed.pool),
+            { name: 'gke-gcsfuse-cache', emptyDir: { sizeLimit: gcsfuseCacheSizeLimit(placed.pool) } },
+            SCRATCH_VOLUME,
+          ],
           extraVolumeMounts: [
             { name: 'model-cache', mountPath: MODELS_MOUNT, readOnly: true },
             SCRATCH_MOUNT,
           ],
+          // The engine image (pulled for the engine anyway) waits for the weights; GKE runs the GCS FUSE
+          // sidecar as a native sidecar, started before this init container.
+          initContainer: {
+            name: 'wait-for-weights',
+            image: inference.images.vllm,
+            command: waitForWeightsCommand(placed),
+            resources: WAIT_CONTAINER_RESOURCES,
+            extraVolumeMounts: [{ name: 'model-cache', mountPath: MODELS_MOUNT, readOnly: true }],
+          },
         }
       : {
           env: [{ name: 'HF_TOKEN_PATH', value: `${HF_TOKEN_DIR}/token` }, ...VLLM_SCRATCH_ENV],
@@ -471,7 +599,16 @@ export function tgiOverrides(placed: PlacedModel, index: number, env: EngineEnvi
     progressDeadlineSeconds: env.timing.progressDeadlineSeconds,
     modelCache:
       inference.modelCache === 'gcsfuse'
-        ? { type: 'gcsfuse', gcsfuse: { bucket: env.modelBucketName, onlyDir: BUCKET_MODELS_DIR } }
+        ? {
+            type: 'gcsfuse',
+            gcsfuse: {
+              bucket: env.modelBucketName,
+              onlyDir: BUCKET_MODELS_DIR,
+              extraMountOptions: gcsfuseCacheMountOptions(placed.pool),
+              fileCacheSizeLimit: gcsfuseCacheSizeLimit(placed.pool),
+              waitForMarker: modelMarkerPath(placed),
+            },
+          }
         : {
             type: 'pvc',
             pvc: {

@@ -5,6 +5,11 @@
 import { AlertCondition, AlertPolicyProps } from '../constructs/alert-policy';
 import { EnvironmentConfig } from '../config/schema';
 import { PERIMETER_VIOLATIONS_METRIC } from '../constructs/perimeter-violations-metric';
+import { modelSyncRuns } from '../constructs/model-sync';
+import {
+  MODEL_SYNC_FAILURES_METRIC,
+  MODEL_SYNC_FAILURES_RESOURCE,
+} from '../constructs/model-sync-failures-metric';
 import { metricFilter } from './metric-filters';
 import { ObservedPlatform, PlatformSignals } from './observed-platform';
 
@@ -230,6 +235,37 @@ export function alertSpecs(
               perSeriesAligner: 'ALIGN_SUM',
               crossSeriesReducer: 'REDUCE_SUM',
               groupByFields: ['metric.label.service', 'metric.label.principal'],
+            },
+          },
+          comparison: 'COMPARISON_GT',
+          threshold: 0,
+          durationSeconds: 0,
+        },
+      ],
+    });
+  }
+  if (modelSyncRuns(config)) {
+    specs.push({
+      name: 'model_sync_failed',
+      displayName: 'A model-sync Job failed: weights not staged',
+      severity: 'ERROR',
+      meaning: `A Job copying a model's weights from Hugging Face into the model bucket (namespace ${config.inference!.namespace}) gave up after its retries or its deadline. Engines of that model wait in their init container (or keep the weights they had); an install or upgrade of the inference stack fails once the Helm timeout passes.`,
+      firstSteps: [
+        "Read the Job's pod logs (kubectl -n <namespace> logs job/<job>, or Logs Explorer with the Job name): the last file and the error.",
+        "401/403 from the Hub: the hf-token secret's latest version is missing or has not accepted the model's licence; 403 from storage: the model-sync identity's bucket grant.",
+        'Deadline exceeded on a large model: re-run the deploy (files already copied are skipped).',
+      ],
+      conditions: [
+        {
+          kind: 'threshold',
+          displayName: 'failed model-sync Jobs > 0',
+          signal: {
+            filter: metricFilter(MODEL_SYNC_FAILURES_METRIC, MODEL_SYNC_FAILURES_RESOURCE),
+            aggregation: {
+              alignmentPeriodSeconds: FIVE_MINUTES,
+              perSeriesAligner: 'ALIGN_SUM',
+              crossSeriesReducer: 'REDUCE_SUM',
+              groupByFields: ['metric.label.job'],
             },
           },
           comparison: 'COMPARISON_GT',

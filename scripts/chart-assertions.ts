@@ -45,6 +45,23 @@ export interface EngineExpectation {
   readonly serviceAccountName: string;
   readonly minReplicas: number;
   readonly maxReplicas: number;
+  /** Seconds the model needs to start (checkpoint / read throughput + engine init): the probes must allow them. */
+  readonly startupSeconds: number;
+  /** gcsfuse: marker file an init container must wait for, and the file cache on the node's disk. */
+  readonly weights?: {
+    readonly markerPath: string;
+    readonly fileCacheMiB: number;
+  };
+}
+
+/** One model-sync Job the release must render, from config. */
+export interface ModelSyncJobExpectation {
+  readonly model: string;
+  readonly huggingFaceId: string;
+  readonly image: string;
+  readonly serviceAccountName: string;
+  readonly marker: string;
+  readonly activeDeadlineSeconds: number;
 }
 
 export interface ReleaseExpectation {
@@ -53,7 +70,8 @@ export interface ReleaseExpectation {
   /** Every image the release may run (engine, router). */
   readonly images: readonly string[];
   readonly engines: readonly EngineExpectation[];
-  readonly timing: TimingBudget;
+  /** The engines' budget; a release of Jobs (model-sync) has none: its Helm timeout is modelSyncHelmTimeoutSeconds. */
+  readonly timing?: TimingBudget;
   /** helm_release `timeout` of the synthesized release. */
   readonly helmTimeoutSeconds: number;
   /** Ports of the internal load balancer Service (the endpoint Cloud Run calls). */
@@ -71,6 +89,10 @@ export interface ReleaseExpectation {
   };
   /** UID every container of the release runs as (non-root, read-only root filesystem, HOME on an emptyDir). */
   readonly runAsUser: number;
+  /** Jobs of the model-sync release (none for an engine release). */
+  readonly modelSyncJobs: readonly ModelSyncJobExpectation[];
+  /** helm_release timeout the model-sync release must have (it waits for its Jobs). @default none */
+  readonly modelSyncHelmTimeoutSeconds?: number;
 }
 
 export interface Assertion {
@@ -92,6 +114,12 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
 }
 
 const podLabels = (d: K8sObject): Record<string, string> => d.spec?.template?.metadata?.labels ?? {};
+/** Containers and init containers of a workload's pod template. */
+const allContainers = (d: K8sObject): Any[] => [
+  ...(d.spec?.template?.spec?.initContainers ?? []),
+  ...(d.spec?.template?.spec?.containers ?? []),
+];
+const GCSFUSE_DRIVER = 'gcsfuse.csi.storage.gke.io';
 
 function container(d: K8sObject, name: string): Any {
   return (d.spec?.template?.spec?.containers ?? []).find((c: Any) => c.name === name);
@@ -142,10 +170,10 @@ function selectorsOf(o: K8sObject): [string, Record<string, string> | undefined]
 
 export const ASSERTIONS: readonly Assertion[] = [
   {
-    name: 'images pinned to the configured releases',
+    name: 'images pinned to the configured releases (init containers and Jobs too)',
     check: (objects, expected) =>
-      ofKind(objects, 'Deployment').flatMap((d) =>
-        (d.spec?.template?.spec?.containers ?? []).flatMap((c: Any) =>
+      [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'Job')].flatMap((d) =>
+        allContainers(d).flatMap((c: Any) =>
           expected.images.includes(c.image)
             ? []
             : [
@@ -306,7 +334,7 @@ export const ASSERTIONS: readonly Assertion[] = [
     check: (objects, expected) =>
       eachEngine(objects, expected, (_d, c, _e, at) => {
         const startup = c.startupProbe ?? {};
-        const wanted = expected.timing.startupProbe;
+        const wanted = expected.timing!.startupProbe;
         return [
           ...(Object.keys(wanted) as (keyof typeof wanted)[]).flatMap((k) =>
             expectEqual(at(`.startupProbe.${k}`), startup[k], wanted[k]),
@@ -324,9 +352,143 @@ export const ASSERTIONS: readonly Assertion[] = [
       }),
   },
   {
+    name: "startup probe covers the model's budget (failureThreshold x periodSeconds), liveness waits for it",
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (_d, c, e, at) => {
+        const p = c.startupProbe;
+        if (!p || !c.livenessProbe) return [`${at('.startupProbe/.livenessProbe')}: both must be set`];
+        return p.failureThreshold * p.periodSeconds >= e.startupSeconds
+          ? []
+          : [
+              `${at('.startupProbe')}: failureThreshold ${p.failureThreshold} x periodSeconds ${p.periodSeconds} < ${e.startupSeconds} s the model needs to load`,
+            ];
+      }),
+  },
+  {
+    name: 'engines wait for their weights (init container on the model-sync marker)',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (d, _c, e, at) => {
+        if (!e.weights) return [];
+        const volumes: Any[] = d.spec?.template?.spec?.volumes ?? [];
+        const fuse = volumes.find((v) => v.csi?.driver === GCSFUSE_DRIVER)?.name;
+        const waits = (d.spec?.template?.spec?.initContainers ?? []).filter(
+          (c: Any) =>
+            commandLine(c).some((arg) => arg.includes(e.weights!.markerPath)) &&
+            (c.volumeMounts ?? []).some((m: Any) => m.name === fuse && m.mountPath === '/models'),
+        );
+        return waits.length === 1
+          ? []
+          : [
+              `${at('.spec.template.spec.initContainers')}: no init container waits for ${e.weights.markerPath} on the GCS FUSE volume`,
+            ];
+      }),
+  },
+  {
+    name: 'GCS FUSE file cache sized to the node disk, parallel downloads on',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (d, _c, e, at) => {
+        if (!e.weights) return [];
+        const volumes: Any[] = d.spec?.template?.spec?.volumes ?? [];
+        const options = String(
+          volumes.find((v) => v.csi?.driver === GCSFUSE_DRIVER)?.csi?.volumeAttributes?.mountOptions ?? '',
+        ).split(',');
+        const cache = volumes.find((v) => v.name === 'gke-gcsfuse-cache');
+        const limitGiB = Number(/^(\d+)Gi$/.exec(cache?.emptyDir?.sizeLimit ?? '')?.[1] ?? NaN);
+        return [
+          ...[`file-cache:max-size-mb:${e.weights.fileCacheMiB}`, 'file-cache:enable-parallel-downloads:true']
+            .filter((o) => !options.includes(o))
+            .map((o) => `${at('.volumes[GCS FUSE].mountOptions')}: no ${o} in ${show(options.join(','))}`),
+          ...(limitGiB * 1024 >= e.weights.fileCacheMiB
+            ? []
+            : [
+                `${at('.volumes[gke-gcsfuse-cache]')}: sizeLimit ${show(cache?.emptyDir?.sizeLimit)} cannot hold the ${e.weights.fileCacheMiB} MiB cache`,
+              ]),
+        ];
+      }),
+  },
+  {
+    name: 'model-sync Jobs: one per model, CPU nodes, restricted pod security, token and bucket by identity',
+    check: (objects, expected) => {
+      const jobs = ofKind(objects, 'Job');
+      const timeout =
+        expected.modelSyncHelmTimeoutSeconds === undefined
+          ? []
+          : expectEqual(
+              'helm_release timeout',
+              expected.helmTimeoutSeconds,
+              expected.modelSyncHelmTimeoutSeconds,
+            );
+      const classes = ofKind(objects, 'SecretProviderClass').map((o) => o.metadata?.name);
+      return [
+        ...timeout,
+        ...expected.modelSyncJobs.flatMap((want) => {
+          const job = jobs.find((j) => j.metadata?.labels?.['afpi.dev/model'] === want.model);
+          if (!job) return [`Job for model ${want.model}: not rendered`];
+          const at = (field: string) => `${nameOf(job)} ${field}`;
+          const pod = job.spec?.template?.spec ?? {};
+          const c = (pod.containers ?? [])[0] ?? {};
+          const env = Object.fromEntries((c.env ?? []).map((v: Any) => [v.name, v.value]));
+          const volumes: Any[] = pod.volumes ?? [];
+          const fuse = volumes.find((v) => v.csi?.driver === GCSFUSE_DRIVER);
+          const token = volumes.find((v) => v.csi?.driver === 'secrets-store-gke.csi.k8s.io');
+          const cpuOnly = (
+            pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ??
+            []
+          ).every((t: Any) =>
+            (t.matchExpressions ?? []).some(
+              (m: Any) => m.key === 'cloud.google.com/gke-accelerator' && m.operator === 'DoesNotExist',
+            ),
+          );
+          return [
+            ...(job.metadata?.name?.startsWith(`model-sync-${want.model}-`)
+              ? []
+              : [`${at('.metadata.name')}: not model-sync-${want.model}-<hash>`]),
+            ...expectEqual(at('.containers[0].image'), c.image, want.image),
+            ...expectEqual(at('env MODEL_ID'), env.MODEL_ID, want.huggingFaceId),
+            ...expectEqual(at('env MARKER'), env.MARKER, want.marker),
+            ...expectEqual(
+              at('.spec.activeDeadlineSeconds'),
+              job.spec?.activeDeadlineSeconds,
+              want.activeDeadlineSeconds,
+            ),
+            ...expectEqual(
+              at('.spec.template.spec.serviceAccountName'),
+              pod.serviceAccountName,
+              want.serviceAccountName,
+            ),
+            ...expectEqual(at('.spec.template.spec.restartPolicy'), pod.restartPolicy, 'Never'),
+            ...expectEqual(at('.securityContext.runAsNonRoot'), pod.securityContext?.runAsNonRoot, true),
+            ...expectEqual(at('.securityContext.seccompProfile'), pod.securityContext?.seccompProfile, {
+              type: 'RuntimeDefault',
+            }),
+            ...expectEqual(at('.containers[0].securityContext'), c.securityContext, {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              runAsNonRoot: true,
+              capabilities: { drop: ['ALL'] },
+            }),
+            ...(cpuOnly && pod.affinity ? [] : [`${at('.affinity')}: not kept off GPU nodes`]),
+            ...((pod.tolerations ?? []).some((t: Any) => t.key === 'nvidia.com/gpu')
+              ? [`${at('.tolerations')}: tolerates GPU nodes`]
+              : []),
+            ...(fuse &&
+            fuse.csi.readOnly !== true &&
+            (c.volumeMounts ?? []).some((m: Any) => m.name === fuse.name)
+              ? []
+              : [`${at('.volumes')}: no writable GCS FUSE volume mounted`]),
+            ...(token && classes.includes(token.csi.volumeAttributes?.secretProviderClass)
+              ? []
+              : [`${at('.volumes')}: no hf-token volume from a SecretProviderClass of the release`]),
+          ];
+        }),
+      ];
+    },
+  },
+  {
     name: 'Helm timeout >= pre-start allowance + startup window > progress deadline (one budget)',
     check: (objects, expected) => {
       const { timing } = expected;
+      if (!timing) return [];
       return [
         ...expectEqual('helm_release timeout', expected.helmTimeoutSeconds, timing.helmTimeoutSeconds),
         ...(expected.helmTimeoutSeconds >= timing.preStartSeconds + timing.startupWindowSeconds &&

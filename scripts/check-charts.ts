@@ -18,15 +18,19 @@ import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { synthesize } from '../app/synthesize';
 import { GPUS } from '../catalog/gpus';
-import { enginePodSize } from '../catalog/node-capacity';
+import { enginePodSize, gcsfuseFileCacheGiB } from '../catalog/node-capacity';
 import { DEFAULT_ENV, loadEnvironment } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { EnvironmentConfig, TIERS } from '../config/schema';
-import { timingBudget } from '../inference/timing-budget';
+import { modelSyncBudget } from '../inference/timing-budget';
 import {
+  checkpointGb,
+  MODEL_COMPLETE_MARKER,
   modelSource,
+  modelStartup,
   PlacedModel,
   placeModels,
+  releaseTiming,
   RUN_AS_USER,
   TGI_FIRST_PORT,
   tgiRelease,
@@ -34,6 +38,7 @@ import {
 } from '../inference/values';
 import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
 import { INFERENCE_API_KEY_K8S_SECRET, VLLM_CHART } from '../stacks/inference-stack';
+import { MODEL_SYNC_RELEASE } from '../constructs/model-sync';
 import { chartPackage } from './chart-contract';
 import { assertRelease, EngineExpectation, K8sObject, ReleaseExpectation } from './chart-assertions';
 import { synthAllOrReport } from './synth-all';
@@ -168,7 +173,7 @@ function expectationOf(
   const placed = placeModels(inference, config.gke, config.region);
   // The engines pull their public images through the project's Artifact Registry mirrors.
   const pulled = (image: string) => mirroredImage(image, mirrorPrefix(config.projectId, config.region));
-  const timing = timingBudget();
+  const cache = inference.modelCache;
   const engine = (
     p: PlacedModel,
     e: 'vllm' | 'tgi',
@@ -191,18 +196,55 @@ function expectationOf(
       serviceAccountName: e,
       minReplicas: p.config.minReplicas,
       maxReplicas: p.config.maxReplicas,
+      startupSeconds: modelStartup(p, cache),
+      weights:
+        cache === 'gcsfuse'
+          ? {
+              markerPath: `/models/${p.placement.huggingFaceId}/${MODEL_COMPLETE_MARKER}`,
+              fileCacheMiB: gcsfuseFileCacheGiB(p.pool.diskSizeGb) * 1024,
+            }
+          : undefined,
     };
   };
-  const base = { release: name, timing, helmTimeoutSeconds: release.timeout ?? NaN, runAsUser: RUN_AS_USER };
+  const base = {
+    release: name,
+    helmTimeoutSeconds: release.timeout ?? NaN,
+    modelSyncJobs: [],
+    runAsUser: RUN_AS_USER,
+  };
   const apiKey = (env: string, containers: { deployment: string; container: string }[]) => ({
     env,
     secretName: INFERENCE_API_KEY_K8S_SECRET,
     secretKey: 'api-key',
     containers,
   });
+  if (release.name === MODEL_SYNC_RELEASE) {
+    const budget = modelSyncBudget(Math.max(...placed.map(checkpointGb)));
+    return {
+      ...base,
+      engine: 'vllm',
+      modelSyncHelmTimeoutSeconds: budget.helmTimeoutSeconds,
+      images: [pulled(inference.images.vllm)],
+      engines: [],
+      endpointPorts: [],
+      forbiddenSelectorKeys: [],
+      roles: [],
+      // Jobs, not Deployments: no engine takes the key here, and the non-root check covers Deployments only.
+      apiKey: apiKey('VLLM_API_KEY', []),
+      modelSyncJobs: placed.map((p) => ({
+        model: p.k8sName,
+        huggingFaceId: p.placement.huggingFaceId,
+        image: pulled(inference.images.vllm),
+        serviceAccountName: MODEL_SYNC_RELEASE,
+        marker: MODEL_COMPLETE_MARKER,
+        activeDeadlineSeconds: budget.activeDeadlineSeconds,
+      })),
+    };
+  }
   if (release.chart === VLLM_CHART) {
     return {
       ...base,
+      timing: releaseTiming('vllm', placed, cache),
       engine: 'vllm',
       images: [pulled(inference.images.vllm), pulled(inference.images.router)],
       engines: placed.map((p) =>
@@ -234,6 +276,7 @@ function expectationOf(
   const p = placed[index];
   return {
     ...base,
+    timing: releaseTiming('tgi', [p], cache),
     engine: 'tgi',
     images: [pulled(inference.images.tgi)],
     engines: [

@@ -7,6 +7,7 @@ import {
 } from '../constructs/artifact-repository';
 import { imagePattern } from '../constructs/binary-authorization-policy';
 import { CUSTOM_METRICS_ADAPTER_IMAGE } from '../constructs/custom-metrics-adapter';
+import { modelSyncRuns } from '../constructs/model-sync';
 import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
 
 /** Our services' repository, `<location>-docker.pkg.dev/<project>/afpi`. */
@@ -34,8 +35,8 @@ export function attestedImages(config: EnvironmentConfig): string[] {
  * paths are plain names, so the policy can be applied before the repositories exist).
  * - our services' repository, whole: CI pushes every release there (immutable tags); with attestation on it is
  *   left out, and the default rule admits its images only with CI's attestation;
- * - each engine and router image at its pinned repository through the registry mirrors, not the mirrors
- *   whole (a mirror pulls anything from Docker Hub or GitHub);
+ * - each engine and router image (and the model-sync Jobs' image) at its pinned repository through the registry
+ *   mirrors, not the mirrors whole (a mirror pulls anything from Docker Hub or GitHub);
  * - a service image configured on another registry, and the custom metrics adapter when it is deployed;
  * - `security.binaryAuthorization.allowlist`.
  * GKE's own system images are admitted by the policy's global evaluation mode.
@@ -50,6 +51,8 @@ export function admittedImages(config: EnvironmentConfig): string[] {
     ? [
         ...inference.engines.map((engine) => inference.images[engine as Engine]),
         ...(inference.engines.includes('vllm') ? [inference.images.router] : []),
+        // The model-sync Jobs run the vLLM image (constructs/model-sync.ts), whatever the engines.
+        ...(modelSyncRuns(config) ? [inference.images.vllm] : []),
       ].map((image) => imagePattern(mirroredImage(image, mirrorPrefix(config.projectId, config.region))))
     : [];
   const adapter =

@@ -7,6 +7,7 @@ import { CustomMetricsAdapter } from '../constructs/custom-metrics-adapter';
 import { GkeProviders } from '../constructs/gke-providers';
 import { HelmReleaseReader } from '../constructs/helm-release-reader';
 import { InferenceEngineRelease } from '../constructs/inference-engine-release';
+import { ModelSync, modelSyncRuns } from '../constructs/model-sync';
 import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
@@ -16,6 +17,7 @@ import {
   EngineEnvironment,
   endpointsOf,
   placeModels,
+  releaseTiming,
   routerSelector,
   TGI_CHART_DIR,
   tgiOverrides,
@@ -24,7 +26,6 @@ import {
   VLLM_RELEASE,
   vllmOverrides,
 } from '../inference/values';
-import { timingBudget } from '../inference/timing-budget';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
 import { DataStack } from './data-stack';
 import { GkeGpuStack } from './gke-gpu-stack';
@@ -57,6 +58,8 @@ export class InferenceStack extends AfpiStack {
   readonly namespace: NamespaceV1;
   readonly identities: Readonly<Partial<Record<Engine, WorkloadIdentity>>>;
   readonly releases: readonly InferenceEngineRelease[];
+  /** Stages the weights in the model bucket before the engines start (modelCache gcsfuse). */
+  readonly modelSync?: ModelSync;
   /** Installed when autoscaling on queue depth. */
   readonly metricsAdapter?: CustomMetricsAdapter;
 
@@ -148,8 +151,20 @@ export class InferenceStack extends AfpiStack {
     });
 
     const placed = placeModels(inference, config.gke, config.region);
-    const timing = timingBudget();
     const hfToken = data.secret(inference.hfTokenSecret);
+    // Engines read the weights from the bucket: a Job per model puts them there first (a PVC cache downloads
+    // in the engine pods instead). The vLLM image runs it: pinned, admitted and mirrored already.
+    if (modelSyncRuns(config)) {
+      this.modelSync = new ModelSync(this, 'model-sync', {
+        project: config.projectId,
+        namespace,
+        models: placed,
+        bucket: data.modelBucket,
+        hfToken,
+        image: this.mirrors.imageUrl(images.vllm),
+        dependsOn: [this.namespace, defaultDeny, ...pullGrants],
+      });
+    }
     const identities: Partial<Record<Engine, WorkloadIdentity>> = {};
     const releases: InferenceEngineRelease[] = [];
     const tgiChart = inference.engines.includes('tgi')
@@ -175,6 +190,7 @@ export class InferenceStack extends AfpiStack {
         defaultDeny,
         apiKeyCopy.secret,
         ...pullGrants,
+        ...(this.modelSync ? [this.modelSync.release.release] : []),
       ];
       const env: EngineEnvironment = {
         inference: pulled,
@@ -185,7 +201,7 @@ export class InferenceStack extends AfpiStack {
         loadBalancerIp: ilbAddress.address,
         // The load balancer sends clients to the nearest serving region: each region's backend calls in.
         clientRanges: network.cloudRunSourceRanges,
-        timing,
+        timing: releaseTiming('vllm', placed, inference.modelCache),
         apiKey,
       };
       if (engine === 'vllm') {
@@ -198,20 +214,21 @@ export class InferenceStack extends AfpiStack {
             version: inference.vllmChartVersion,
             valuesFile: 'vllm-stack.yaml',
             overrides: vllmOverrides(placed, env),
-            timeoutSeconds: timing.helmTimeoutSeconds,
+            timeoutSeconds: env.timing.helmTimeoutSeconds,
             postRendererScript: VLLM_POST_RENDERER,
             dependsOn: needs,
           }),
         );
       } else {
         placed.forEach((model, index) => {
+          const timing = releaseTiming('tgi', [model], inference.modelCache);
           releases.push(
             new InferenceEngineRelease(this, `${tgiRelease(model)}-release`, {
               name: tgiRelease(model),
               namespace,
               chart: tgiChart!.path,
               valuesFile: 'tgi.yaml',
-              overrides: tgiOverrides(model, index, env),
+              overrides: tgiOverrides(model, index, { ...env, timing }),
               timeoutSeconds: timing.helmTimeoutSeconds,
               dependsOn: needs,
             }),

@@ -12,6 +12,8 @@ import { LogRetention } from '../constructs/log-retention';
 import { NotificationChannels } from '../constructs/notification-channels';
 import { ProjectServices } from '../constructs/project-services';
 import { PerimeterViolationsMetric } from '../constructs/perimeter-violations-metric';
+import { MODEL_SYNC_RELEASE, modelSyncRuns } from '../constructs/model-sync';
+import { ModelSyncFailuresMetric } from '../constructs/model-sync-failures-metric';
 import { ServicePerimeter } from '../constructs/service-perimeter';
 import { ServiceSlo } from '../constructs/service-slo';
 import { UptimeCheck } from '../constructs/uptime-check';
@@ -89,6 +91,8 @@ export class ObservabilityStack extends AfpiStack {
   readonly perimeter?: ServicePerimeter;
   /** Counter of perimeter violations (with the perimeter). */
   readonly perimeterViolations?: PerimeterViolationsMetric;
+  /** Counter of failed model-sync Jobs (when the inference stack stages weights). */
+  readonly modelSyncFailures?: ModelSyncFailuresMetric;
   readonly observed: ObservedPlatform;
 
   constructor(scope: Construct, props: ObservabilityStackProps) {
@@ -134,6 +138,16 @@ export class ObservabilityStack extends AfpiStack {
     this.perimeter = fence?.perimeter;
     this.perimeterViolations = fence?.violations;
 
+    if (modelSyncRuns(config)) {
+      this.modelSyncFailures = new ModelSyncFailuresMetric(this, 'model-sync-failures', {
+        namespace: config.inference!.namespace,
+        jobPrefix: MODEL_SYNC_RELEASE,
+      });
+    }
+    const logMetrics = [this.perimeterViolations?.metric, this.modelSyncFailures?.metric].filter(
+      (m) => m !== undefined,
+    );
+
     const alerts: Record<string, AlertPolicy> = {};
     for (const spec of alertSpecs(config, observed, signals)) {
       alerts[spec.name] = new AlertPolicy(this, spec.name.replace(/_/g, '-'), {
@@ -141,7 +155,7 @@ export class ObservabilityStack extends AfpiStack {
         notificationChannels: channels.forSeverity(spec.severity),
         subjectPrefix,
         // An alert policy on a log-based metric needs the metric to exist.
-        dependsOn: this.perimeterViolations ? [...dependsOn, this.perimeterViolations.metric] : dependsOn,
+        dependsOn: [...dependsOn, ...logMetrics],
       });
     }
     this.alerts = alerts;
