@@ -9,13 +9,14 @@ function pendingAlert(stack: SynthesizedStack | undefined): Resource | undefined
   );
 }
 
+// Unschedulable, not phase Pending: a scheduled pod pulling images or in init containers is no capacity problem.
 const QUERY =
-  '(count by (namespace, pod) ((kube_pod_status_phase{cluster="afpi-prod",phase="Pending"} == 1) and on (namespace, pod) (kube_pod_container_resource_requests{cluster="afpi-prod",resource="nvidia_com_gpu"} > 0))) > 0';
+  '(count by (namespace, pod) (kube_pod_status_unschedulable{cluster="afpi-prod",namespace="inference"} == 1)) > 0';
 
 describe('alert gpu_workload_pending (capacity)', () => {
   const prod = synthEnvironment('prod');
 
-  it('fires when a pod requesting GPUs is Pending for 15 minutes (default), as a warning with first steps', () => {
+  it('fires when an engine pod is unschedulable for 15 minutes (default), as a warning with first steps', () => {
     const policy = pendingAlert(prod.observability)!;
     expect(policy).toEqual(
       expect.objectContaining({
@@ -49,6 +50,11 @@ describe('alert gpu_workload_pending (capacity)', () => {
     const { loaded } = loadVariant('prod', { observability: { thresholds: { gpuPendingMinutes: 5 } } });
     const policy = pendingAlert(synthApp(loaded!.config).observability)!;
     expect(policy.conditions[0].condition_prometheus_query_language.duration).toBe('300s');
+    const moved = loadVariant('prod', { inference: { namespace: 'llm' } }).loaded!;
+    expect(
+      pendingAlert(synthApp(moved.config).observability)!.conditions[0].condition_prometheus_query_language
+        .query,
+    ).toContain('kube_pod_status_unschedulable{cluster="afpi-prod",namespace="llm"} == 1');
     expect(problemsOf('prod', { observability: { thresholds: { gpuPendingMinutes: 0 } } })).toEqual([
       'config/environments/prod.yaml: observability.thresholds.gpuPendingMinutes (0) is below the minimum 1. Fix: raise it',
     ]);

@@ -6,7 +6,7 @@ import { GKE_NODE_TAG } from './firewall-rules';
 
 /**
  * Logs and metrics the cluster sends; DCGM exports GPU utilisation for the gpu_saturation alert, POD the managed
- * kube-state-metrics pod phase and requests for the gpu_workload_pending alert.
+ * kube-state-metrics unschedulable pods for the gpu_workload_pending alert.
  */
 export const LOGGING_COMPONENTS = ['SYSTEM_COMPONENTS', 'WORKLOADS'];
 export const MONITORING_COMPONENTS = [

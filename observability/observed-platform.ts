@@ -1,5 +1,6 @@
 /** What the observability stack watches, and the signals of it that alerts, SLOs and dashboards share. */
 import { EnvironmentConfig } from '../config/schema';
+import { INFERENCE_NAMESPACE } from '../config/sections/inference';
 import {
   businessSignals,
   cloudRunSignals,
@@ -65,7 +66,10 @@ export function platformSignals(config: EnvironmentConfig, observed: ObservedPla
     business: businessSignals(),
     /** PromQL queries plus GKE's duty cycle. @default - no GPU cluster */
     gpu: observed.gpuClusterName
-      ? { ...gpuQueries(observed.gpuClusterName), dutyCycle: gpuDutyCycle(observed.gpuClusterName) }
+      ? {
+          ...gpuQueries(observed.gpuClusterName, config.inference?.namespace ?? INFERENCE_NAMESPACE),
+          dutyCycle: gpuDutyCycle(observed.gpuClusterName),
+        }
       : undefined,
   };
 }

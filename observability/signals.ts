@@ -157,8 +157,11 @@ export function redisSignals(instanceId: string) {
   };
 }
 
-/** GPUs and vLLM on the GKE cluster, from Managed Service for Prometheus (GKE's managed DCGM + PodMonitoring). */
-export function gpuQueries(clusterName: string) {
+/**
+ * GPUs and vLLM on the GKE cluster, from Managed Service for Prometheus (GKE's managed DCGM + PodMonitoring);
+ * `namespace` is where the engines run (inference.namespace).
+ */
+export function gpuQueries(clusterName: string, namespace: string) {
   const cluster = `cluster="${clusterName}"`;
   return {
     /** Per-GPU utilisation in percent (DCGM). */
@@ -172,10 +175,13 @@ export function gpuQueries(clusterName: string) {
     /** Generated tokens per second, per model. */
     vllmTokensPerSecond: `sum by (model_name) (rate(vllm:generation_tokens_total{${cluster}}[5m]))`,
     /**
-     * Pods requesting GPUs that are Pending, per pod: GKE's managed kube-state-metrics (monitoring component POD,
-     * constructs/gke-cluster.ts), no install of ours. KSM writes the resource nvidia.com/gpu as nvidia_com_gpu.
+     * Engine pods the scheduler cannot place (PodScheduled=False, reason Unschedulable), per pod: a capacity
+     * problem, unlike Pending pods that are pulling images or running init containers on a node. GKE's managed
+     * kube-state-metrics (monitoring component POD, constructs/gke-cluster.ts), no install of ours. Scoped to the
+     * engines' namespace rather than joined with GPU requests: kube_pod_container_resource_requests is not
+     * confirmed in GKE's curated POD package, and a missing series would silently never fire.
      */
-    gpuPodsPending: `count by (namespace, pod) ((kube_pod_status_phase{${cluster},phase="Pending"} == 1) and on (namespace, pod) (kube_pod_container_resource_requests{${cluster},resource="nvidia_com_gpu"} > 0))`,
+    gpuPodsPending: `count by (namespace, pod) (kube_pod_status_unschedulable{${cluster},namespace="${namespace}"} == 1)`,
   };
 }
 

@@ -17,6 +17,8 @@ export const DEFAULT_IMAGES = {
   tgi: 'ghcr.io/huggingface/text-generation-inference:3.3.5',
 } as const;
 export const DEFAULT_VLLM_CHART_VERSION = '0.1.12';
+/** Namespace of the engines unless inference.namespace says otherwise. */
+export const INFERENCE_NAMESPACE = 'inference';
 
 /**
  * An engine image: pinned (pinnedImage), and a digest only together with its tag, `<image>:<tag>@sha256:<64 hex>`:
@@ -122,7 +124,7 @@ export const inferenceSection = z.strictObject({
   /** data.secrets id holding the Hugging Face token (gated models, pvc downloads). @default "hf-token" */
   hfTokenSecret: z.string().min(1).default('hf-token'),
   /** Namespace of the engines. @default "inference" */
-  namespace: kubernetesName.default('inference'),
+  namespace: kubernetesName.default(INFERENCE_NAMESPACE),
 });
 
 export type InferenceConfig = z.output<typeof inferenceSection>;

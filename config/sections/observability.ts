@@ -57,7 +57,7 @@ const thresholdsSchema = z.strictObject({
   /** ... for this long. @default 10 */
   gpuSaturationMinutes: z.number().int().min(1).max(1440).default(10),
   /**
-   * Alert `gpu_workload_pending`: a pod requesting GPUs Pending this long means no capacity option of its compute
+   * Alert `gpu_workload_pending`: an engine pod unschedulable this long means no capacity option of its compute
    * class had a node for it (stockout, quota). @default 15
    */
   gpuPendingMinutes: z.number().int().min(1).max(1440).default(15),
