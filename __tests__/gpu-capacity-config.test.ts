@@ -189,6 +189,11 @@ describe('image cache disk note', () => {
   it('says the image cache is off for every environment with GPU pools, and not once it is set', () => {
     for (const env of ['dev', 'staging', 'prod'])
       expect(loadEnvironment(env).notes).toContain(IMAGE_CACHE_OFF);
+    // secondary_boot_disks is force-new (google 6.50.0): the note says when to set it and what a later change costs.
+    expect(IMAGE_CACHE_OFF).toContain('before the first gke-gpu deploy');
+    expect(IMAGE_CACHE_OFF).toContain(
+      'deletes and recreates every GPU node pool at once (GPU outage window)',
+    );
     const { loaded } = loadVariant('dev', {
       gke: { imageCacheDiskImage: 'projects/afpi-dev/global/images/engine-cache-v1' },
     });

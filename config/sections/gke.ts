@@ -175,7 +175,10 @@ export const gkeSection = z.strictObject({
   gpuPools: z.array(gpuPoolSchema).default([]),
   /**
    * Disk image with the engine images preloaded, attached to every GPU node as a secondary boot disk
-   * (CONTAINER_IMAGE_CACHE): no image pull on a new node. @default none (synth prints IMAGE_CACHE_OFF)
+   * (CONTAINER_IMAGE_CACHE): no image pull on a new node. Set it when the environment is created: the provider
+   * replaces a node pool when its secondary boot disk changes (force-new), so setting, changing or removing it
+   * later deletes and recreates every GPU node pool at once, a GPU outage (docs/runbooks/image-cache-disk.md).
+   * @default none (synth prints IMAGE_CACHE_OFF)
    */
   imageCacheDiskImage: diskImage.optional(),
 });
@@ -229,7 +232,7 @@ export function resolveGpuPool(
 
 /** What synth says while GPU nodes pull engine images from the registry on every new node. */
 export const IMAGE_CACHE_OFF =
-  'GPU image cache disk is OFF (no gke.imageCacheDiskImage): every new GPU node pulls the engine images (minutes for vLLM). Fix: build the disk image and set gke.imageCacheDiskImage, see docs/runbooks/image-cache-disk.md';
+  'GPU image cache disk is OFF (no gke.imageCacheDiskImage): every new GPU node pulls the engine images (minutes for vLLM). Fix: build the disk image and set gke.imageCacheDiskImage before the first gke-gpu deploy; on a running environment, setting, changing or removing it deletes and recreates every GPU node pool at once (GPU outage window), see docs/runbooks/image-cache-disk.md';
 
 /** Notes of the gke section: the image cache disk, for clusters with Standard GPU pools. */
 export function gkeNotes(config: { stacks: readonly string[]; gke?: GkeConfig }): string[] {
