@@ -22,7 +22,12 @@ describe('gpu capacity: every GPU model in every tier has two ways to get capaci
       gke: {
         gpuPoolDefaults: {
           capacity: [
-            { provisioning: 'reservation', reservation: 'l4-res', reservationProject: 'afpi-shared' },
+            {
+              provisioning: 'reservation',
+              reservation: 'l4-res',
+              reservationProject: 'afpi-shared',
+              zone: 'us-central1-b',
+            },
             'on-demand',
             'flex-start',
             'spot',
@@ -32,12 +37,12 @@ describe('gpu capacity: every GPU model in every tier has two ways to get capaci
       },
     });
     const [pool] = gpuPoolsOf(loaded!.config.gke);
-    expect(pool.capacity.map((o) => [o.provisioning, o.nodePoolName, o.gpu, o.reservation])).toEqual([
-      ['reservation', 'gpu-small', 'l4', 'projects/afpi-shared/reservations/l4-res'],
-      ['on-demand', 'gpu-small-od', 'l4', undefined],
-      ['flex-start', 'gpu-small-flex', 'l4', undefined],
-      ['spot', 'gpu-small-spot', 'l4', undefined],
-      ['on-demand', 'gpu-small-od-a100-40gb', 'a100-40gb', undefined],
+    expect(pool.capacity.map((o) => [o.provisioning, o.nodePoolName, o.gpu, o.reservation, o.zone])).toEqual([
+      ['reservation', 'gpu-small', 'l4', 'projects/afpi-shared/reservations/l4-res', 'us-central1-b'],
+      ['on-demand', 'gpu-small-od', 'l4', undefined, undefined],
+      ['flex-start', 'gpu-small-flex', 'l4', undefined, undefined],
+      ['spot', 'gpu-small-spot', 'l4', undefined, undefined],
+      ['on-demand', 'gpu-small-od-a100-40gb', 'a100-40gb', undefined, undefined],
     ]);
   });
 
@@ -62,14 +67,33 @@ describe('gpu capacity: bad input names file, field, value and fix', () => {
     ]);
   });
 
-  it('refuses a reservation option without a name, and a reservation name on spot', () => {
+  it('refuses a reservation option without a name or a zone, and a reservation name on spot', () => {
     expect(
       problemsOf('dev', {
         gke: { gpuPoolDefaults: { capacity: ['reservation', { provisioning: 'spot', reservation: 'r1' }] } },
       }),
     ).toEqual([
       `${DEV}: gke.gpuPoolDefaults.capacity.0.reservation is missing for provisioning "reservation". Fix: name the Compute Engine reservation (gcloud compute reservations list), or use on-demand`,
+      `${DEV}: gke.gpuPoolDefaults.capacity.0.zone is missing for provisioning "reservation": a Compute Engine reservation is zonal, and its node pool must create nodes in that zone only. Fix: set zone to the reservation's zone (gcloud compute reservations list shows it), one of us-central1-a, us-central1-b, us-central1-c`,
       `${DEV}: gke.gpuPoolDefaults.capacity.1.reservation ("r1") is set for provisioning "spot", which consumes no reservation. Fix: set provisioning "reservation", or remove it`,
+    ]);
+  });
+
+  it('refuses a reservation zone that does not offer the GPU, and a zone on a non-reservation option', () => {
+    expect(
+      problemsOf('dev', {
+        gke: {
+          gpuPoolDefaults: {
+            capacity: [
+              { provisioning: 'reservation', reservation: 'r1', zone: 'us-central1-f' },
+              { provisioning: 'on-demand', zone: 'us-central1-a' },
+            ],
+          },
+        },
+      }),
+    ).toEqual([
+      `${DEV}: gke.gpuPoolDefaults.capacity.0.zone ("us-central1-f") is not a zone of us-central1 offering l4 (us-central1-a, us-central1-b, us-central1-c). Fix: set the reservation's zone, or a reservation in one of those zones`,
+      `${DEV}: gke.gpuPoolDefaults.capacity.1.zone ("us-central1-a") is set for provisioning "on-demand", which consumes no reservation. Fix: set provisioning "reservation", or remove it`,
     ]);
   });
 

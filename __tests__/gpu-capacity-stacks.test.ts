@@ -89,7 +89,11 @@ describe('capacity fallback: node pools (gke-gpu)', () => {
       gke: {
         imageCacheDiskImage: image,
         gpuPoolDefaults: {
-          capacity: [{ provisioning: 'reservation', reservation: 'l4-res' }, 'on-demand', 'spot'],
+          capacity: [
+            { provisioning: 'reservation', reservation: 'l4-res', zone: 'us-central1-b' },
+            'on-demand',
+            'spot',
+          ],
         },
       },
     });
@@ -111,6 +115,11 @@ describe('capacity fallback: node pools (gke-gpu)', () => {
       values: ['l4-res'],
     });
     expect(all['gpu-small-od'].node_config.reservation_affinity).toBeUndefined();
+    // A reservation is zonal: its pool creates nodes in that zone only, the others in every zone with L4s.
+    expect(all['gpu-small'].node_locations).toEqual(['us-central1-b']);
+    expect(all['gpu-small'].initial_node_count).toBe(1);
+    for (const name of ['gpu-small-od', 'gpu-small-spot'])
+      expect(all[name].node_locations).toEqual(['us-central1-a', 'us-central1-b', 'us-central1-c']);
   });
 });
 
@@ -169,7 +178,12 @@ describe('capacity fallback: compute classes (inference)', () => {
         mode: 'autopilot',
         gpuPoolDefaults: {
           capacity: [
-            { provisioning: 'reservation', reservation: 'l4-res', reservationProject: 'afpi-shared' },
+            {
+              provisioning: 'reservation',
+              reservation: 'l4-res',
+              reservationProject: 'afpi-shared',
+              zone: 'us-central1-a',
+            },
             'on-demand',
             'flex-start',
             'spot',

@@ -142,7 +142,8 @@ export class GkeGpuStack extends AfpiStack {
                 reservation: option.reservation,
                 computeClass: pool.name,
                 imageCacheDiskImage: gke.imageCacheDiskImage,
-                zones: zonesOffering(option.gpu, config.region),
+                // A reservation is zonal: nodes elsewhere could not consume it and would fail before the next option.
+                zones: option.zone ? [option.zone] : zonesOffering(option.gpu, config.region),
                 accelerator: {
                   type: GPUS[option.gpu].acceleratorType,
                   count: option.gpuCount,

@@ -333,6 +333,7 @@ export function gkeRules(config: GkeRulesInput, ctx: z.RefinementCtx): void {
       options: resolved.capacity,
       shape: resolved,
       minNodes: resolved.minNodes,
+      region: config.region,
       spot: spot !== undefined ? { value: spot, path: spotAt } : undefined,
       listPath: list ? capacityPath(pool, index) : undefined,
       taken: seen,

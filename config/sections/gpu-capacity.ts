@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GPU_IDS, MACHINE_TYPES } from '../../catalog/gpus';
+import { GPU_IDS, MACHINE_TYPES, zonesOffering } from '../../catalog/gpus';
 import { GpuShape, PRESET_IDS, PRESETS } from '../../catalog/presets';
 import { projectId, report, show } from '../rules';
 
@@ -48,6 +48,8 @@ export const capacityOptionSchema = z.preprocess(
     reservation: reservationName.optional(),
     /** Project owning a shared reservation. @default the environment's project */
     reservationProject: projectId.optional(),
+    /** Zone of the reservation (provisioning "reservation" only, required there): reservations are zonal. */
+    zone: z.string().min(1).optional(),
     /** Another node shape for this option (same GPU count). @default the pool's shape */
     preset: z.enum(PRESET_IDS).optional(),
     /** @default the option's preset's, else the pool's */
@@ -69,6 +71,8 @@ export interface CapacityOption extends GpuShape {
   readonly provisioning: Provisioning;
   /** Reservation to consume, `projects/<p>/reservations/<name>` for a shared one. */
   readonly reservation?: string;
+  /** The reservation's zone: its node pool's only zone. @default every zone of the region offering the GPU */
+  readonly zone?: string;
   /** Node pool serving it (Standard): the pool's own name for the first option, `<pool>-<suffix>` after it. */
   readonly nodePoolName: string;
   /** Config path of the option, for messages (`gke.gpuPools.0.capacity.1`). */
@@ -122,6 +126,7 @@ export function resolveCapacity(
         option.reservation && option.reservationProject
           ? `projects/${option.reservationProject}/reservations/${option.reservation}`
           : option.reservation,
+      zone: option.zone,
       nodePoolName,
       path: list ? [...listPath, index] : [],
       config: option,
@@ -134,6 +139,8 @@ interface CapacityRulesInput {
   /** The pool's own shape: every option keeps its GPU count (one replica's tensor-parallel size). */
   readonly shape: GpuShape;
   readonly minNodes: number;
+  /** The environment's region: a reservation's zone must be one of its zones offering the option's GPU. */
+  readonly region: string;
   /** `spot` as set on the pool or in gpuPoolDefaults, and where. @default not set */
   readonly spot?: { readonly value: boolean; readonly path: readonly (string | number)[] };
   readonly listPath?: readonly (string | number)[];
@@ -167,11 +174,29 @@ export function checkCapacity(ctx: z.RefinementCtx, input: CapacityRulesInput): 
         `is missing for provisioning "reservation". Fix: name the Compute Engine reservation (gcloud compute reservations list), or use on-demand`,
       );
     }
-    if (config.provisioning !== 'reservation' && (config.reservation || config.reservationProject)) {
+    const zones = zonesOffering(option.gpu, input.region);
+    if (config.provisioning === 'reservation' && !config.zone) {
       report(
         ctx,
-        at(config.reservation ? 'reservation' : 'reservationProject'),
-        `(${show(config.reservation ?? config.reservationProject)}) is set for provisioning ${show(config.provisioning)}, which consumes no reservation. Fix: set provisioning "reservation", or remove it`,
+        at('zone'),
+        `is missing for provisioning "reservation": a Compute Engine reservation is zonal, and its node pool must create nodes in that zone only. Fix: set zone to the reservation's zone (gcloud compute reservations list shows it), one of ${zones.join(', ')}`,
+      );
+    }
+    if (config.provisioning === 'reservation' && config.zone && !zones.includes(config.zone)) {
+      report(
+        ctx,
+        at('zone'),
+        `(${show(config.zone)}) is not a zone of ${input.region} offering ${option.gpu} (${zones.join(', ') || 'none'}). Fix: set the reservation's zone, or a reservation in one of those zones`,
+      );
+    }
+    const reservationField = (['reservation', 'reservationProject', 'zone'] as const).find(
+      (field) => config[field] !== undefined,
+    );
+    if (config.provisioning !== 'reservation' && reservationField) {
+      report(
+        ctx,
+        at(reservationField),
+        `(${show(config[reservationField])}) is set for provisioning ${show(config.provisioning)}, which consumes no reservation. Fix: set provisioning "reservation", or remove it`,
       );
     }
     const machine = MACHINE_TYPES[option.machineType];
