@@ -61,6 +61,13 @@ describe(`values contract of ${VLLM_CHART} ${version} (read from the package)`, 
     ]);
   });
 
+  it('renders no nodeSelector for the engines: vLLM selects its compute class by node affinity (docs/inference.md)', () => {
+    // When a chart version renders one, select the class with nodeSelector as GKE documents it (review s18a #3).
+    const deployment = templates.get(`${VLLM_CHART}/templates/deployment-vllm-multi.yaml`)!;
+    expect(deployment).not.toMatch(/^\s*nodeSelector:/m);
+    expect(deployment).toContain('$modelSpec.nodeSelectorTerms');
+  });
+
   it("matches the chart's fixed progress deadline to the timing budget (the chart has no value for it)", () => {
     const deployment = templates.get(`${VLLM_CHART}/templates/deployment-vllm-multi.yaml`)!;
     const fixed = Number(/progressDeadlineSeconds: (\d+)/.exec(deployment)![1]);
