@@ -192,6 +192,8 @@ describe('Binary Authorization policy (data stack)', () => {
         'deployer roles/binaryauthorization.attestorsViewer',
         'deployer roles/cloudkms.signerVerifier',
         'deployer roles/containeranalysis.notes.attacher',
+        // `attestations list --attestor` (the "already attested" check) lists the note's occurrences.
+        'deployer roles/containeranalysis.notes.occurrences.viewer',
         'planner roles/binaryauthorization.attestorsViewer',
         'planner roles/cloudkms.publicKeyViewer',
       ]);
