@@ -104,7 +104,8 @@ export class StateStack extends AfpiStack {
     const attestation = new ProjectIamCustomRole(this, 'deployer-attestation', {
       roleId: 'afpiDeployerAttestation',
       title: 'AFPI CI deployer: attestations',
-      description: 'The attestor note and the attestations, nothing else of Container Analysis (catalog/ci-roles.ts)',
+      description:
+        'The attestor note and the attestations, nothing else of Container Analysis (catalog/ci-roles.ts)',
       permissions: [...DEPLOYER_ATTESTATION_PERMISSIONS],
     });
     new ProjectIamMember(this.deployer, 'project-afpiDeployerAttestation', {
