@@ -19,7 +19,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
   // Kept between runs, and not in the system temp dir.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
-  globalSetup: '<rootDir>/__tests__/support/system-tmp.js',
+  globalSetup: '<rootDir>/__tests__/support/global-setup.js',
   globalTeardown: '<rootDir>/__tests__/support/cleanup.js',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   maxWorkers: 2,

@@ -6,9 +6,10 @@ import * as path from 'path';
 const repo = path.join(__dirname, '..');
 
 describe('scripts/run-compiled.js (npm run synth, the cdktf.json app)', () => {
-  // A project of its own: the real launcher and the real tsc on two small files, so a build takes ~1 s.
+  // A project of its own: the real launcher, the real tsc and esbuild on a few small files, so a build takes ~1 s.
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'run-compiled-'));
   const typescript = path.join(project, 'node_modules', 'typescript');
+  const bundle = path.join(project, 'dist', 'main.bundle.js');
   const write = (file: string, text: string) => fs.writeFileSync(path.join(project, file), text);
   const run = () =>
     spawnSync(process.execPath, ['scripts/run-compiled.js', 'dist/main.js', 'a', 'b'], {
@@ -18,12 +19,17 @@ describe('scripts/run-compiled.js (npm run synth, the cdktf.json app)', () => {
 
   beforeAll(() => {
     fs.mkdirSync(path.join(project, 'scripts'));
-    fs.copyFileSync(
-      path.join(repo, 'scripts', 'run-compiled.js'),
-      path.join(project, 'scripts', 'run-compiled.js'),
-    );
+    for (const script of ['run-compiled.js', 'bundle.js'])
+      fs.copyFileSync(path.join(repo, 'scripts', script), path.join(project, 'scripts', script));
     fs.mkdirSync(path.dirname(typescript));
     fs.symlinkSync(path.join(repo, 'node_modules', 'typescript'), typescript);
+    fs.symlinkSync(path.join(repo, 'node_modules', 'esbuild'), path.join(project, 'node_modules', 'esbuild'));
+    // The launcher loads the code cache first and keeps it out of the bundle; a stand-in marks that it ran.
+    fs.mkdirSync(path.join(project, 'app'));
+    write(
+      'app/compile-cache.ts',
+      '(globalThis as { cacheLoaded?: boolean }).cacheLoaded = true;\nexport {};\n',
+    );
     write(
       'tsconfig.json',
       JSON.stringify({
@@ -38,7 +44,7 @@ describe('scripts/run-compiled.js (npm run synth, the cdktf.json app)', () => {
           incremental: true,
           tsBuildInfoFile: 'dist/.tsbuildinfo',
         },
-        include: ['*.ts'],
+        include: ['*.ts', 'app/*.ts'],
       }),
     );
     write(
@@ -64,6 +70,25 @@ describe('scripts/run-compiled.js (npm run synth, the cdktf.json app)', () => {
     const result = run();
     expect(result.stdout).toBe('ran 1 a,b\n');
     expect(result.status).toBe(0);
+    expect(fs.existsSync(bundle)).toBe(true);
+  });
+
+  it('runs one bundle of the entry, with the code cache loaded first and kept out of it, rebuilt after an edit', () => {
+    write(
+      'main.ts',
+      "import './app/compile-cache';\ndeclare const require: { main: { filename: string } };\ndeclare const console: { log(...a: unknown[]): void };\nconsole.log('bundled', (globalThis as { cacheLoaded?: boolean }).cacheLoaded, require.main.filename.indexOf('main.bundle.js') > 0);\n",
+    );
+    const result = run();
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('bundled true true\n');
+    const text = fs.readFileSync(bundle, 'utf8');
+    expect(text).toMatch(/require\("\.\/app\/compile-cache(\.js)?"\)/);
+    expect(text).not.toMatch(/cacheLoaded ?= ?true/);
+    write(
+      'main.ts',
+      "declare const process: { argv: string[] };\ndeclare const console: { log(...a: unknown[]): void };\nconst n: number = 1;\nconsole.log('ran', n, process.argv.slice(2).join(','));\n",
+    );
+    expect(run().stdout).toBe('ran 1 a,b\n');
   });
 
   it('does not start tsc when no source changed', () => {

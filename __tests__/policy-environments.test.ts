@@ -5,7 +5,7 @@ import { synthesize } from '../app/synthesize';
 import { TIERS } from '../config/schema';
 import { listEnvironments, loadEnvironment } from '../config/load';
 import { formatFinding } from '../policy/policy-pack';
-import { checkEnvironment } from '../scripts/policy';
+import { checkEnvironment } from './support/synth';
 
 describe.each(listEnvironments())('policy of environment %s', (env) => {
   describe.each(TIERS)('at tier %s', (tier) => {

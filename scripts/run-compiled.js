@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 /**
  * `node scripts/run-compiled.js dist/<entry>.js [args]`: the synth path (`npm run synth`, the cdktf.json app).
- * Type-checks and compiles (`tsc -b`) only when a source changed since the last successful build, then runs the
- * entry in this same process. A no-op `tsc -b` costs ~0.4 s and a second node process ~0.1 s; comparing the
- * sources' sizes and mtimes with the stamp of the last good build costs a few milliseconds. Plain JS: it must
- * run before anything is compiled.
+ * Type-checks and compiles (`tsc -b`) only when a source changed since the last successful build, bundles the
+ * compiled entry into one file beside it (`<entry>.bundle.js`, esbuild) when the bundle is older than that build,
+ * then runs the bundle in this same process through the V8 code cache (app/compile-cache.ts). A no-op `tsc -b`
+ * costs ~0.4 s and a second node process ~0.1 s; comparing the sources' sizes and mtimes with the stamp of the
+ * last good build costs a few milliseconds. One bundled script instead of ~700 modules saves their resolution
+ * and the comments esbuild drops (11 MB instead of 29 MB of JS). Plain JS: it must run before anything is
+ * compiled.
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const Module = require('module');
 const path = require('path');
+const { bundle } = require('./bundle');
 
 const root = path.resolve(__dirname, '..');
 const stamp = path.join(root, 'dist', '.run-compiled-stamp');
@@ -67,6 +71,20 @@ function buildIfChanged() {
   return 0;
 }
 
+/**
+ * The entry and everything it requires from dist/ and node_modules in one CommonJS file beside it, so relative
+ * paths (__dirname, the repository root found from it) stay the same. The code cache is left outside: this
+ * launcher loads it first, so it also compiles the bundle itself. Rebuilt when older than the build stamp.
+ */
+function bundled(entry) {
+  const output = entry.replace(/\.js$/, '.bundle.js');
+  const mtime = (file) => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  if (mtime(output) >= mtime(stamp)) return output;
+  // Left as `require('./app/compile-cache')`: the module this launcher already loaded.
+  bundle(entry, output, [path.join(root, 'dist', 'app', 'compile-cache.js')]);
+  return output;
+}
+
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
   console.error('usage: node scripts/run-compiled.js dist/<entry>.js [args]');
@@ -76,7 +94,9 @@ const status = buildIfChanged();
 if (status !== 0) {
   process.exitCode = status;
 } else {
-  // The entry runs as the main module, with its own path and arguments in process.argv.
-  process.argv = [process.argv[0], path.resolve(entry), ...args];
+  const file = bundled(path.resolve(entry));
+  require(path.join(root, 'dist', 'app', 'compile-cache.js'));
+  // The bundle runs as the main module, with the entry's arguments in process.argv.
+  process.argv = [process.argv[0], file, ...args];
   Module.runMain();
 }

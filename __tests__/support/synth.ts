@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
-import { buildApp } from '../../app/build-app';
 import { loadEnvironment } from '../../config/load';
 import { EnvironmentConfig, StackId } from '../../config/schema';
+import type { PolicyReport } from '../../policy/policy-pack';
 
 /** A stack's synthesized Terraform JSON. */
 export interface SynthesizedStack {
@@ -20,6 +19,12 @@ export type SynthesizedApp = Partial<Record<StackId, SynthesizedStack>>;
 
 /** Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. */
 export function synthApp(config: EnvironmentConfig): SynthesizedApp {
+  // Required here, not imported: a test file that only reads synthesized environments from the run's cache never
+  // loads cdktf and the ~700 provider modules (about a second of CPU per file).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { App } = require('cdktf') as typeof import('cdktf');
+  const { buildApp } = require('../../app/build-app') as typeof import('../../app/build-app');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
   try {
     const app = new App({ outdir, stackTraces: false });
@@ -38,29 +43,44 @@ export function synthApp(config: EnvironmentConfig): SynthesizedApp {
   }
 }
 
-const cache = new Map<string, SynthesizedApp>();
-// Shared by the jest workers of one run (jest removes .jest-tmp at the end), so each environment and tier is
-// synthesized once per run, not once per test file.
-const SHARED_CACHE = path.join(__dirname, '..', '..', '.jest-tmp', 'synth-cache');
+const cache = new Map<string, unknown>();
+// Shared by the jest workers of one run (jest removes .jest-tmp at the end, globalSetup clears it at the start;
+// on a whole-suite run globalSetup fills it, see presynth.js), so each environment and tier is synthesized and
+// policy-checked once per run, not once per test file.
+export const SHARED_CACHE = path.join(__dirname, '..', '..', '.jest-tmp', 'synth-cache');
+
+/** `compute()` once per run for `file` (in SHARED_CACHE): from this worker's memory, the shared file, or anew. */
+function once<T>(file: string, compute: () => T): T {
+  const shared = path.join(SHARED_CACHE, file);
+  if (!cache.has(file)) {
+    if (fs.existsSync(shared)) {
+      cache.set(file, JSON.parse(fs.readFileSync(shared, 'utf8')));
+    } else {
+      const value = compute();
+      fs.mkdirSync(SHARED_CACHE, { recursive: true });
+      // Written aside and renamed: another worker never reads a half-written file.
+      fs.writeFileSync(`${shared}.${process.pid}`, JSON.stringify(value));
+      fs.renameSync(`${shared}.${process.pid}`, shared);
+      cache.set(file, value);
+    }
+  }
+  return cache.get(file) as T;
+}
 
 /** Synthesizes an environment (optionally at another tier) once per test run. */
 export function synthEnvironment(env: string, tier?: string): SynthesizedApp {
   const { config } = loadEnvironment(env, { tier });
-  const key = `${env}-${config.tier}`;
-  const file = path.join(SHARED_CACHE, `${key}.json`);
-  if (!cache.has(key)) {
-    if (fs.existsSync(file)) {
-      cache.set(key, JSON.parse(fs.readFileSync(file, 'utf8')));
-    } else {
-      const app = synthApp(config);
-      fs.mkdirSync(SHARED_CACHE, { recursive: true });
-      // Written aside and renamed: another worker never reads a half-written file.
-      fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(app));
-      fs.renameSync(`${file}.${process.pid}`, file);
-      cache.set(key, app);
-    }
-  }
-  return cache.get(key)!;
+  return once(`${env}-${config.tier}.json`, () => synthApp(config));
+}
+
+/** `npm run policy`'s check of an environment (optionally at another tier), once per test run. */
+export function checkEnvironment(env: string, tier?: string): { tier: string; report: PolicyReport } {
+  const { config } = loadEnvironment(env, { tier });
+  return once(`${env}-${config.tier}.policy.json`, () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const policy = require('../../scripts/policy') as typeof import('../../scripts/policy');
+    return policy.checkEnvironment(env, tier);
+  });
 }
 
 /** All resources of `type` in a synthesized stack, as a list of their attribute objects. */
