@@ -1,5 +1,11 @@
 import { timingBudget } from '../inference/timing-budget';
-import { assertRelease, K8sObject, ReleaseExpectation } from '../scripts/chart-assertions';
+import {
+  assertComputeClasses,
+  assertRelease,
+  ComputeClassesExpectation,
+  K8sObject,
+  ReleaseExpectation,
+} from '../scripts/chart-assertions';
 
 // The check:charts assertions on a small hand-made render: compliant, then each defect of issue 15 put back.
 
@@ -7,6 +13,7 @@ const timing = timingBudget();
 const POD = { app: 'afpi-inference', engine: 'vllm', 'app.kubernetes.io/instance': 'vllm' };
 const ROUTER = { app: 'afpi-inference', engine: 'vllm-router' };
 const DEPLOYMENT = 'vllm-m-deployment-vllm';
+const CLASS_KEY = 'cloud.google.com/compute-class';
 
 const expected: ReleaseExpectation = {
   release: 'vllm',
@@ -18,7 +25,8 @@ const expected: ReleaseExpectation = {
       container: 'vllm',
       image: 'vllm/vllm-openai:v0.15.1',
       gpuCount: 1,
-      acceleratorLabel: 'nvidia-l4',
+      acceleratorLabels: ['nvidia-l4'],
+      computeClass: 'gpu-small',
       cpu: 6,
       memoryGiB: 20,
       shmGiB: 2,
@@ -62,7 +70,10 @@ function render(): K8sObject[] {
           },
           spec: {
             serviceAccountName: 'vllm',
-            tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+            tolerations: [
+              { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+              { key: CLASS_KEY, operator: 'Equal', value: 'gpu-small', effect: 'NoSchedule' },
+            ],
             affinity: {
               nodeAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: {
@@ -70,6 +81,7 @@ function render(): K8sObject[] {
                     {
                       matchExpressions: [
                         { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
+                        { key: CLASS_KEY, operator: 'In', values: ['gpu-small'] },
                       ],
                     },
                   ],
@@ -270,6 +282,19 @@ describe('check:charts assertions', () => {
     ],
     ['no router Role rendered', (o) => o.splice(7, 1), 'Role vllm-reader: not rendered'],
     [
+      'an engine that does not select its compute class',
+      (o) =>
+        engineOf(
+          o,
+        ).spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions.pop(),
+      `Deployment vllm-m-deployment-vllm .spec.template.spec: does not select ${CLASS_KEY}=gpu-small`,
+    ],
+    [
+      'an engine that does not tolerate its class taint',
+      (o) => engineOf(o).spec.template.spec.tolerations.pop(),
+      'Deployment vllm-m-deployment-vllm .spec.template.spec.tolerations: does not tolerate the gpu-small class taint',
+    ],
+    [
       'a Deployment without a PDB',
       (o) => o.splice(4, 1),
       'Deployment vllm-deployment-router: no PodDisruptionBudget selects its pods',
@@ -312,6 +337,86 @@ describe('check:charts assertions', () => {
     const objects = render();
     breakIt(objects);
     expect(assertRelease(objects, expected).failures).toContain(failure);
+  });
+});
+
+describe('check:charts compute class assertions', () => {
+  const classes: ComputeClassesExpectation = {
+    classes: [
+      {
+        name: 'gpu-small',
+        priorities: [{ nodepools: ['gpu-small'] }, { nodepools: ['gpu-small-spot'] }],
+        nodePoolAutoCreation: false,
+      },
+    ],
+    nodePools: {
+      'gpu-small': {
+        labels: { [CLASS_KEY]: 'gpu-small' },
+        taints: [{ key: CLASS_KEY, value: 'gpu-small', effect: 'NO_SCHEDULE' }],
+      },
+      'gpu-small-spot': {
+        labels: { [CLASS_KEY]: 'gpu-small' },
+        taints: [{ key: CLASS_KEY, value: 'gpu-small', effect: 'NO_SCHEDULE' }],
+      },
+    },
+    minPriorities: 2,
+  };
+  const renderClasses = (): K8sObject[] => [
+    {
+      apiVersion: 'cloud.google.com/v1',
+      kind: 'ComputeClass',
+      metadata: { name: 'gpu-small' },
+      spec: {
+        priorities: [{ nodepools: ['gpu-small'] }, { nodepools: ['gpu-small-spot'] }],
+        nodePoolAutoCreation: { enabled: false },
+        whenUnsatisfiable: 'DoNotScaleUp',
+      },
+    },
+  ];
+
+  it('passes the classes config asks for', () => {
+    expect(assertComputeClasses(renderClasses(), classes)).toEqual({ count: 5, failures: [] });
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  it.each<[string, (objects: any[]) => void, (e: any) => void, string]>([
+    [
+      'priorities out of order',
+      (o) => o[0].spec.priorities.reverse(),
+      () => undefined,
+      'ComputeClass gpu-small .spec.priorities: [{"nodepools":["gpu-small-spot"]},{"nodepools":["gpu-small"]}], expected [{"nodepools":["gpu-small"]},{"nodepools":["gpu-small-spot"]}]',
+    ],
+    [
+      'a single way to get capacity',
+      (o) => o[0].spec.priorities.pop(),
+      () => undefined,
+      'ComputeClass gpu-small .spec.priorities: 1 < 2',
+    ],
+    [
+      'scaling up outside the list',
+      (o) => (o[0].spec.whenUnsatisfiable = 'ScaleUpAnyway'),
+      () => undefined,
+      'ComputeClass gpu-small .spec.whenUnsatisfiable: "ScaleUpAnyway", expected "DoNotScaleUp"',
+    ],
+    [
+      'a fallback node pool without the class taint',
+      () => undefined,
+      (e) => (e.nodePools['gpu-small-spot'].taints = []),
+      `ComputeClass gpu-small: node pool gpu-small-spot lacks the ${CLASS_KEY}=gpu-small taint`,
+    ],
+    [
+      'a priority naming a node pool the gke-gpu stack does not have',
+      () => undefined,
+      (e) => delete e.nodePools['gpu-small-spot'],
+      'ComputeClass gpu-small: node pool gpu-small-spot is not in the gke-gpu stack',
+    ],
+    ['a missing class', (o) => o.pop(), () => undefined, 'ComputeClass gpu-small: not rendered'],
+  ])('fails %s', (_name, breakRender, breakExpected, failure) => {
+    const objects = renderClasses();
+    breakRender(objects);
+    const expectation = structuredClone(classes);
+    breakExpected(expectation);
+    expect(assertComputeClasses(objects, expectation).failures).toContain(failure);
   });
 });
 

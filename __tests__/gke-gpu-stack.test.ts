@@ -153,8 +153,11 @@ describe('gke-gpu stack', () => {
               gpu_driver_installation_config: { gpu_driver_version: 'LATEST' },
             },
           ],
-          taint: [GPU_TAINT],
-          labels: { 'nvidia.com/gpu': 'present' },
+          taint: [
+            GPU_TAINT,
+            { key: 'cloud.google.com/compute-class', value: 'gpu-large', effect: 'NO_SCHEDULE' },
+          ],
+          labels: { 'nvidia.com/gpu': 'present', 'cloud.google.com/compute-class': 'gpu-large' },
           gcfs_config: { enabled: true },
           gvnic: { enabled: true },
           workload_metadata_config: { mode: 'GKE_METADATA' },
@@ -178,12 +181,18 @@ describe('gke-gpu stack', () => {
     }
   });
 
-  it('uses spot nodes and scale-to-zero GPU pools in dev', () => {
+  it('uses spot nodes and scale-to-zero GPU pools in dev, on-demand as the fallback', () => {
     expect(pool(dev['gke-gpu'], 'gpu-small')).toEqual(
       expect.objectContaining({
         autoscaling: { total_min_node_count: 0, total_max_node_count: 2, location_policy: 'ANY' },
         initial_node_count: 0,
         node_config: expect.objectContaining({ spot: true }),
+      }),
+    );
+    expect(pool(dev['gke-gpu'], 'gpu-small-od')).toEqual(
+      expect.objectContaining({
+        autoscaling: { total_min_node_count: 0, total_max_node_count: 2, location_policy: 'ANY' },
+        node_config: expect.objectContaining({ spot: false, machine_type: 'g2-standard-8' }),
       }),
     );
     expect(pool(dev['gke-gpu'], 'cpu').node_config).toEqual(expect.objectContaining({ spot: true }));

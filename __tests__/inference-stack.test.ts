@@ -299,10 +299,19 @@ describe('inference stack', () => {
           {
             matchExpressions: [
               { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-tesla-a100'] },
+              { key: 'cloud.google.com/compute-class', operator: 'In', values: ['gpu-large'] },
             ],
           },
         ],
-        tolerations: [GPU_TOLERATION],
+        tolerations: [
+          GPU_TOLERATION,
+          {
+            key: 'cloud.google.com/compute-class',
+            operator: 'Equal',
+            value: 'gpu-large',
+            effect: 'NoSchedule',
+          },
+        ],
         pdb: { enabled: true, maxUnavailable: 1 },
       }),
     );
@@ -315,6 +324,7 @@ describe('inference stack', () => {
           {
             matchExpressions: [
               { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
+              { key: 'cloud.google.com/compute-class', operator: 'In', values: ['gpu-small'] },
             ],
           },
         ],
@@ -544,7 +554,7 @@ describe('inference stack', () => {
           maxInputTokens: 3072,
           maxTotalTokens: 4096,
         },
-        gpu: { count: 2, acceleratorType: 'nvidia-tesla-a100', computeClass: '' },
+        gpu: { count: 2, acceleratorType: 'nvidia-tesla-a100', computeClass: 'gpu-large' },
         serviceAccount: {
           create: false,
           name: expect.stringContaining('kubernetes_service_account_v1.tgi_ksa'),

@@ -97,7 +97,7 @@ describe('values merge', () => {
       maxInputTokens: 3072,
       maxTotalTokens: 4096,
     });
-    expect(values.gpu).toEqual({ count: 2, acceleratorType: 'nvidia-tesla-a100', computeClass: '' });
+    expect(values.gpu).toEqual({ count: 2, acceleratorType: 'nvidia-tesla-a100', computeClass: 'gpu-large' });
     expect(values.image).toEqual({
       repository: 'ghcr.io/huggingface/text-generation-inference',
       tag: '3.3.5',
@@ -178,19 +178,59 @@ describe('generated overrides', () => {
     expect(enginePodSize(llama.pool)).toEqual({ cpu: 18, memoryGiB: 110, shmGiB: 4 });
   });
 
-  it('selects Autopilot GPU nodes by accelerator and compute class', () => {
-    const spec = vllmModelSpec(mistral, environment(prod.inference, true));
-    expect(spec.nodeSelectorTerms).toEqual([
-      {
-        matchExpressions: [
-          { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
-          { key: 'cloud.google.com/compute-class', operator: 'In', values: ['Accelerator'] },
-        ],
-      },
-    ]);
-    expect((tgiOverrides(mistral, 0, environment(prod.inference, true)).gpu as Values).computeClass).toBe(
-      'Accelerator',
-    );
+  it.each([false, true])(
+    'selects the pool’s compute class and tolerates its taint (autopilot %s)',
+    (autopilot) => {
+      const spec = vllmModelSpec(mistral, environment(prod.inference, autopilot));
+      expect(spec.nodeSelectorTerms).toEqual([
+        {
+          matchExpressions: [
+            { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
+            { key: 'cloud.google.com/compute-class', operator: 'In', values: ['gpu-small'] },
+          ],
+        },
+      ]);
+      const tolerations = [
+        { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+        {
+          key: 'cloud.google.com/compute-class',
+          operator: 'Equal',
+          value: 'gpu-small',
+          effect: 'NoSchedule',
+        },
+      ];
+      expect(spec.tolerations).toEqual(tolerations);
+      const tgi = tgiOverrides(mistral, 0, environment(prod.inference, autopilot));
+      expect(tgi.gpu).toEqual({ count: 1, acceleratorType: 'nvidia-l4', computeClass: 'gpu-small' });
+      expect(tgi.tolerations).toEqual(tolerations);
+    },
+  );
+
+  it('selects every accelerator of a class spanning GPUs; TGI then selects by the class alone', () => {
+    const a100 = {
+      provisioning: 'on-demand' as const,
+      machineType: 'a2-highgpu-1g',
+      gpu: 'a100-40gb' as const,
+    };
+    const pool = {
+      ...mistral.pool,
+      capacity: [
+        ...mistral.pool.capacity,
+        { ...a100, gpuCount: 1, nodePoolName: 'gpu-small-od-a100-40gb', path: [], config: a100 },
+      ],
+    };
+    const spanning = { ...mistral, pool };
+    const spec = vllmModelSpec(spanning, environment(prod.inference));
+    expect((spec.nodeSelectorTerms as Values[])[0].matchExpressions[0]).toEqual({
+      key: 'cloud.google.com/gke-accelerator',
+      operator: 'In',
+      values: ['nvidia-l4', 'nvidia-tesla-a100'],
+    });
+    expect(tgiOverrides(spanning, 0, environment(prod.inference)).gpu).toEqual({
+      count: 1,
+      acceleratorType: '',
+      computeClass: 'gpu-small',
+    });
   });
 
   it('downloads into a shared volume instead of mounting the bucket with modelCache pvc', () => {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { BYTES_PER_PARAM, ModelPlacement, placeModel } from '../catalog/fit';
-import { GPUS } from '../catalog/gpus';
+import { COMPUTE_CLASS_KEY, GPUS } from '../catalog/gpus';
 import { enginePodSize, GCSFUSE_SIDECAR_REQUESTS, gcsfuseFileCacheGiB } from '../catalog/node-capacity';
 import { deepMerge } from '../config/load';
 import { repoRoot } from '../config/paths';
@@ -294,20 +294,28 @@ function hfTokenSecretProviderClass(name: string, secretVersion: string): Values
   };
 }
 
-function nodeSelectorTerms(placed: PlacedModel, autopilot: boolean): Values[] {
+/** Accelerator labels of every shape the pool's compute class may give the model, first choice first. */
+export function acceleratorLabels(pool: GpuPool): string[] {
+  return [...new Set(pool.capacity.map((option) => GPUS[option.gpu].acceleratorType))];
+}
+
+/** The pool's custom compute class (charts/compute-classes): its capacity options, in order. */
+function nodeSelectorTerms(placed: PlacedModel): Values[] {
   return [
     {
       matchExpressions: [
-        {
-          key: 'cloud.google.com/gke-accelerator',
-          operator: 'In',
-          values: [placed.placement.acceleratorLabel],
-        },
-        ...(autopilot
-          ? [{ key: 'cloud.google.com/compute-class', operator: 'In', values: ['Accelerator'] }]
-          : []),
+        { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: acceleratorLabels(placed.pool) },
+        { key: COMPUTE_CLASS_KEY, operator: 'In', values: [placed.pool.name] },
       ],
     },
+  ];
+}
+
+/** GPU nodes carry the nvidia.com/gpu taint, the class's node pools its compute-class taint. */
+function engineTolerations(placed: PlacedModel): Values[] {
+  return [
+    GPU_TOLERATION,
+    { key: COMPUTE_CLASS_KEY, operator: 'Equal', value: placed.pool.name, effect: 'NoSchedule' },
   ];
 }
 
@@ -361,8 +369,8 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
       ],
     },
     shmSize: `${size.shmGiB}Gi`,
-    nodeSelectorTerms: nodeSelectorTerms(placed, env.autopilot),
-    tolerations: [GPU_TOLERATION],
+    nodeSelectorTerms: nodeSelectorTerms(placed),
+    tolerations: engineTolerations(placed),
     // Weights from the bucket need no Hub access; downloads into the volume read the token from Secret Manager.
     ...(gcsfuse
       ? {
@@ -536,9 +544,11 @@ export function tgiOverrides(placed: PlacedModel, index: number, env: EngineEnvi
     },
     gpu: {
       count: placement.gpuCount,
-      acceleratorType: placement.acceleratorLabel,
-      computeClass: env.autopilot ? 'Accelerator' : '',
+      // The chart selects one accelerator; a class spanning GPUs is selected by the class alone.
+      acceleratorType: acceleratorLabels(placed.pool).length === 1 ? placement.acceleratorLabel : '',
+      computeClass: placed.pool.name,
     },
+    tolerations: engineTolerations(placed),
     resources: {
       requests: { cpu: String(size.cpu), memory: `${size.memoryGiB}Gi` },
       limits: { memory: `${size.memoryGiB}Gi` },

@@ -25,6 +25,12 @@ import {
   VLLM_RELEASE,
   vllmOverrides,
 } from '../inference/values';
+import {
+  COMPUTE_CLASSES_CHART_DIR,
+  COMPUTE_CLASSES_RELEASE,
+  computeClassValues,
+} from '../inference/compute-classes';
+import { gpuPoolsOf } from '../config/sections/gke';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
 import { DataStack } from './data-stack';
 import { GkeGpuStack } from './gke-gpu-stack';
@@ -32,6 +38,8 @@ import { NetworkStack } from './network-stack';
 
 export const VLLM_CHART_REPOSITORY = 'https://vllm-project.github.io/production-stack';
 export const VLLM_CHART = 'vllm-stack';
+/** ComputeClass objects have no pods to wait for: Helm only waits for the API server to accept them. */
+const COMPUTE_CLASSES_TIMEOUT_SECONDS = 120;
 
 export interface InferenceStackProps extends AfpiStackProps {
   readonly network: NetworkStack;
@@ -55,6 +63,8 @@ export class InferenceStack extends AfpiStack {
   readonly namespace: NamespaceV1;
   readonly identities: Readonly<Partial<Record<Engine, WorkloadIdentity>>>;
   readonly releases: readonly InferenceEngineRelease[];
+  /** A GKE custom compute class per GPU pool: the engines' way to its capacity options, in order. */
+  readonly computeClasses: InferenceEngineRelease;
   /** Stages the weights in the model bucket before the engines start (modelCache gcsfuse). */
   readonly modelSync?: ModelSync;
   /** Installed when autoscaling on queue depth. */
@@ -129,6 +139,20 @@ export class InferenceStack extends AfpiStack {
       });
     }
 
+    // Cluster-scoped objects; the release record lives in the namespace the planner may read.
+    this.computeClasses = new InferenceEngineRelease(this, 'compute-classes-release', {
+      name: COMPUTE_CLASSES_RELEASE,
+      namespace,
+      chart: new TerraformAsset(this, 'compute-classes-chart', {
+        path: COMPUTE_CLASSES_CHART_DIR,
+        type: AssetType.DIRECTORY,
+      }).path,
+      valuesFile: 'compute-classes.yaml',
+      overrides: computeClassValues(gpuPoolsOf(config.gke), gkeGpu.mode === 'autopilot'),
+      timeoutSeconds: COMPUTE_CLASSES_TIMEOUT_SECONDS,
+      dependsOn: [this.namespace],
+    });
+
     const placed = placeModels(inference, config.gke, config.region);
     const hfToken = data.secret(inference.hfTokenSecret);
     // Engines read the weights from the bucket: a Job per model puts them there first (a PVC cache downloads
@@ -168,6 +192,7 @@ export class InferenceStack extends AfpiStack {
         ...(inference.modelCache === 'pvc' ? [hfToken.grantAccess(identity)] : []),
         defaultDeny,
         ...this.mirrors.repositories,
+        this.computeClasses.release,
         ...(this.modelSync ? [this.modelSync.release.release] : []),
       ];
       const env: EngineEnvironment = {

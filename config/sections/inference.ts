@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { engineGpuProblem } from '../../catalog/engines';
+import { engineGpuProblem, gpusSupporting } from '../../catalog/engines';
+import { countsFor, GPUS } from '../../catalog/gpus';
 import { DEFAULT_GPU_MEMORY_UTILIZATION, PRECISIONS } from '../../catalog/fit';
 import { enginePodFitProblem, enginePodSize } from '../../catalog/node-capacity';
 import { MODEL_IDS } from '../../catalog/models';
@@ -199,6 +200,7 @@ export function inferenceRules(config: InferenceRulesInput, ctx: z.RefinementCtx
     if (unfit) {
       report(ctx, at('pool'), `(${show(model.pool)}): ${unfit}. Fix: give the pool a larger machine type`);
     }
+    checkFallbackShapes(ctx, config.region, inference, model, `inference.models.${index}`, pool);
   });
 
   if (config.gke?.mode === 'standard') checkPoolCapacity(inference, pools, ctx);
@@ -215,6 +217,66 @@ export function inferenceRules(config: InferenceRulesInput, ctx: z.RefinementCtx
       ['inference', 'hfTokenSecret'],
       `(${show(inference.hfTokenSecret)}) is not in data.secrets (${config.data.secrets.map((s) => s.id).join(', ')}). Fix: use one of them or add it to data.secrets`,
     );
+  }
+}
+
+/**
+ * The fit rule over every other shape the pool's capacity list may land the model on: GPU memory, the engine
+ * images' compute capability and the engine pod's size (sized from the pool's own machine type). Reported at the
+ * capacity option, which is what to change.
+ */
+function checkFallbackShapes(
+  ctx: z.RefinementCtx,
+  region: string,
+  inference: InferenceConfig,
+  model: InferenceModelConfig,
+  modelField: string,
+  pool: GpuPool,
+): void {
+  for (const option of pool.capacity) {
+    if (option.machineType === pool.machineType && option.gpu === pool.gpu) continue;
+    // A shape the catalog refuses is reported by the gke rules already.
+    const valid = countsFor(option.machineType, option.gpu).includes(option.gpuCount);
+    if (!valid || option.gpuCount !== pool.gpuCount) continue;
+    const { config } = option;
+    const field =
+      config.gpu !== undefined && option.gpu !== pool.gpu
+        ? 'gpu'
+        : config.machineType !== undefined
+          ? 'machineType'
+          : config.preset !== undefined
+            ? 'preset'
+            : 'gpu';
+    const at = [...option.path, field];
+    const value = config[field];
+    const subject = `${modelField} (${model.name}) falls back to ${option.nodePoolName}`;
+    reportModelFit(ctx, at, value, {
+      model: model.name,
+      precision: model.precision,
+      pool: { ...pool, ...option, name: option.nodePoolName },
+      gpuMemoryUtilization: model.gpuMemoryUtilization,
+      maxModelLen: model.maxModelLen,
+      region,
+    });
+    for (const name of ENGINES.filter((e) => inference.engines.includes(e))) {
+      const wrong = engineGpuProblem(name, inference.images[name], option.gpu, `inference.images.${name}`);
+      if (wrong) {
+        const runs = gpusSupporting(name, inference.images[name]).map((g) => GPUS[g].displayName);
+        report(
+          ctx,
+          at,
+          `(${show(value)}): ${subject}, where ${wrong.problem}. Fix: give this option a GPU ${name} runs on (${runs.join(', ')}), or remove the option`,
+        );
+      }
+    }
+    const unfit = enginePodFitProblem(option.machineType, enginePodSize(pool));
+    if (unfit) {
+      report(
+        ctx,
+        at,
+        `(${show(value)}): ${subject}, but ${unfit} (pods are sized from ${pool.machineType}). Fix: give this option a machine type at least as large as ${pool.machineType}`,
+      );
+    }
   }
 }
 
