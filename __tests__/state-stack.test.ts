@@ -123,6 +123,8 @@ describe('state stack', () => {
       expect.arrayContaining([
         'containeranalysis.notes.create',
         'containeranalysis.notes.setIamPolicy',
+        // The attest step lists attestations before the apply that grants it on the note.
+        'containeranalysis.notes.listOccurrences',
         'containeranalysis.occurrences.create',
       ]),
     );

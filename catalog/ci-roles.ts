@@ -77,8 +77,9 @@ export const DEPLOYER_ROLES = [
  * The deployer's Container Analysis permissions, granted as a custom project role instead of
  * roles/containeranalysis.admin (which may also update and delete every occurrence of the project, e.g.
  * vulnerability scan results): manage the attestor's note and its IAM policy (project level: the note does not
- * exist before the apply that creates it), and create occurrences (the attestations). Attaching them to the note
- * and listing the note's occurrences are granted on the note itself (ImageAttestor.grantSign).
+ * exist before the apply that creates it), create occurrences (the attestations) and list a note's occurrences
+ * (the attest step runs before the apply that would create the note-level grant of ImageAttestor.grantSign, so an
+ * environment whose attestor predates that grant would otherwise fail the step forever).
  */
 export const DEPLOYER_ATTESTATION_PERMISSIONS = [
   'containeranalysis.notes.create',
@@ -88,5 +89,6 @@ export const DEPLOYER_ATTESTATION_PERMISSIONS = [
   'containeranalysis.notes.delete',
   'containeranalysis.notes.getIamPolicy',
   'containeranalysis.notes.setIamPolicy',
+  'containeranalysis.notes.listOccurrences',
   'containeranalysis.occurrences.create',
 ] as const;
