@@ -45,7 +45,33 @@ const expected: ReleaseExpectation = {
   endpointPorts: [8000],
   forbiddenSelectorKeys: ['environment', 'release'],
   roles: [{ name: 'vllm-reader', forbiddenVerbs: ['patch'] }],
+  apiKey: {
+    env: 'VLLM_API_KEY',
+    secretName: 'inference-api-key',
+    secretKey: 'api-key',
+    containers: [
+      { deployment: DEPLOYMENT, container: 'vllm' },
+      { deployment: 'vllm-deployment-router', container: 'router' },
+    ],
+  },
+  runAsUser: 1000,
   modelSyncJobs: [],
+};
+
+/** What every container carries: the API key, HOME on the scratch emptyDir, non-root with a read-only root. */
+const API_KEY_ENV = {
+  name: 'VLLM_API_KEY',
+  valueFrom: { secretKeyRef: { name: 'inference-api-key', key: 'api-key' } },
+};
+const HOME_ENV = { name: 'HOME', value: '/tmp' };
+const SCRATCH = { name: 'scratch', emptyDir: { sizeLimit: '10Gi' } };
+const SCRATCH_MOUNT = { name: 'scratch', mountPath: '/tmp' };
+const POD_SECURITY = { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } };
+const CONTAINER_SECURITY = {
+  runAsNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
 };
 
 function render(): K8sObject[] {
@@ -70,6 +96,7 @@ function render(): K8sObject[] {
           },
           spec: {
             serviceAccountName: 'vllm',
+            securityContext: POD_SECURITY,
             tolerations: [
               { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
               { key: CLASS_KEY, operator: 'Equal', value: 'gpu-small', effect: 'NoSchedule' },
@@ -117,9 +144,12 @@ function render(): K8sObject[] {
                 startupProbe: { ...timing.startupProbe, httpGet: probe.httpGet },
                 readinessProbe: probe,
                 livenessProbe: { ...probe, timeoutSeconds: 10 },
+                securityContext: CONTAINER_SECURITY,
+                env: [API_KEY_ENV, HOME_ENV],
                 volumeMounts: [
                   { name: 'shm', mountPath: '/dev/shm' },
                   { name: 'model-cache', mountPath: '/models', readOnly: true },
+                  SCRATCH_MOUNT,
                 ],
               },
             ],
@@ -137,6 +167,7 @@ function render(): K8sObject[] {
                 },
               },
               { name: 'gke-gcsfuse-cache', emptyDir: { sizeLimit: '51Gi' } },
+              SCRATCH,
             ],
           },
         },
@@ -150,14 +181,19 @@ function render(): K8sObject[] {
         template: {
           metadata: { labels: ROUTER },
           spec: {
+            securityContext: POD_SECURITY,
             containers: [
               {
                 name: 'router',
                 image: 'lmcache/lmstack-router:v0.1.12',
                 args: ['--k8s-label-selector', 'app=afpi-inference,engine=vllm'],
                 ports: [{ name: 'router-port', containerPort: 8000 }],
+                securityContext: CONTAINER_SECURITY,
+                env: [API_KEY_ENV, HOME_ENV],
+                volumeMounts: [SCRATCH_MOUNT],
               },
             ],
+            volumes: [SCRATCH],
           },
         },
       },
@@ -295,6 +331,31 @@ describe('check:charts assertions', () => {
       'Deployment vllm-m-deployment-vllm .spec.template.spec.tolerations: does not tolerate the gpu-small class taint',
     ],
     [
+      'a router without the API key (engines would refuse its calls)',
+      (o) => (o[1].spec.template.spec.containers[0].env = [HOME_ENV]),
+      'Deployment vllm-deployment-router .containers[router].env[VLLM_API_KEY]: expected [{"name":"VLLM_API_KEY","valueFrom":{"secretKeyRef":{"name":"inference-api-key","key":"api-key"}}}], got []',
+    ],
+    [
+      "an engine with the chart's runAsNonRoot: false (issue 21, item 5)",
+      (o) => (engineOf(o).spec.template.spec.containers[0].securityContext.runAsNonRoot = false),
+      'Deployment vllm-m-deployment-vllm .containers[vllm].securityContext.runAsNonRoot: expected true, got false',
+    ],
+    [
+      'a pod without a user (the image runs as root)',
+      (o) => (o[1].spec.template.spec.securityContext = { runAsNonRoot: true }),
+      'Deployment vllm-deployment-router .containers[router].securityContext.runAsUser: expected 1000, got absent',
+    ],
+    [
+      'a writable root filesystem',
+      (o) => delete engineOf(o).spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem,
+      'Deployment vllm-m-deployment-vllm .containers[vllm].securityContext.readOnlyRootFilesystem: expected true, got absent',
+    ],
+    [
+      'HOME on the read-only root',
+      (o) => (engineOf(o).spec.template.spec.containers[0].env = [API_KEY_ENV]),
+      'Deployment vllm-m-deployment-vllm .containers[vllm].env[HOME]: absent is no mounted emptyDir (the root is read-only)',
+    ],
+    [
       'a Deployment without a PDB',
       (o) => o.splice(4, 1),
       'Deployment vllm-deployment-router: no PodDisruptionBudget selects its pods',
@@ -334,7 +395,8 @@ describe('check:charts assertions', () => {
       'Deployment vllm-m-deployment-vllm .volumes[gke-gcsfuse-cache]: sizeLimit "10Gi" cannot hold the 51200 MiB cache',
     ],
   ])('fails %s, naming object and field', (_name, breakIt, failure) => {
-    const objects = render();
+    // A deep copy: the shared constants (securityContext, env) must not carry one case's break into the next.
+    const objects = structuredClone(render());
     breakIt(objects);
     expect(assertRelease(objects, expected).failures).toContain(failure);
   });
@@ -432,6 +494,8 @@ describe('check:charts assertions on the model-sync release', () => {
     endpointPorts: [],
     forbiddenSelectorKeys: [],
     roles: [],
+    apiKey: { env: 'VLLM_API_KEY', secretName: 'inference-api-key', secretKey: 'api-key', containers: [] },
+    runAsUser: 1000,
     modelSyncJobs: [
       {
         model: 'm',

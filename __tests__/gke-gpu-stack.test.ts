@@ -82,7 +82,7 @@ describe('gke-gpu stack', () => {
     );
   });
 
-  it('runs nodes as a dedicated service account with the five node roles at project level', () => {
+  it('runs nodes as a dedicated service account with the four node roles at project level, no registry reader', () => {
     expect(onlyResource(prod['gke-gpu'], 'google_service_account')).toEqual(
       expect.objectContaining({ account_id: 'afpi-prod-nodes' }),
     );
@@ -91,7 +91,6 @@ describe('gke-gpu stack', () => {
         .map((m) => m.role)
         .sort(),
     ).toEqual([
-      'roles/artifactregistry.reader',
       'roles/logging.logWriter',
       'roles/monitoring.metricWriter',
       'roles/monitoring.viewer',
@@ -102,6 +101,20 @@ describe('gke-gpu stack', () => {
         '${google_service_account.nodes_identity_account_A30ED064.email}',
       );
     }
+  });
+
+  it('lets the CI deployer act as the node account only, before the cluster and pools use it', () => {
+    const actAs = onlyResource(prod['gke-gpu'], 'google_service_account_iam_member');
+    expect(actAs).toEqual(
+      expect.objectContaining({
+        role: 'roles/iam.serviceAccountUser',
+        member: 'serviceAccount:afpi-deployer@afpi-production.iam.gserviceaccount.com',
+        service_account_id: '${google_service_account.nodes_identity_account_A30ED064.name}',
+      }),
+    );
+    expect(onlyResource(prod['gke-gpu'], 'google_container_cluster').depends_on).toContainEqual(
+      expect.stringMatching(/^google_service_account_iam_member\.nodes_identity_act-as_/),
+    );
   });
 
   it('enables the APIs the cluster uses', () => {

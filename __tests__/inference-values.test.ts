@@ -36,6 +36,7 @@ function environment(inference: InferenceConfig = prod.inference!, autopilot = f
     loadBalancerIp: '10.10.0.50',
     clientRanges: ['10.8.0.0/28'],
     timing: timingBudget(),
+    apiKey: { secretName: 'inference-api-key', secretKey: 'api-key' },
   };
 }
 
@@ -167,10 +168,12 @@ describe('generated overrides', () => {
       repository: 'registry:5000/team/tgi',
       tag: '3.3.5',
     });
-    expect(splitImage(`vllm/vllm-openai@sha256:${'b'.repeat(64)}`)).toEqual({
+    // The charts render <repository>:<tag>: a digest stays on the tag, and is never alone.
+    expect(splitImage(`vllm/vllm-openai:v0.15.1@sha256:${'b'.repeat(64)}`)).toEqual({
       repository: 'vllm/vllm-openai',
-      tag: `@sha256:${'b'.repeat(64)}`,
+      tag: `v0.15.1@sha256:${'b'.repeat(64)}`,
     });
+    expect(() => splitImage(`vllm/vllm-openai@sha256:${'b'.repeat(64)}`)).toThrow('has no tag');
   });
 
   it('sizes a replica from its pool’s machine: 75 % of the vCPUs, 65 % of the memory, shm by GPU count', () => {
@@ -245,8 +248,9 @@ describe('generated overrides', () => {
       }),
     );
     // The token comes from Secret Manager as a file, read with the pod's Workload Identity.
-    expect(spec.env).toEqual([{ name: 'HF_TOKEN_PATH', value: '/var/run/secrets/huggingface/token' }]);
+    expect(spec.env).toContainEqual({ name: 'HF_TOKEN_PATH', value: '/var/run/secrets/huggingface/token' });
     expect(spec.extraVolumes).toEqual([
+      { name: 'scratch', emptyDir: { sizeLimit: '10Gi' } },
       {
         name: 'hf-token',
         csi: {

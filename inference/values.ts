@@ -49,6 +49,29 @@ const HF_TOKEN_CLASS = 'vllm-hf-token';
 const WAIT_CONTAINER_RESOURCES = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '64Mi' } };
 const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
 
+/**
+ * The engines and the router run as this non-root user on a read-only root filesystem (helm-values/*.yaml,
+ * charts/tgi); none of their images declares a user, and their files are world-readable. What they write goes to
+ * an emptyDir at /tmp: HOME and every cache below point there (vLLM: torch.compile, Triton, FlashInfer JIT,
+ * outlines; TGI: its shard sockets). check:charts asserts the rendered securityContexts.
+ */
+export const RUN_AS_USER = 1000;
+export const SCRATCH_DIR = '/tmp';
+export const CACHE_ENV = [
+  // torch and triton call getpass.getuser(), which fails for a UID without a passwd entry unless USER is set.
+  { name: 'USER', value: 'afpi' },
+  { name: 'XDG_CACHE_HOME', value: `${SCRATCH_DIR}/.cache` },
+  { name: 'XDG_CONFIG_HOME', value: `${SCRATCH_DIR}/.config` },
+  { name: 'TRITON_CACHE_DIR', value: `${SCRATCH_DIR}/.triton` },
+  { name: 'TORCHINDUCTOR_CACHE_DIR', value: `${SCRATCH_DIR}/torchinductor` },
+  { name: 'VLLM_CACHE_ROOT', value: `${SCRATCH_DIR}/.cache/vllm` },
+  { name: 'OUTLINES_CACHE_DIR', value: `${SCRATCH_DIR}/.cache/outlines` },
+];
+/** The vLLM chart sets no HOME (the TGI chart sets it itself). */
+const VLLM_SCRATCH_ENV = [{ name: 'HOME', value: SCRATCH_DIR }, ...CACHE_ENV];
+const SCRATCH_VOLUME = { name: 'scratch', emptyDir: { sizeLimit: '10Gi' } };
+const SCRATCH_MOUNT = { name: 'scratch', mountPath: SCRATCH_DIR };
+
 type Values = Record<string, unknown>;
 
 /** A configured model with its placement on its GPU pool (catalog fit rule). */
@@ -75,6 +98,14 @@ export interface EngineEnvironment {
   readonly clientRanges: readonly string[];
   /** Startup probe, progress deadline and Helm timeout of the release (inference/timing-budget.ts). */
   readonly timing: TimingBudget;
+  /** Kubernetes Secret holding the key the engines require of callers (copied from Secret Manager). */
+  readonly apiKey: SecretKeyRef;
+}
+
+/** A key of a Kubernetes Secret, as the charts take it. */
+export interface SecretKeyRef {
+  readonly secretName: string;
+  readonly secretKey: string;
 }
 
 /** Places every configured model on its pool; config validation has already refused models that do not fit. */
@@ -158,12 +189,15 @@ export function startupBudgets(
   );
 }
 
-/** Splits `repo[:tag]` or `repo@sha256:...` into the chart's repository and tag fields. */
+/**
+ * Splits `repo:tag` or `repo:tag@sha256:...` into the chart's repository and tag fields; the charts render
+ * `<repository>:<tag>`, so a digest stays on the tag (`tag@sha256:...`).
+ */
 export function splitImage(image: string): { repository: string; tag: string } {
   const at = image.indexOf('@');
-  if (at >= 0) return { repository: image.slice(0, at), tag: image.slice(at) };
-  const colon = image.lastIndexOf(':');
-  if (colon <= image.lastIndexOf('/')) throw new Error(`image ${image} has no tag`);
+  const ref = at >= 0 ? image.slice(0, at) : image;
+  const colon = ref.lastIndexOf(':');
+  if (colon <= ref.lastIndexOf('/')) throw new Error(`image ${image} has no tag`);
   return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
 }
 
@@ -374,13 +408,17 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
     // Weights from the bucket need no Hub access; downloads into the volume read the token from Secret Manager.
     ...(gcsfuse
       ? {
-          env: [{ name: 'HF_HUB_OFFLINE', value: '1' }],
+          env: [{ name: 'HF_HUB_OFFLINE', value: '1' }, ...VLLM_SCRATCH_ENV],
           podAnnotations: GCSFUSE_POD_ANNOTATIONS,
           extraVolumes: [
             gcsfuseVolume(env.modelBucketName, placed.pool),
             { name: 'gke-gcsfuse-cache', emptyDir: { sizeLimit: gcsfuseCacheSizeLimit(placed.pool) } },
+            SCRATCH_VOLUME,
           ],
-          extraVolumeMounts: [{ name: 'model-cache', mountPath: MODELS_MOUNT, readOnly: true }],
+          extraVolumeMounts: [
+            { name: 'model-cache', mountPath: MODELS_MOUNT, readOnly: true },
+            SCRATCH_MOUNT,
+          ],
           // The engine image (pulled for the engine anyway) waits for the weights; GKE runs the GCS FUSE
           // sidecar as a native sidecar, started before this init container.
           initContainer: {
@@ -392,8 +430,9 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
           },
         }
       : {
-          env: [{ name: 'HF_TOKEN_PATH', value: `${HF_TOKEN_DIR}/token` }],
+          env: [{ name: 'HF_TOKEN_PATH', value: `${HF_TOKEN_DIR}/token` }, ...VLLM_SCRATCH_ENV],
           extraVolumes: [
+            SCRATCH_VOLUME,
             {
               name: 'hf-token',
               csi: {
@@ -403,7 +442,7 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
               },
             },
           ],
-          extraVolumeMounts: [{ name: 'hf-token', mountPath: HF_TOKEN_DIR, readOnly: true }],
+          extraVolumeMounts: [{ name: 'hf-token', mountPath: HF_TOKEN_DIR, readOnly: true }, SCRATCH_MOUNT],
           pvcStorage: `${inference.pvc.sizeGb}Gi`,
           storageClass: inference.pvc.storageClass,
           pvcAccessMode: ['ReadWriteMany'],
@@ -517,8 +556,19 @@ export function vllmOverrides(placed: readonly PlacedModel[], env: EngineEnviron
       modelSpec: placed.map((model) => vllmModelSpec(model, env)),
       // The chart fixes progressDeadlineSeconds (1200): check:charts asserts it equals the budget's.
       startupProbe: env.timing.startupProbe,
+      // Engines refuse /v1 requests without the key (VLLM_API_KEY); /health and /metrics stay open (probes,
+      // Managed Prometheus).
+      vllmApiKey: env.apiKey,
     },
-    routerSpec: { repository: router.repository, tag: router.tag },
+    // The router sends the key on its own calls to the engines (model discovery).
+    routerSpec: {
+      repository: router.repository,
+      tag: router.tag,
+      vllmApiKey: env.apiKey,
+      env: VLLM_SCRATCH_ENV,
+      extraVolumes: [SCRATCH_VOLUME],
+      extraVolumeMounts: [SCRATCH_MOUNT],
+    },
     extraObjects: vllmExtraObjects(placed, env),
   };
 }
@@ -579,6 +629,8 @@ export function tgiOverrides(placed: PlacedModel, index: number, env: EngineEnvi
           },
     hfToken: { secretManagerVersion: inference.modelCache === 'pvc' ? env.hfTokenSecretVersion : '' },
     serviceAccount: { create: false, name: env.serviceAccountName },
+    apiKey: env.apiKey,
+    env: CACHE_ENV,
     service: {
       type: 'LoadBalancer',
       internal: true,

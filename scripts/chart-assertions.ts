@@ -84,6 +84,15 @@ export interface ReleaseExpectation {
   readonly forbiddenSelectorKeys: readonly string[];
   /** Roles the release must render, each without the verbs listed (vllm-stack's router Role: no `patch`). */
   readonly roles: readonly { readonly name: string; readonly forbiddenVerbs: readonly string[] }[];
+  /** The API key: containers that must read env `env` from the Kubernetes Secret `secretName`/`secretKey`. */
+  readonly apiKey: {
+    readonly env: string;
+    readonly secretName: string;
+    readonly secretKey: string;
+    readonly containers: readonly { readonly deployment: string; readonly container: string }[];
+  };
+  /** UID every container of the release runs as (non-root, read-only root filesystem, HOME on an emptyDir). */
+  readonly runAsUser: number;
   /** Jobs of the model-sync release (none for an engine release). */
   readonly modelSyncJobs: readonly ModelSyncJobExpectation[];
   /** helm_release timeout the model-sync release must have (it waits for its Jobs). @default none */
@@ -685,6 +694,49 @@ export const ASSERTIONS: readonly Assertion[] = [
           return bad.length > 0
             ? [`Role ${want.name} .rules[${i}].verbs: ${show(bad)} granted on ${show(rule.resources)}`]
             : [];
+        });
+      }),
+  },
+  {
+    name: 'API key from the Secret (engines, router)',
+    check: (objects, expected) => {
+      const { env, secretName, secretKey, containers } = expected.apiKey;
+      return containers.flatMap(({ deployment, container: name }) => {
+        const d = ofKind(objects, 'Deployment').find((o) => o.metadata?.name === deployment);
+        const c = d && container(d, name);
+        if (!c) return [`Deployment ${deployment} .containers[${name}]: not rendered`];
+        const vars = (c.env ?? []).filter((e: Any) => e.name === env);
+        return expectEqual(`Deployment ${deployment} .containers[${name}].env[${env}]`, vars, [
+          { name: env, valueFrom: { secretKeyRef: { name: secretName, key: secretKey } } },
+        ]);
+      });
+    },
+  },
+  {
+    name: 'non-root, read-only root filesystem, HOME on an emptyDir',
+    check: (objects, expected) =>
+      ofKind(objects, 'Deployment').flatMap((d) => {
+        const pod = d.spec?.template?.spec ?? {};
+        const volumes: Any[] = pod.volumes ?? [];
+        return (pod.containers ?? []).flatMap((c: Any) => {
+          const at = (field: string) => `${nameOf(d)} .containers[${c.name}]${field}`;
+          const sc = { ...(pod.securityContext ?? {}), ...(c.securityContext ?? {}) };
+          const home = (c.env ?? []).find((e: Any) => e.name === 'HOME')?.value;
+          const mount = (c.volumeMounts ?? []).find((m: Any) => m.mountPath === home);
+          const scratch = volumes.find((v) => v.name === mount?.name)?.emptyDir;
+          return [
+            ...expectEqual(at('.securityContext.runAsNonRoot'), sc.runAsNonRoot, true),
+            ...expectEqual(at('.securityContext.runAsUser'), sc.runAsUser, expected.runAsUser),
+            ...expectEqual(at('.securityContext.readOnlyRootFilesystem'), sc.readOnlyRootFilesystem, true),
+            ...expectEqual(
+              at('.securityContext.allowPrivilegeEscalation'),
+              sc.allowPrivilegeEscalation,
+              false,
+            ),
+            ...(scratch
+              ? []
+              : [`${at('.env[HOME]')}: ${show(home)} is no mounted emptyDir (the root is read-only)`]),
+          ];
         });
       }),
   },

@@ -31,12 +31,13 @@ import {
   PlacedModel,
   placeModels,
   releaseTiming,
+  RUN_AS_USER,
   TGI_FIRST_PORT,
   tgiRelease,
   VLLM_ENDPOINT_PORT,
 } from '../inference/values';
 import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
-import { VLLM_CHART } from '../stacks/inference-stack';
+import { INFERENCE_API_KEY_K8S_SECRET, VLLM_CHART } from '../stacks/inference-stack';
 import { MODEL_SYNC_RELEASE } from '../constructs/model-sync';
 import { chartPackage } from './chart-contract';
 import {
@@ -221,7 +222,18 @@ function expectationOf(
           : undefined,
     };
   };
-  const base = { release: name, helmTimeoutSeconds: release.timeout ?? NaN, modelSyncJobs: [] };
+  const base = {
+    release: name,
+    helmTimeoutSeconds: release.timeout ?? NaN,
+    modelSyncJobs: [],
+    runAsUser: RUN_AS_USER,
+  };
+  const apiKey = (env: string, containers: { deployment: string; container: string }[]) => ({
+    env,
+    secretName: INFERENCE_API_KEY_K8S_SECRET,
+    secretKey: 'api-key',
+    containers,
+  });
   if (release.name === MODEL_SYNC_RELEASE) {
     const budget = modelSyncBudget(Math.max(...placed.map(checkpointGb)));
     return {
@@ -233,6 +245,8 @@ function expectationOf(
       endpointPorts: [],
       forbiddenSelectorKeys: [],
       roles: [],
+      // Jobs, not Deployments: no engine takes the key here, and the non-root check covers Deployments only.
+      apiKey: apiKey('VLLM_API_KEY', []),
       modelSyncJobs: placed.map((p) => ({
         model: p.k8sName,
         huggingFaceId: p.placement.huggingFaceId,
@@ -267,6 +281,10 @@ function expectationOf(
       forbiddenSelectorKeys,
       // The chart grants the router pods:patch (sleep mode, unused); issue 21's post-renderer removes it.
       roles: [{ name: `${name}-reader`, forbiddenVerbs: ['patch'] }],
+      apiKey: apiKey('VLLM_API_KEY', [
+        ...placed.map((p) => ({ deployment: `${name}-${p.k8sName}-deployment-vllm`, container: 'vllm' })),
+        { deployment: `${name}-deployment-router`, container: 'router-container' },
+      ]),
     };
   }
   const index = placed.findIndex((p) => tgiRelease(p) === release.name);
@@ -289,6 +307,7 @@ function expectationOf(
     endpointPorts: [TGI_FIRST_PORT + index],
     forbiddenSelectorKeys: [],
     roles: [],
+    apiKey: apiKey('API_KEY', [{ deployment: name, container: 'tgi' }]),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ciMember } from '../catalog/ci-roles';
 import { GPUS, GpuId, zonesOffering } from '../catalog/gpus';
 import { EnvironmentConfig } from '../config/schema';
 import { gkeNotes, gpuPoolsOf, GpuPool, IMAGE_CACHE_OFF } from '../config/sections/gke';
@@ -83,6 +84,10 @@ export class GkeGpuStack extends AfpiStack {
       projectId: config.projectId,
       accountId: `${this.clusterName}-nodes`.slice(0, 30),
     });
+    // Node pools (and Autopilot's auto-provisioned ones) run as the node account: the deployer must act as it.
+    const deployerActsAsNodes = this.nodeServiceAccount.identity.grantActAs(
+      ciMember('deployer', config.projectId),
+    );
 
     // The data stack grants this key to the GKE service agent, so the key is usable before this stack applies.
     this.cluster = new GkeCluster(this, 'cluster', {
@@ -104,7 +109,7 @@ export class GkeGpuStack extends AfpiStack {
       databaseEncryptionKey: data.kmsKey('gke').id,
       nodeServiceAccount: this.nodeServiceAccount.email,
       deletionProtection: gke.deletionProtection,
-      dependsOn: [...this.apis.dependables, ...this.nodeServiceAccount.grants],
+      dependsOn: [...this.apis.dependables, ...this.nodeServiceAccount.grants, deployerActsAsNodes],
     });
 
     const standard = gke.mode === 'standard';

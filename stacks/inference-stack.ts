@@ -11,6 +11,7 @@ import { ModelSync, modelSyncRuns } from '../constructs/model-sync';
 import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
+import { SecretManagerKubernetesSecret } from '../constructs/secret-manager-kubernetes-secret';
 import { WorkloadIdentity } from '../constructs/workload-identity';
 import {
   EngineEnvironment,
@@ -40,6 +41,8 @@ export const VLLM_CHART_REPOSITORY = 'https://vllm-project.github.io/production-
 export const VLLM_CHART = 'vllm-stack';
 /** ComputeClass objects have no pods to wait for: Helm only waits for the API server to accept them. */
 const COMPUTE_CLASSES_TIMEOUT_SECONDS = 120;
+/** Kubernetes Secret the engines and the vLLM router read their API key from (copied from Secret Manager). */
+export const INFERENCE_API_KEY_K8S_SECRET = 'inference-api-key';
 
 export interface InferenceStackProps extends AfpiStackProps {
   readonly network: NetworkStack;
@@ -101,6 +104,12 @@ export class InferenceStack extends AfpiStack {
       location: config.region,
       dependsOn: [apis.services['artifactregistry.googleapis.com']],
     });
+    // The nodes pull the engine images from the mirrors: reader on these repositories, not on the project.
+    const pullGrants = this.mirrors.grantRead({
+      member: gkeGpu.nodeServiceAccount.memberByName,
+      grantScope: this,
+      grantId: 'gke-nodes',
+    });
     const images = inference.images;
     // The engines pull their public images through the mirrors.
     const pulled = {
@@ -153,6 +162,18 @@ export class InferenceStack extends AfpiStack {
       dependsOn: [this.namespace],
     });
 
+    // The key callers must send (the backend reads it from Secret Manager): the charts take it from a Secret.
+    const apiKeySecret = data.inferenceApiKeySecret;
+    if (!apiKeySecret) throw new Error('inference stack needs the data stack inference API key secret');
+    const apiKey = { secretName: INFERENCE_API_KEY_K8S_SECRET, secretKey: 'api-key' };
+    const apiKeyCopy = new SecretManagerKubernetesSecret(this, 'api-key', {
+      secretId: apiKeySecret.id,
+      namespace,
+      name: apiKey.secretName,
+      key: apiKey.secretKey,
+      dependsOn: [this.namespace],
+    });
+
     const placed = placeModels(inference, config.gke, config.region);
     const hfToken = data.secret(inference.hfTokenSecret);
     // Engines read the weights from the bucket: a Job per model puts them there first (a PVC cache downloads
@@ -165,7 +186,7 @@ export class InferenceStack extends AfpiStack {
         bucket: data.modelBucket,
         hfToken,
         image: this.mirrors.imageUrl(images.vllm),
-        dependsOn: [this.namespace, defaultDeny, ...this.mirrors.repositories],
+        dependsOn: [this.namespace, defaultDeny, ...pullGrants],
       });
     }
     const identities: Partial<Record<Engine, WorkloadIdentity>> = {};
@@ -191,7 +212,8 @@ export class InferenceStack extends AfpiStack {
         data.modelBucket.grantRead(identity),
         ...(inference.modelCache === 'pvc' ? [hfToken.grantAccess(identity)] : []),
         defaultDeny,
-        ...this.mirrors.repositories,
+        apiKeyCopy.secret,
+        ...pullGrants,
         this.computeClasses.release,
         ...(this.modelSync ? [this.modelSync.release.release] : []),
       ];
@@ -205,6 +227,7 @@ export class InferenceStack extends AfpiStack {
         // The load balancer sends clients to the nearest serving region: each region's backend calls in.
         clientRanges: network.cloudRunSourceRanges,
         timing: releaseTiming('vllm', placed, inference.modelCache),
+        apiKey,
       };
       if (engine === 'vllm') {
         releases.push(

@@ -4,7 +4,7 @@ import { LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   CI_ACCOUNTS,
-  ciAccountEmail,
+  ciMember,
   DEPLOYER_ATTESTATION_PERMISSIONS,
   DEPLOYER_ROLES,
   PLANNER_REFRESH_PERMISSIONS,
@@ -20,8 +20,8 @@ import { AfpiStack, AfpiStackProps } from './afpi-stack';
 
 /** The CI identities as IAM principals (WIF impersonates them; other stacks name them, e.g. the perimeter). */
 export function ciPrincipals(projectId: string): string[] {
-  return (Object.keys(CI_ACCOUNTS) as (keyof typeof CI_ACCOUNTS)[]).map(
-    (account) => `serviceAccount:${ciAccountEmail(account, projectId)}`,
+  return (Object.keys(CI_ACCOUNTS) as (keyof typeof CI_ACCOUNTS)[]).map((account) =>
+    ciMember(account, projectId),
   );
 }
 
@@ -114,8 +114,7 @@ export class StateStack extends AfpiStack {
       member: this.deployer.member,
     });
 
-    const member = (account: keyof typeof CI_ACCOUNTS) =>
-      `serviceAccount:${ciAccountEmail(account, projectId)}`;
+    const member = (account: keyof typeof CI_ACCOUNTS) => ciMember(account, projectId);
     this.stateBucket.limitAccessTo(
       {
         'roles/storage.objectAdmin': [member('deployer'), ...stateBucket.adminMembers],

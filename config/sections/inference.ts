@@ -18,6 +18,25 @@ export const DEFAULT_IMAGES = {
 } as const;
 export const DEFAULT_VLLM_CHART_VERSION = '0.1.12';
 
+/**
+ * An engine image: pinned (pinnedImage), and a digest only together with its tag, `<image>:<tag>@sha256:<64 hex>`:
+ * the charts render `<repository>:<tag>`, so the digest rides on the tag (the node pulls by the digest).
+ */
+function engineImage(example: string) {
+  return pinnedImage(example).superRefine((value, ctx) => {
+    if (!value.includes('@')) return;
+    const ref = value.slice(0, value.indexOf('@'));
+    const tagged = ref.slice(ref.lastIndexOf('/') + 1).includes(':');
+    if (!tagged || !/^[^@]+@sha256:[a-f0-9]{64}$/.test(value)) {
+      report(
+        ctx,
+        [],
+        `(${show(value)}) is not "<image>:<tag>@sha256:<64 hex digits>". Fix: keep the tag and append the image's digest, e.g. "${example}@sha256:<digest>" (\`docker buildx imagetools inspect ${example}\` prints it)`,
+      );
+    }
+  });
+}
+
 const engine = z.string().superRefine((value, ctx) => {
   if (!(ENGINES as readonly string[]).includes(value)) {
     report(ctx, [], `(${show(value)}) is not an inference engine. Fix: use ${ENGINES.join(' or ')}`);
@@ -55,14 +74,14 @@ export const inferenceSection = z.strictObject({
   engines: z.array(engine).min(1).default(['vllm', 'tgi']),
   /** Models to serve, each placed on a GPU pool by the catalog's fit rule. @default [] */
   models: z.array(modelSchema).default([]),
-  /** Pinned container images. @default DEFAULT_IMAGES */
+  /** Pinned container images, by tag or by tag and digest (`<image>:<tag>@sha256:<digest>`). @default DEFAULT_IMAGES */
   images: z
     .strictObject({
       /** vLLM engine; which GPUs each build runs on: catalog/engines.ts (checked for every model's pool). */
-      vllm: pinnedImage(DEFAULT_IMAGES.vllm).default(DEFAULT_IMAGES.vllm),
+      vllm: engineImage(DEFAULT_IMAGES.vllm).default(DEFAULT_IMAGES.vllm),
       /** production-stack router, released with the chart (`v<chart version>`). */
-      router: pinnedImage(DEFAULT_IMAGES.router).default(DEFAULT_IMAGES.router),
-      tgi: pinnedImage(DEFAULT_IMAGES.tgi).default(DEFAULT_IMAGES.tgi),
+      router: engineImage(DEFAULT_IMAGES.router).default(DEFAULT_IMAGES.router),
+      tgi: engineImage(DEFAULT_IMAGES.tgi).default(DEFAULT_IMAGES.tgi),
     })
     .prefault({}),
   /** Version of the `vllm-stack` chart from https://vllm-project.github.io/production-stack. @default "0.1.12" */
