@@ -192,6 +192,8 @@ describe('Binary Authorization policy (data stack)', () => {
         'deployer roles/binaryauthorization.attestorsViewer',
         'deployer roles/cloudkms.signerVerifier',
         'deployer roles/containeranalysis.notes.attacher',
+        // `attestations list --attestor` (the "already attested" check) lists the note's occurrences.
+        'deployer roles/containeranalysis.notes.occurrences.viewer',
         'planner roles/binaryauthorization.attestorsViewer',
         'planner roles/cloudkms.publicKeyViewer',
       ]);
@@ -241,6 +243,36 @@ describe('Binary Authorization policy (data stack)', () => {
       ),
       'config/environments/dev.yaml: security.binaryAuthorization.allowlist.0 ("*/**") admits every image. Fix: name the image repository, e.g. "<registry>/<path>/<image>:*" (an image at any tag)',
     ]);
+  });
+
+  it('refuses, while attestation is on, an allowlist entry or a service image that admits our repository', () => {
+    const own = 'us-docker.pkg.dev/afpi-production/afpi';
+    const problems = problemsOf('prod', {
+      security: {
+        binaryAuthorization: { allowlist: [`${own}/frontend:*`, `${own}/**`, 'ghcr.io/org/app:*'] },
+      },
+      cloudRun: { backend: { image: `${own}/backend:0.1.0` } },
+    });
+    expect(problems).toEqual([
+      `config/environments/prod.yaml: security.binaryAuthorization.allowlist.0 ("${own}/frontend:*") admits images of our repository ${own} without an attestation while security.binaryAuthorization.attestation is on: it bypasses the attestation. Fix: remove the entry (the deploy workflow attests our release images), or set attestation: false (docs/runbooks/binary-authorization.md)`,
+      expect.stringMatching(
+        /allowlist\.1 .*admits images of our repository .* it bypasses the attestation\. Fix: remove the entry/,
+      ),
+      `config/environments/prod.yaml: cloudRun.backend.image ("${own}/backend:0.1.0") names our repository by host, which allowlists it without an attestation while security.binaryAuthorization.attestation is on. Fix: write it as a path in our repository ("backend:0.1.0"), which the deploy workflow attests`,
+    ]);
+    // Another project's repository, and our repository while attestation is off (dev), stay accepted.
+    expect(
+      loadVariant('prod', {
+        security: { binaryAuthorization: { allowlist: ['us-docker.pkg.dev/other-project/afpi/frontend:*'] } },
+      }).problems,
+    ).toBeUndefined();
+    expect(
+      loadVariant('dev', {
+        security: {
+          binaryAuthorization: { allowlist: ['us-central1-docker.pkg.dev/afpi-dev/afpi/frontend:*'] },
+        },
+      }).problems,
+    ).toBeUndefined();
   });
 
   it('refuses allowlist patterns that admit a whole registry, project or mirror, with the fix', () => {

@@ -1,4 +1,5 @@
 import { AccessContextManagerServicePerimeter } from '@cdktf/provider-google/lib/access-context-manager-service-perimeter';
+import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { BinaryAuthorizationPolicy } from '@cdktf/provider-google/lib/binary-authorization-policy';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
@@ -771,6 +772,43 @@ describe('rule scope', () => {
       only('AFPI-SEC-1'),
     ).violations;
     expect(JSON.stringify(wide)).toContain('admits the whole registry ghcr.io');
+  });
+
+  it('refuses an allowlist entry naming our own repository when the policy requires attestation (AFPI-SEC-1)', () => {
+    // Built whole: an override of admission_whitelist_patterns merges into the fixture's list.
+    const policy =
+      (pattern: string, evaluationMode = 'REQUIRE_ATTESTATION') =>
+      (s: TerraformStack) =>
+        new BinaryAuthorizationPolicy(s, 'binauthz', {
+          globalPolicyEvaluationMode: 'ENABLE',
+          defaultAdmissionRule: {
+            evaluationMode,
+            enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
+            requireAttestationsBy: ['projects/p/attestors/afpi-ci'],
+          },
+          admissionWhitelistPatterns: [{ namePattern: pattern }],
+        });
+    const repository = (s: TerraformStack, id: string, mode?: string) =>
+      new ArtifactRegistryRepository(s, id, {
+        repositoryId: id,
+        location: 'us-central1',
+        format: 'DOCKER',
+        mode,
+      });
+    const check = (pattern: string, evaluationMode?: string) =>
+      checkStack((s) => {
+        policy(pattern, evaluationMode)(s);
+        repository(s, 'afpi');
+        repository(s, 'docker-hub', 'REMOTE_REPOSITORY');
+      }, only('AFPI-SEC-1')).violations;
+    expect(JSON.stringify(check('us-central1-docker.pkg.dev/p/afpi/frontend:*'))).toContain(
+      'admission_whitelist_patterns (\\"us-central1-docker.pkg.dev/p/afpi/frontend:*\\") admits our repository us-central1-docker.pkg.dev/p/afpi without the attestation the default rule requires',
+    );
+    expect(check('us-central1-docker.pkg.dev/p/afpi/**')).toHaveLength(1);
+    // A mirror's image, another project's repository, and our repository under ALWAYS_DENY (attestation off).
+    expect(check('us-central1-docker.pkg.dev/p/docker-hub/vllm/vllm-openai:*')).toEqual([]);
+    expect(check('us-central1-docker.pkg.dev/other/afpi/frontend:*')).toEqual([]);
+    expect(check('us-central1-docker.pkg.dev/p/afpi/**', 'ALWAYS_DENY')).toEqual([]);
   });
 
   it('lets dev dry-run Binary Authorization and the perimeter, never admit any image', () => {

@@ -6,6 +6,12 @@ import { onlyResource, resourcesOf, synthApp, synthEnvironment } from './support
 describe('state stack', () => {
   const dev = synthEnvironment('dev');
   const prod = synthEnvironment('prod');
+  const customRole = (roleId: string) =>
+    resourcesOf(prod.state, 'google_project_iam_custom_role').find((r) => r.role_id === roleId)!;
+  const customRoleMembers = () =>
+    resourcesOf(prod.state, 'google_project_iam_member').filter((m) =>
+      String(m.role).startsWith('${google_project_iam_custom_role.'),
+    );
 
   it('creates a versioned, private, non-destroyable state bucket', () => {
     expect(onlyResource(prod.state, 'google_storage_bucket')).toEqual(
@@ -98,21 +104,44 @@ describe('state stack', () => {
 
   it('gives the planner the reads a refresh needs beyond viewer roles, as one custom role', () => {
     // google_redis_instance with AUTH reads the AUTH string on refresh (redis.viewer lacks the permission).
-    expect(onlyResource(prod.state, 'google_project_iam_custom_role')).toEqual(
-      expect.objectContaining({
-        role_id: 'afpiPlannerRefresh',
-        permissions: ['redis.instances.getAuthString'],
-      }),
+    expect(customRole('afpiPlannerRefresh')).toEqual(
+      expect.objectContaining({ permissions: ['redis.instances.getAuthString'] }),
     );
-    const custom = resourcesOf(prod.state, 'google_project_iam_member').filter((m) =>
-      String(m.role).startsWith('${google_project_iam_custom_role.'),
-    );
-    expect(custom).toEqual([
+    expect(customRoleMembers()).toContainEqual(
       expect.objectContaining({
         role: expect.stringMatching(/^\$\{google_project_iam_custom_role\.planner-refresh\.name\}$/),
         member: expect.stringMatching(/planner_account_/),
       }),
-    ]);
+    );
+  });
+
+  it('lets the deployer attest without containeranalysis.admin (no update/delete of scan results)', () => {
+    const roles = resourcesOf(prod.state, 'google_project_iam_member')
+      .filter((m) => String(m.member).includes('deployer_account_'))
+      .map((m) => String(m.role));
+    expect(roles).not.toContain('roles/containeranalysis.admin');
+    // The attestor's data source reads the public key in the apply that creates the key-level grants.
+    expect(roles).toContain('roles/cloudkms.publicKeyViewer');
+    const permissions = customRole('afpiDeployerAttestation').permissions as string[];
+    expect(permissions).toEqual(
+      expect.arrayContaining([
+        'containeranalysis.notes.create',
+        'containeranalysis.notes.setIamPolicy',
+        // The attest step lists attestations before the apply that grants it on the note.
+        'containeranalysis.notes.listOccurrences',
+        'containeranalysis.occurrences.create',
+      ]),
+    );
+    expect(permissions.filter((p) => /^containeranalysis\.occurrences\.(update|delete)$/.test(p))).toEqual(
+      [],
+    );
+    expect(customRoleMembers()).toContainEqual(
+      expect.objectContaining({
+        role: expect.stringMatching(/^\$\{google_project_iam_custom_role\.deployer-attestation\.name\}$/),
+        member: expect.stringMatching(/deployer_account_/),
+      }),
+    );
+    expect(customRoleMembers()).toHaveLength(2);
   });
 
   it('says CI trust is off while no repository is configured, and makes no pool', () => {

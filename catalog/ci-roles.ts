@@ -72,8 +72,30 @@ export const DEPLOYER_ROLES = [
   'roles/vpcaccess.admin',
   'roles/servicenetworking.networksAdmin',
   'roles/binaryauthorization.policyEditor',
-  // Attestation (security.binaryAuthorization.attestation): the attestor and its grants; the note, its grants
-  // and the attestations themselves (Container Analysis occurrences the workflow creates).
+  // Attestation (security.binaryAuthorization.attestation): the attestor and its grants. The note and the
+  // attestations: DEPLOYER_ATTESTATION_PERMISSIONS.
   'roles/binaryauthorization.attestorsAdmin',
-  'roles/containeranalysis.admin',
+  // The attestor's data source reads the signing key's public key in the apply that creates the key, in parallel
+  // with the key-level grants (cloudkms.admin has no viewPublicKey): the project role exists before that apply.
+  'roles/cloudkms.publicKeyViewer',
+] as const;
+
+/**
+ * The deployer's Container Analysis permissions, granted as a custom project role instead of
+ * roles/containeranalysis.admin (which may also update and delete every occurrence of the project, e.g.
+ * vulnerability scan results): manage the attestor's note and its IAM policy (project level: the note does not
+ * exist before the apply that creates it), create occurrences (the attestations) and list a note's occurrences
+ * (the attest step runs before the apply that would create the note-level grant of ImageAttestor.grantSign, so an
+ * environment whose attestor predates that grant would otherwise fail the step forever).
+ */
+export const DEPLOYER_ATTESTATION_PERMISSIONS = [
+  'containeranalysis.notes.create',
+  'containeranalysis.notes.get',
+  'containeranalysis.notes.list',
+  'containeranalysis.notes.update',
+  'containeranalysis.notes.delete',
+  'containeranalysis.notes.getIamPolicy',
+  'containeranalysis.notes.setIamPolicy',
+  'containeranalysis.notes.listOccurrences',
+  'containeranalysis.occurrences.create',
 ] as const;

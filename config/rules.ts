@@ -151,3 +151,13 @@ export function wideImagePattern(pattern: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether the allowlist `pattern` admits images of `repository` (`<host>/<project>/<repository id>`): it names a
+ * path inside it (`<repository>/frontend:*`, `<repository>/**`), or a `**` before it reaches into it.
+ */
+export function coversRepository(pattern: string, repository: string): boolean {
+  const prefix = pattern.replace(/\*+$/, '');
+  const inside = `${repository}/`;
+  return prefix.startsWith(inside) || (pattern.endsWith('**') && inside.startsWith(prefix));
+}

@@ -8,7 +8,7 @@ import { gkeRules, gkeSection } from './sections/gke';
 import { inferenceRules, inferenceSection } from './sections/inference';
 import { networkRules, networkSection } from './sections/network';
 import { observabilitySection } from './sections/observability';
-import { securitySection } from './sections/security';
+import { securityRules, securitySection } from './sections/security';
 
 export const TIERS = ['startup', 'growth', 'scale', 'enterprise'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -107,6 +107,7 @@ export const configSchema = z
     cloudRunRules(config, ctx);
     gkeRules(config, ctx);
     inferenceRules(config, ctx);
+    securityRules(config, ctx);
     for (const required of REQUIRED_STACKS) {
       if (!config.stacks.includes(required)) {
         report(

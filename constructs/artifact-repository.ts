@@ -30,6 +30,11 @@ export function repositoryLocation(region: string, multiRegion: boolean): string
   return multiRegion ? region.split('-')[0] : region;
 }
 
+/** `<location>-docker.pkg.dev/<project>/afpi`: the services' repository, as image references name it. */
+export function serviceRepository(projectId: string, region: string, multiRegion: boolean): string {
+  return `${repositoryLocation(region, multiRegion)}-docker.pkg.dev/${projectId}/${SERVICE_REPOSITORY_ID}`;
+}
+
 /** Whether `image` names its registry host (`host.tld/...`) rather than a path in our repository. */
 export function isHostQualified(image: string): boolean {
   return image.includes('/') && image.split('/')[0].includes('.');

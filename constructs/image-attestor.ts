@@ -32,7 +32,8 @@ export interface ImageAttestorProps {
  * A Binary Authorization attestor backed by a Cloud KMS asymmetric signing key: the Container Analysis note
  * (the attestation authority every attestation links to), the key (ASYMMETRIC_SIGN, version 1 created with it)
  * and the attestor holding version 1's public key. Signers sign with
- * `gcloud container binauthz attestations sign-and-create --attestor=<attestorName> --keyversion=<keyVersionName>`.
+ * `gcloud beta container binauthz attestations sign-and-create --attestor=<attestorName> --keyversion=<keyVersionName>`
+ * (beta only: the GA group has no sign-and-create).
  */
 export class ImageAttestor extends Construct {
   readonly note: ContainerAnalysisNote;
@@ -98,8 +99,9 @@ export class ImageAttestor extends Construct {
   }
 
   /**
-   * Lets `grantee` attest images: sign with the key, attach occurrences to the note, read the attestor (the
-   * occurrences themselves need roles/containeranalysis.occurrences.editor on the project).
+   * Lets `grantee` attest images: sign with the key, attach occurrences to the note, list the note's occurrences
+   * (`attestations list --attestor`, how the signer skips what is attested already), read the attestor. Creating
+   * the occurrences themselves needs containeranalysis.occurrences.create on the project.
    */
   grantSign(grantee: Grantee): void {
     new KmsCryptoKeyIamMember(grantee.grantScope, `${grantee.grantId}-signs-with-${this.node.id}`, {
@@ -110,6 +112,11 @@ export class ImageAttestor extends Construct {
     new ContainerAnalysisNoteIamMember(grantee.grantScope, `${grantee.grantId}-attaches-to-${this.node.id}`, {
       note: this.note.name,
       role: 'roles/containeranalysis.notes.attacher',
+      member: grantee.member,
+    });
+    new ContainerAnalysisNoteIamMember(grantee.grantScope, `${grantee.grantId}-lists-${this.node.id}`, {
+      note: this.note.name,
+      role: 'roles/containeranalysis.notes.occurrences.viewer',
       member: grantee.member,
     });
     this.grantView(grantee);

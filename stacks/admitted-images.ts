@@ -1,10 +1,6 @@
 import { EnvironmentConfig } from '../config/schema';
 import { Engine } from '../config/sections/inference';
-import {
-  isHostQualified,
-  repositoryLocation,
-  SERVICE_REPOSITORY_ID,
-} from '../constructs/artifact-repository';
+import { isHostQualified, serviceRepository } from '../constructs/artifact-repository';
 import { imagePattern } from '../constructs/binary-authorization-policy';
 import { CUSTOM_METRICS_ADAPTER_IMAGE } from '../constructs/custom-metrics-adapter';
 import { modelSyncRuns } from '../constructs/model-sync';
@@ -12,7 +8,7 @@ import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
 
 /** Our services' repository, `<location>-docker.pkg.dev/<project>/afpi`. */
 export function ownRepository(config: EnvironmentConfig): string {
-  return `${repositoryLocation(config.region, config.disasterRecovery)}-docker.pkg.dev/${config.projectId}/${SERVICE_REPOSITORY_ID}`;
+  return serviceRepository(config.projectId, config.region, config.disasterRecovery);
 }
 
 /**

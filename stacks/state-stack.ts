@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import {
   CI_ACCOUNTS,
   ciMember,
+  DEPLOYER_ATTESTATION_PERMISSIONS,
   DEPLOYER_ROLES,
   PLANNER_REFRESH_PERMISSIONS,
   PLANNER_ROLES,
@@ -100,6 +101,18 @@ export class StateStack extends AfpiStack {
       description: 'Applies reviewed plans from the main branch deploy workflow',
     });
     this.deployer.grantProjectRoles(projectId, DEPLOYER_ROLES);
+    const attestation = new ProjectIamCustomRole(this, 'deployer-attestation', {
+      roleId: 'afpiDeployerAttestation',
+      title: 'AFPI CI deployer: attestations',
+      description:
+        'The attestor note and the attestations, nothing else of Container Analysis (catalog/ci-roles.ts)',
+      permissions: [...DEPLOYER_ATTESTATION_PERMISSIONS],
+    });
+    new ProjectIamMember(this.deployer, 'project-afpiDeployerAttestation', {
+      project: projectId,
+      role: attestation.name,
+      member: this.deployer.member,
+    });
 
     const member = (account: keyof typeof CI_ACCOUNTS) => ciMember(account, projectId);
     this.stateBucket.limitAccessTo(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { report, show, wideImagePattern } from '../rules';
+import { isHostQualified, serviceRepository } from '../../constructs/artifact-repository';
+import { coversRepository, report, show, wideImagePattern } from '../rules';
 
 /**
  * A Binary Authorization allowlist entry: `registry/path/to/image`, trailing `*` or `**` only after the registry,
@@ -165,4 +166,42 @@ export function securityNotes(config: { security: SecurityConfig }): string[] {
     ...(config.security.vpcServiceControls ? [] : [VPC_SC_OFF]),
     ...(config.security.binaryAuthorization.attestation ? [] : [ATTESTATION_OFF]),
   ];
+}
+
+/**
+ * With attestation on, nothing may admit our repository by name: the policy admits allowlisted images without an
+ * attestation, so such an entry (or a service image naming our repository by host, which becomes one) would let
+ * any image pushed there run unsigned.
+ */
+export function securityRules(
+  config: {
+    projectId: string;
+    region: string;
+    disasterRecovery: boolean;
+    security: SecurityConfig;
+    cloudRun: { frontend: { image: string }; backend: { image: string } };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const { allowlist, attestation } = config.security.binaryAuthorization;
+  if (!attestation) return;
+  const repository = serviceRepository(config.projectId, config.region, config.disasterRecovery);
+  allowlist.forEach((pattern, i) => {
+    // A wide pattern is already refused with its own message.
+    if (wideImagePattern(pattern) || !coversRepository(pattern, repository)) return;
+    report(
+      ctx,
+      ['security', 'binaryAuthorization', 'allowlist', i],
+      `(${show(pattern)}) admits images of our repository ${repository} without an attestation while security.binaryAuthorization.attestation is on: it bypasses the attestation. Fix: remove the entry (the deploy workflow attests our release images), or set attestation: false (docs/runbooks/binary-authorization.md)`,
+    );
+  });
+  for (const service of ['frontend', 'backend'] as const) {
+    const image = config.cloudRun[service].image;
+    if (!isHostQualified(image) || !coversRepository(image, repository)) continue;
+    report(
+      ctx,
+      ['cloudRun', service, 'image'],
+      `(${show(image)}) names our repository by host, which allowlists it without an attestation while security.binaryAuthorization.attestation is on. Fix: write it as a path in our repository ("${image.slice(repository.length + 1)}"), which the deploy workflow attests`,
+    );
+  }
 }

@@ -1,5 +1,5 @@
-import { wideImagePattern } from '../../config/rules';
-import { Attributes, block, blocks, isTrue, outsideDev, Rule } from '../rule';
+import { coversRepository, wideImagePattern } from '../../config/rules';
+import { Attributes, block, blocks, isTrue, outsideDev, Rule, RuleContext, strings } from '../rule';
 
 const BINAUTHZ = 'google_binary_authorization_policy';
 const PERIMETER = 'google_access_context_manager_service_perimeter';
@@ -13,22 +13,53 @@ const admissionRules = (a: Attributes) => [
   })),
 ];
 
+/**
+ * The app's own Docker repositories (not the registry mirrors), as image references name them, when the default
+ * rule requires attestations: in the repository's project, or else the projects of the required attestors.
+ */
+function attestedRepositories(a: Attributes, context: RuleContext): string[] {
+  const rule = block(a.default_admission_rule);
+  if (rule.evaluation_mode !== 'REQUIRE_ATTESTATION') return [];
+  const attestorProjects = strings(rule.require_attestations_by).flatMap(
+    (name) => /^projects\/([^/]+)\/attestors\//.exec(name)?.slice(1) ?? [],
+  );
+  return context
+    .ofType('google_artifact_registry_repository')
+    .map((r) => r.attributes)
+    .filter((r) => r.format === 'DOCKER' && (r.mode ?? 'STANDARD_REPOSITORY') === 'STANDARD_REPOSITORY')
+    .flatMap((r) =>
+      (typeof r.project === 'string' ? [r.project] : attestorProjects).map(
+        (project) => `${String(r.location)}-docker.pkg.dev/${project}/${String(r.repository_id)}`,
+      ),
+    );
+}
+
 export const securityRules: Rule[] = [
   {
     id: 'AFPI-SEC-1',
     statement:
-      'Binary Authorization policy admits any image (ALWAYS_ALLOW or a whole registry in the allowlist)',
-    fix: 'set default_admission_rule.evaluation_mode = "ALWAYS_DENY" (or REQUIRE_ATTESTATION) and list admitted image repositories, not registries or mirrors, in admission_whitelist_patterns',
+      'Binary Authorization policy admits any image (ALWAYS_ALLOW, a whole registry in the allowlist, or our attested repository in the allowlist)',
+    fix: 'set default_admission_rule.evaluation_mode = "ALWAYS_DENY" (or REQUIRE_ATTESTATION) and list admitted image repositories, not registries or mirrors, in admission_whitelist_patterns; with REQUIRE_ATTESTATION, no pattern may name our own repository (security.binaryAuthorization.allowlist, or a cloudRun image naming it by host)',
     resourceTypes: [BINAUTHZ],
-    check: (a) => [
-      ...admissionRules(a)
-        .filter(({ rule }) => rule.evaluation_mode === undefined || rule.evaluation_mode === 'ALWAYS_ALLOW')
-        .map(({ label }) => `${label} is ALWAYS_ALLOW`),
-      ...blocks(a.admission_whitelist_patterns).flatMap((p) => {
-        const wide = wideImagePattern(String(p.name_pattern ?? ''));
-        return wide ? [`admission_whitelist_patterns ${wide.slice(0, wide.indexOf('. Fix:'))}`] : [];
-      }),
-    ],
+    check: (a, context) => {
+      const attested = attestedRepositories(a, context);
+      return [
+        ...admissionRules(a)
+          .filter(({ rule }) => rule.evaluation_mode === undefined || rule.evaluation_mode === 'ALWAYS_ALLOW')
+          .map(({ label }) => `${label} is ALWAYS_ALLOW`),
+        ...blocks(a.admission_whitelist_patterns).flatMap((p) => {
+          const pattern = String(p.name_pattern ?? '');
+          const wide = wideImagePattern(pattern);
+          if (wide) return [`admission_whitelist_patterns ${wide.slice(0, wide.indexOf('. Fix:'))}`];
+          return attested
+            .filter((repository) => coversRepository(pattern, repository))
+            .map(
+              (repository) =>
+                `admission_whitelist_patterns ("${pattern}") admits our repository ${repository} without the attestation the default rule requires`,
+            );
+        }),
+      ];
+    },
   },
   {
     id: 'AFPI-SEC-2',
