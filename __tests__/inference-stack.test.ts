@@ -444,6 +444,8 @@ describe('inference stack', () => {
           ),
           expect.stringMatching(/^google_secret_manager_secret_iam_member\.model-sync_identity_/),
           expect.stringMatching(/^kubernetes_service_account_v1\.model-sync_identity_ksa/),
+          // The Job's first DNS lookup must not race the namespace's egress baseline (each failure is a retry).
+          expect.stringMatching(/^kubernetes_network_policy_v1\.network-policies_allow-egress-baseline/),
         ]),
       }),
     );
@@ -456,7 +458,7 @@ describe('inference stack', () => {
         activeDeadlineSeconds: 1956,
         // Two copies of a 10 GB shard (18.7 GiB) + 2 GiB: the download and GCS FUSE's staged copy.
         maxFileBytes: 10e9,
-        resources: { requests: { 'ephemeral-storage': '21Gi' }, limits: { 'ephemeral-storage': '21Gi' } },
+        ephemeralStorage: '21Gi',
         hfToken: { secretManagerVersion: expect.stringMatching(/secret-hf-token.*\/versions\/latest$/) },
         models: [
           {
@@ -533,8 +535,8 @@ describe('inference stack', () => {
         chart: expect.stringMatching(/^assets\/tgi-chart\/[0-9A-F]+$/),
         atomic: true,
         wait: true,
-        // 34.5 GB / 0.1 GB/s + 600 s = 945 s: window 60 + 95 x 10, + 900 s pre-start + 300 s margin.
-        timeout: 2210,
+        // 41.4 GB / 0.1 GB/s + 600 s = 1014 s: window 60 + 102 x 10, + 900 s pre-start + 300 s margin.
+        timeout: 2280,
         cleanup_on_fail: true,
         max_history: 5,
       }),

@@ -64,7 +64,6 @@ export class ModelSync extends Construct {
       type: AssetType.DIRECTORY,
     });
     const budget = modelSyncBudget(Math.max(0, ...props.models.map(checkpointGb)));
-    const disk = modelSyncEphemeralStorageGiB(MAX_CHECKPOINT_FILE_GB);
     this.release = new InferenceEngineRelease(this, 'release', {
       name: MODEL_SYNC_RELEASE,
       namespace: props.namespace,
@@ -78,10 +77,7 @@ export class ModelSync extends Construct {
         hfToken: { secretManagerVersion: `${props.hfToken.id}/versions/latest` },
         activeDeadlineSeconds: budget.activeDeadlineSeconds,
         maxFileBytes: MAX_CHECKPOINT_FILE_GB * 1e9,
-        resources: {
-          requests: { 'ephemeral-storage': `${disk}Gi` },
-          limits: { 'ephemeral-storage': `${disk}Gi` },
-        },
+        ephemeralStorage: `${modelSyncEphemeralStorageGiB(MAX_CHECKPOINT_FILE_GB)}Gi`,
         // One Job per checkpoint: two models on the same repository would race on the same objects.
         models: uniqueCheckpoints(props.models).map((m) => ({
           name: m.k8sName,

@@ -109,11 +109,11 @@ export class InferenceStack extends AfpiStack {
     const controlPlaneCidr = config.gke!.masterIpv4CidrBlock;
     // Releases open the ingress each engine needs; anything else is denied, egress included. The vLLM router
     // discovers engine pods through the Kubernetes API.
-    const defaultDeny = new NamespaceNetworkPolicies(this, 'network-policies', {
+    const { defaultDeny, egressBaseline } = new NamespaceNetworkPolicies(this, 'network-policies', {
       namespace,
       controlPlaneCidr,
       apiClients: routerSelector(VLLM_RELEASE),
-    }).defaultDeny;
+    });
 
     // Pull request plans refresh the releases, which Helm keeps as Secrets in the namespace.
     new HelmReleaseReader(this, 'helm-release-reader', {
@@ -141,7 +141,7 @@ export class InferenceStack extends AfpiStack {
         bucket: data.modelBucket,
         hfToken,
         image: this.mirrors.imageUrl(images.vllm),
-        dependsOn: [this.namespace, defaultDeny, ...this.mirrors.repositories],
+        dependsOn: [this.namespace, defaultDeny, egressBaseline, ...this.mirrors.repositories],
       });
     }
     const identities: Partial<Record<Engine, WorkloadIdentity>> = {};
@@ -167,6 +167,7 @@ export class InferenceStack extends AfpiStack {
         data.modelBucket.grantRead(identity),
         ...(inference.modelCache === 'pvc' ? [hfToken.grantAccess(identity)] : []),
         defaultDeny,
+        egressBaseline,
         ...this.mirrors.repositories,
         ...(this.modelSync ? [this.modelSync.release.release] : []),
       ];

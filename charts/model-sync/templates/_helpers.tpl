@@ -82,8 +82,11 @@ spec:
           value: "1"
         - name: HF_HUB_DISABLE_TELEMETRY
           value: "1"
+      {{- $resources := deepCopy $root.Values.resources }}
+      {{- $_ := set $resources.requests "ephemeral-storage" $root.Values.ephemeralStorage }}
+      {{- $_ := set $resources.limits "ephemeral-storage" $root.Values.ephemeralStorage }}
       resources:
-        {{- toYaml $root.Values.resources | nindent 8 }}
+        {{- toYaml $resources | nindent 8 }}
       securityContext:
         allowPrivilegeEscalation: false
         readOnlyRootFilesystem: true
@@ -115,7 +118,7 @@ spec:
           mountOptions: {{ printf "implicit-dirs,only-dir=%s,uid=10001,gid=10001,write:enable-streaming-writes:true" $root.Values.onlyDir | quote }}
     - name: scratch
       emptyDir:
-        sizeLimit: {{ index $root.Values.resources.limits "ephemeral-storage" }}
+        sizeLimit: {{ $root.Values.ephemeralStorage }}
     - name: hf-token
       csi:
         driver: secrets-store-gke.csi.k8s.io
