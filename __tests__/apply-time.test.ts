@@ -248,6 +248,7 @@ describe('apply-time fixes (issue 19)', () => {
         loadBalancerIp: '10.10.0.50',
         clientRanges: [PRIMARY_CONNECTOR],
         timing: timingBudget(),
+        apiKey: { secretName: 'inference-api-key', secretKey: 'api-key' },
       },
     ) as Values;
     expect(onT4.vllmConfig.extraArgs).toEqual(expect.arrayContaining(['--quantization', 'awq']));

@@ -1,5 +1,11 @@
 import { timingBudget } from '../inference/timing-budget';
-import { assertRelease, K8sObject, ReleaseExpectation } from '../scripts/chart-assertions';
+import {
+  assertComputeClasses,
+  assertRelease,
+  ComputeClassesExpectation,
+  K8sObject,
+  ReleaseExpectation,
+} from '../scripts/chart-assertions';
 
 // The check:charts assertions on a small hand-made render: compliant, then each defect of issue 15 put back.
 
@@ -7,6 +13,7 @@ const timing = timingBudget();
 const POD = { app: 'afpi-inference', engine: 'vllm', 'app.kubernetes.io/instance': 'vllm' };
 const ROUTER = { app: 'afpi-inference', engine: 'vllm-router' };
 const DEPLOYMENT = 'vllm-m-deployment-vllm';
+const CLASS_KEY = 'cloud.google.com/compute-class';
 
 const expected: ReleaseExpectation = {
   release: 'vllm',
@@ -18,7 +25,8 @@ const expected: ReleaseExpectation = {
       container: 'vllm',
       image: 'vllm/vllm-openai:v0.15.1',
       gpuCount: 1,
-      acceleratorLabel: 'nvidia-l4',
+      acceleratorLabels: ['nvidia-l4'],
+      computeClass: 'gpu-small',
       cpu: 6,
       memoryGiB: 20,
       shmGiB: 2,
@@ -37,7 +45,33 @@ const expected: ReleaseExpectation = {
   endpointPorts: [8000],
   forbiddenSelectorKeys: ['environment', 'release'],
   roles: [{ name: 'vllm-reader', forbiddenVerbs: ['patch'] }],
+  apiKey: {
+    env: 'VLLM_API_KEY',
+    secretName: 'inference-api-key',
+    secretKey: 'api-key',
+    containers: [
+      { deployment: DEPLOYMENT, container: 'vllm' },
+      { deployment: 'vllm-deployment-router', container: 'router' },
+    ],
+  },
+  runAsUser: 1000,
   modelSyncJobs: [],
+};
+
+/** What every container carries: the API key, HOME on the scratch emptyDir, non-root with a read-only root. */
+const API_KEY_ENV = {
+  name: 'VLLM_API_KEY',
+  valueFrom: { secretKeyRef: { name: 'inference-api-key', key: 'api-key' } },
+};
+const HOME_ENV = { name: 'HOME', value: '/tmp' };
+const SCRATCH = { name: 'scratch', emptyDir: { sizeLimit: '10Gi' } };
+const SCRATCH_MOUNT = { name: 'scratch', mountPath: '/tmp' };
+const POD_SECURITY = { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } };
+const CONTAINER_SECURITY = {
+  runAsNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
 };
 
 function render(): K8sObject[] {
@@ -62,7 +96,11 @@ function render(): K8sObject[] {
           },
           spec: {
             serviceAccountName: 'vllm',
-            tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+            securityContext: POD_SECURITY,
+            tolerations: [
+              { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+              { key: CLASS_KEY, operator: 'Equal', value: 'gpu-small', effect: 'NoSchedule' },
+            ],
             affinity: {
               nodeAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: {
@@ -70,6 +108,7 @@ function render(): K8sObject[] {
                     {
                       matchExpressions: [
                         { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
+                        { key: CLASS_KEY, operator: 'In', values: ['gpu-small'] },
                       ],
                     },
                   ],
@@ -105,9 +144,12 @@ function render(): K8sObject[] {
                 startupProbe: { ...timing.startupProbe, httpGet: probe.httpGet },
                 readinessProbe: probe,
                 livenessProbe: { ...probe, timeoutSeconds: 10 },
+                securityContext: CONTAINER_SECURITY,
+                env: [API_KEY_ENV, HOME_ENV],
                 volumeMounts: [
                   { name: 'shm', mountPath: '/dev/shm' },
                   { name: 'model-cache', mountPath: '/models', readOnly: true },
+                  SCRATCH_MOUNT,
                 ],
               },
             ],
@@ -125,6 +167,7 @@ function render(): K8sObject[] {
                 },
               },
               { name: 'gke-gcsfuse-cache', emptyDir: { sizeLimit: '51Gi' } },
+              SCRATCH,
             ],
           },
         },
@@ -138,14 +181,19 @@ function render(): K8sObject[] {
         template: {
           metadata: { labels: ROUTER },
           spec: {
+            securityContext: POD_SECURITY,
             containers: [
               {
                 name: 'router',
                 image: 'lmcache/lmstack-router:v0.1.12',
                 args: ['--k8s-label-selector', 'app=afpi-inference,engine=vllm'],
                 ports: [{ name: 'router-port', containerPort: 8000 }],
+                securityContext: CONTAINER_SECURITY,
+                env: [API_KEY_ENV, HOME_ENV],
+                volumeMounts: [SCRATCH_MOUNT],
               },
             ],
+            volumes: [SCRATCH],
           },
         },
       },
@@ -270,6 +318,44 @@ describe('check:charts assertions', () => {
     ],
     ['no router Role rendered', (o) => o.splice(7, 1), 'Role vllm-reader: not rendered'],
     [
+      'an engine that does not select its compute class',
+      (o) =>
+        engineOf(
+          o,
+        ).spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions.pop(),
+      `Deployment vllm-m-deployment-vllm .spec.template.spec: does not select ${CLASS_KEY}=gpu-small`,
+    ],
+    [
+      'an engine that does not tolerate its class taint',
+      (o) => engineOf(o).spec.template.spec.tolerations.pop(),
+      'Deployment vllm-m-deployment-vllm .spec.template.spec.tolerations: does not tolerate the gpu-small class taint',
+    ],
+    [
+      'a router without the API key (engines would refuse its calls)',
+      (o) => (o[1].spec.template.spec.containers[0].env = [HOME_ENV]),
+      'Deployment vllm-deployment-router .containers[router].env[VLLM_API_KEY]: expected [{"name":"VLLM_API_KEY","valueFrom":{"secretKeyRef":{"name":"inference-api-key","key":"api-key"}}}], got []',
+    ],
+    [
+      "an engine with the chart's runAsNonRoot: false (issue 21, item 5)",
+      (o) => (engineOf(o).spec.template.spec.containers[0].securityContext.runAsNonRoot = false),
+      'Deployment vllm-m-deployment-vllm .containers[vllm].securityContext.runAsNonRoot: expected true, got false',
+    ],
+    [
+      'a pod without a user (the image runs as root)',
+      (o) => (o[1].spec.template.spec.securityContext = { runAsNonRoot: true }),
+      'Deployment vllm-deployment-router .containers[router].securityContext.runAsUser: expected 1000, got absent',
+    ],
+    [
+      'a writable root filesystem',
+      (o) => delete engineOf(o).spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem,
+      'Deployment vllm-m-deployment-vllm .containers[vllm].securityContext.readOnlyRootFilesystem: expected true, got absent',
+    ],
+    [
+      'HOME on the read-only root',
+      (o) => (engineOf(o).spec.template.spec.containers[0].env = [API_KEY_ENV]),
+      'Deployment vllm-m-deployment-vllm .containers[vllm].env[HOME]: absent is no mounted emptyDir (the root is read-only)',
+    ],
+    [
       'a Deployment without a PDB',
       (o) => o.splice(4, 1),
       'Deployment vllm-deployment-router: no PodDisruptionBudget selects its pods',
@@ -309,9 +395,90 @@ describe('check:charts assertions', () => {
       'Deployment vllm-m-deployment-vllm .volumes[gke-gcsfuse-cache]: sizeLimit "10Gi" cannot hold the 51200 MiB cache',
     ],
   ])('fails %s, naming object and field', (_name, breakIt, failure) => {
-    const objects = render();
+    // A deep copy: the shared constants (securityContext, env) must not carry one case's break into the next.
+    const objects = structuredClone(render());
     breakIt(objects);
     expect(assertRelease(objects, expected).failures).toContain(failure);
+  });
+});
+
+describe('check:charts compute class assertions', () => {
+  const classes: ComputeClassesExpectation = {
+    classes: [
+      {
+        name: 'gpu-small',
+        priorities: [{ nodepools: ['gpu-small'] }, { nodepools: ['gpu-small-spot'] }],
+        nodePoolAutoCreation: false,
+      },
+    ],
+    nodePools: {
+      'gpu-small': {
+        labels: { [CLASS_KEY]: 'gpu-small' },
+        taints: [{ key: CLASS_KEY, value: 'gpu-small', effect: 'NO_SCHEDULE' }],
+      },
+      'gpu-small-spot': {
+        labels: { [CLASS_KEY]: 'gpu-small' },
+        taints: [{ key: CLASS_KEY, value: 'gpu-small', effect: 'NO_SCHEDULE' }],
+      },
+    },
+    minPriorities: 2,
+  };
+  const renderClasses = (): K8sObject[] => [
+    {
+      apiVersion: 'cloud.google.com/v1',
+      kind: 'ComputeClass',
+      metadata: { name: 'gpu-small' },
+      spec: {
+        priorities: [{ nodepools: ['gpu-small'] }, { nodepools: ['gpu-small-spot'] }],
+        nodePoolAutoCreation: { enabled: false },
+        whenUnsatisfiable: 'DoNotScaleUp',
+      },
+    },
+  ];
+
+  it('passes the classes config asks for', () => {
+    expect(assertComputeClasses(renderClasses(), classes)).toEqual({ count: 5, failures: [] });
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  it.each<[string, (objects: any[]) => void, (e: any) => void, string]>([
+    [
+      'priorities out of order',
+      (o) => o[0].spec.priorities.reverse(),
+      () => undefined,
+      'ComputeClass gpu-small .spec.priorities: [{"nodepools":["gpu-small-spot"]},{"nodepools":["gpu-small"]}], expected [{"nodepools":["gpu-small"]},{"nodepools":["gpu-small-spot"]}]',
+    ],
+    [
+      'a single way to get capacity',
+      (o) => o[0].spec.priorities.pop(),
+      () => undefined,
+      'ComputeClass gpu-small .spec.priorities: 1 < 2',
+    ],
+    [
+      'scaling up outside the list',
+      (o) => (o[0].spec.whenUnsatisfiable = 'ScaleUpAnyway'),
+      () => undefined,
+      'ComputeClass gpu-small .spec.whenUnsatisfiable: "ScaleUpAnyway", expected "DoNotScaleUp"',
+    ],
+    [
+      'a fallback node pool without the class taint',
+      () => undefined,
+      (e) => (e.nodePools['gpu-small-spot'].taints = []),
+      `ComputeClass gpu-small: node pool gpu-small-spot lacks the ${CLASS_KEY}=gpu-small taint`,
+    ],
+    [
+      'a priority naming a node pool the gke-gpu stack does not have',
+      () => undefined,
+      (e) => delete e.nodePools['gpu-small-spot'],
+      'ComputeClass gpu-small: node pool gpu-small-spot is not in the gke-gpu stack',
+    ],
+    ['a missing class', (o) => o.pop(), () => undefined, 'ComputeClass gpu-small: not rendered'],
+  ])('fails %s', (_name, breakRender, breakExpected, failure) => {
+    const objects = renderClasses();
+    breakRender(objects);
+    const expectation = structuredClone(classes);
+    breakExpected(expectation);
+    expect(assertComputeClasses(objects, expectation).failures).toContain(failure);
   });
 });
 
@@ -327,6 +494,8 @@ describe('check:charts assertions on the model-sync release', () => {
     endpointPorts: [],
     forbiddenSelectorKeys: [],
     roles: [],
+    apiKey: { env: 'VLLM_API_KEY', secretName: 'inference-api-key', secretKey: 'api-key', containers: [] },
+    runAsUser: 1000,
     modelSyncJobs: [
       {
         model: 'm',

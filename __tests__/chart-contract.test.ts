@@ -34,6 +34,7 @@ function generated(env: string, modelCache: 'gcsfuse' | 'pvc') {
       loadBalancerIp: '10.10.0.50',
       clientRanges: ['10.8.0.0/28'],
       timing: timingBudget(),
+      apiKey: { secretName: 'inference-api-key', secretKey: 'api-key' },
     }),
   );
 }

@@ -37,7 +37,7 @@ describe('npm run synth (main.ts)', () => {
     expect(run.stdout).toContain(
       `Synthesized staging (tier startup, project afpi-staging) into ${outdir}/stacks:`,
     );
-    expect(run.stdout).toMatch(/^ {2}state +52 resources +2 data sources +3 outputs$/m);
+    expect(run.stdout).toMatch(/^ {2}state +51 resources +2 data sources +3 outputs$/m);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     for (const id of Object.keys(manifest.stacks)) {
       expect(fs.existsSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'))).toBe(true);

@@ -151,9 +151,22 @@ describe('cloud-run stack: services', () => {
     expect(envOf(services(dev, 'afpi-backend')['us-central1']).LLM_LOCAL_SHARE_PERCENT).toBe('10');
   });
 
+  it('gives the backend the inference API key as a Secret Manager reference (issue 21)', () => {
+    for (const region of ['us-central1', 'us-east1']) {
+      expect(envOf(services(prod, 'afpi-backend')[region]).INFERENCE_API_KEY).toEqual({
+        secret_key_ref: {
+          secret: remote('google_secret_manager_secretinference-api-key'),
+          version: 'latest',
+        },
+      });
+    }
+    expect(envOf(frontend)).not.toHaveProperty('INFERENCE_API_KEY');
+  });
+
   it('has no inference endpoint and no local share in a tier without the inference stack', () => {
     const env = envOf(services(startup, 'afpi-backend')['us-central1']);
     expect(env).not.toHaveProperty('INFERENCE_ENDPOINT');
+    expect(env).not.toHaveProperty('INFERENCE_API_KEY');
     expect(env.LLM_LOCAL_SHARE_PERCENT).toBe('0');
   });
 
@@ -231,6 +244,27 @@ describe('cloud-run stack: identities and registry', () => {
     );
   });
 
+  it('lets the CI deployer act as each runtime account, not the project, before it deploys a revision (issue 21)', () => {
+    const grants = resourcesOf(prod, 'google_service_account_iam_member');
+    expect(grants.map((g) => g.service_account_id).sort()).toEqual([
+      expect.stringMatching(/^\$\{google_service_account\.backend-identity_account_[A-F0-9]+\.name\}$/),
+      expect.stringMatching(/^\$\{google_service_account\.frontend-identity_account_[A-F0-9]+\.name\}$/),
+    ]);
+    for (const grant of grants) {
+      expect(grant).toEqual(
+        expect.objectContaining({
+          role: 'roles/iam.serviceAccountUser',
+          member: 'serviceAccount:afpi-deployer@afpi-production.iam.gserviceaccount.com',
+        }),
+      );
+    }
+    for (const role of ['backend', 'frontend']) {
+      expect(services(prod, `afpi-${role}`)['us-central1'].depends_on).toContainEqual(
+        expect.stringMatching(new RegExp(`^google_service_account_iam_member\\.${role}-identity_act-as_`)),
+      );
+    }
+  });
+
   it('lets the frontend write logs and metrics only', () => {
     expect(projectRoles('frontend-identity')).toEqual([
       'roles/logging.logWriter',
@@ -252,7 +286,8 @@ describe('cloud-run stack: identities and registry', () => {
       expect.objectContaining({ type: 'CLOUD_IAM_SERVICE_ACCOUNT', instance: remote('mysql') }),
     );
     const secretGrants = resourcesOf(prod, 'google_secret_manager_secret_iam_member');
-    expect(secretGrants).toHaveLength(3);
+    // Redis AUTH, the two LLM API keys, the inference API key.
+    expect(secretGrants).toHaveLength(4);
     for (const grant of secretGrants) {
       expect(grant).toEqual(
         expect.objectContaining({ role: 'roles/secretmanager.secretAccessor', secret_id: remote('secret') }),

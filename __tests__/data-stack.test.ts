@@ -256,7 +256,7 @@ describe('data stack', () => {
     expect(JSON.stringify(prod?.output)).not.toContain('auth_string');
   });
 
-  it('lets the CI planner read the Redis AUTH secret, which refreshing its version reads (:access), and no other', () => {
+  it('lets the CI planner read the secrets plans refresh (:access): Redis AUTH, the inference API key; no other', () => {
     const planner = 'serviceAccount:afpi-planner@afpi-production.iam.gserviceaccount.com';
     const grants = resourcesOf(prod, 'google_secret_manager_secret_iam_member').filter(
       (m) => m.member === planner,
@@ -264,9 +264,26 @@ describe('data stack', () => {
     expect(grants).toEqual([
       expect.objectContaining({
         role: 'roles/secretmanager.secretAccessor',
+        secret_id: expect.stringMatching(
+          /^\$\{google_secret_manager_secret\.inference-api-key_secret_.*\.id\}$/,
+        ),
+      }),
+      expect.objectContaining({
+        role: 'roles/secretmanager.secretAccessor',
         secret_id: expect.stringMatching(/^\$\{google_secret_manager_secret\.redis-auth_secret_.*\.id\}$/),
       }),
     ]);
+  });
+
+  it('creates the inference API key secret only where inference runs, without a value', () => {
+    const ids = (stack: typeof prod) =>
+      resourcesOf(stack, 'google_secret_manager_secret').map((s) => s.secret_id);
+    expect(ids(prod)).toContain('afpi-inference-api-key');
+    expect(ids(dev)).toContain('afpi-inference-api-key');
+    expect(ids(startup)).not.toContain('afpi-inference-api-key');
+    expect(prod?.output?.secret_ids.value).toContainEqual(
+      expect.stringMatching(/google_secret_manager_secret\.inference-api-key_secret_.*\.secret_id/),
+    );
   });
 
   it('stores model artifacts in a versioned, private, CMEK bucket', () => {
@@ -295,6 +312,7 @@ describe('data stack', () => {
   it('creates secret containers for the LLM API keys and the HF token, without values', () => {
     const secrets = resourcesOf(prod, 'google_secret_manager_secret');
     expect(secrets.map((s) => s.secret_id).sort()).toEqual([
+      'afpi-inference-api-key',
       'afpi-redis-auth',
       'hf-token',
       'openai-api-key',

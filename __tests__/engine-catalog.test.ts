@@ -57,6 +57,10 @@ describe('engine image vs GPU compute capability (catalog/engines.ts)', () => {
     const mirror = 'us-docker.pkg.dev/p/docker-hub/vllm/vllm-openai:v0.14.0';
     expect(imageSupport('vllm', mirror).minComputeCapability).toBe(7);
     expect(imageSupport('vllm', `vllm/vllm-openai@sha256:${'0'.repeat(64)}`).minComputeCapability).toBe(7.5);
+    // A digest on a tag: the tag's version decides.
+    expect(
+      imageSupport('vllm', `vllm/vllm-openai:v0.14.0@sha256:${'0'.repeat(64)}`).minComputeCapability,
+    ).toBe(7);
   });
 
   it('names image, GPU, reason and fix; nothing when the GPU is supported', () => {

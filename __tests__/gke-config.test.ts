@@ -19,9 +19,10 @@ describe('gke config: tier presets', () => {
     expect(gke?.gpuPools).toEqual([]);
   });
 
-  it('gives scale an L4 GPU pool (the seed T4 runs neither engine: catalog/engines.ts), 1-5 nodes, 100 GB, no spot', () => {
-    expect(gpuPoolsOf(loadEnvironment('staging').config.gke)).toEqual([
-      {
+  it('gives scale an L4 GPU pool (the seed T4 runs neither engine: catalog/engines.ts), 1-5 nodes, 100 GB, on-demand then spot', () => {
+    const [pool] = gpuPoolsOf(loadEnvironment('staging').config.gke);
+    expect(pool).toEqual(
+      expect.objectContaining({
         name: 'gpu-small',
         preset: 'l4',
         machineType: 'g2-standard-8',
@@ -30,8 +31,11 @@ describe('gke config: tier presets', () => {
         minNodes: 1,
         maxNodes: 5,
         diskSizeGb: 100,
-        spot: false,
-      },
+      }),
+    );
+    expect(pool.capacity.map((o) => [o.provisioning, o.nodePoolName, o.machineType])).toEqual([
+      ['on-demand', 'gpu-small', 'g2-standard-8'],
+      ['spot', 'gpu-small-spot', 'g2-standard-8'],
     ]);
   });
 
@@ -40,16 +44,26 @@ describe('gke config: tier presets', () => {
     expect(gke).toEqual(
       expect.objectContaining({ mode: 'standard', releaseChannel: 'STABLE', deletionProtection: true }),
     );
-    expect(gpuPoolsOf(gke).map((p) => [p.name, p.machineType, p.gpu, p.gpuCount, p.spot])).toEqual([
-      ['gpu-small', 'g2-standard-8', 'l4', 1, false],
-      ['gpu-large', 'a2-highgpu-2g', 'a100-40gb', 2, false],
+    expect(
+      gpuPoolsOf(gke).map((p) => [
+        p.name,
+        p.machineType,
+        p.gpu,
+        p.gpuCount,
+        p.capacity.map((o) => o.provisioning),
+      ]),
+    ).toEqual([
+      ['gpu-small', 'g2-standard-8', 'l4', 1, ['on-demand', 'flex-start', 'spot']],
+      ['gpu-large', 'a2-highgpu-2g', 'a100-40gb', 2, ['on-demand', 'flex-start', 'spot']],
     ]);
   });
 
   it('runs dev on spot nodes with GPU pools that scale to zero', () => {
     const { gke } = loadEnvironment('dev').config;
     expect(gke?.cpuPool).toEqual(expect.objectContaining({ minNodes: 1, maxNodes: 3, spot: true }));
-    expect(gpuPoolsOf(gke)).toEqual([expect.objectContaining({ minNodes: 0, maxNodes: 2, spot: true })]);
+    const [pool] = gpuPoolsOf(gke);
+    expect(pool).toEqual(expect.objectContaining({ minNodes: 0, maxNodes: 2 }));
+    expect(pool.capacity.map((o) => o.provisioning)).toEqual(['spot', 'on-demand']);
   });
 
   it('requires the gke section with the gke-gpu stack', () => {

@@ -82,7 +82,7 @@ describe('gke-gpu stack', () => {
     );
   });
 
-  it('runs nodes as a dedicated service account with the five node roles at project level', () => {
+  it('runs nodes as a dedicated service account with the four node roles at project level, no registry reader', () => {
     expect(onlyResource(prod['gke-gpu'], 'google_service_account')).toEqual(
       expect.objectContaining({ account_id: 'afpi-prod-nodes' }),
     );
@@ -91,7 +91,6 @@ describe('gke-gpu stack', () => {
         .map((m) => m.role)
         .sort(),
     ).toEqual([
-      'roles/artifactregistry.reader',
       'roles/logging.logWriter',
       'roles/monitoring.metricWriter',
       'roles/monitoring.viewer',
@@ -102,6 +101,20 @@ describe('gke-gpu stack', () => {
         '${google_service_account.nodes_identity_account_A30ED064.email}',
       );
     }
+  });
+
+  it('lets the CI deployer act as the node account only, before the cluster and pools use it', () => {
+    const actAs = onlyResource(prod['gke-gpu'], 'google_service_account_iam_member');
+    expect(actAs).toEqual(
+      expect.objectContaining({
+        role: 'roles/iam.serviceAccountUser',
+        member: 'serviceAccount:afpi-deployer@afpi-production.iam.gserviceaccount.com',
+        service_account_id: '${google_service_account.nodes_identity_account_A30ED064.name}',
+      }),
+    );
+    expect(onlyResource(prod['gke-gpu'], 'google_container_cluster').depends_on).toContainEqual(
+      expect.stringMatching(/^google_service_account_iam_member\.nodes_identity_act-as_/),
+    );
   });
 
   it('enables the APIs the cluster uses', () => {
@@ -153,8 +166,11 @@ describe('gke-gpu stack', () => {
               gpu_driver_installation_config: { gpu_driver_version: 'LATEST' },
             },
           ],
-          taint: [GPU_TAINT],
-          labels: { 'nvidia.com/gpu': 'present' },
+          taint: [
+            GPU_TAINT,
+            { key: 'cloud.google.com/compute-class', value: 'gpu-large', effect: 'NO_SCHEDULE' },
+          ],
+          labels: { 'nvidia.com/gpu': 'present', 'cloud.google.com/compute-class': 'gpu-large' },
           gcfs_config: { enabled: true },
           gvnic: { enabled: true },
           workload_metadata_config: { mode: 'GKE_METADATA' },
@@ -178,12 +194,18 @@ describe('gke-gpu stack', () => {
     }
   });
 
-  it('uses spot nodes and scale-to-zero GPU pools in dev', () => {
+  it('uses spot nodes and scale-to-zero GPU pools in dev, on-demand as the fallback', () => {
     expect(pool(dev['gke-gpu'], 'gpu-small')).toEqual(
       expect.objectContaining({
         autoscaling: { total_min_node_count: 0, total_max_node_count: 2, location_policy: 'ANY' },
         initial_node_count: 0,
         node_config: expect.objectContaining({ spot: true }),
+      }),
+    );
+    expect(pool(dev['gke-gpu'], 'gpu-small-od')).toEqual(
+      expect.objectContaining({
+        autoscaling: { total_min_node_count: 0, total_max_node_count: 2, location_policy: 'ANY' },
+        node_config: expect.objectContaining({ spot: false, machine_type: 'g2-standard-8' }),
       }),
     );
     expect(pool(dev['gke-gpu'], 'cpu').node_config).toEqual(expect.objectContaining({ spot: true }));

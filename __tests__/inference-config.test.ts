@@ -81,8 +81,8 @@ describe('inference config: bad input', () => {
       expect(loadVariant('dev', { ...V100_POOL, inference: v014 }).problems).toBeUndefined();
     });
 
-    it('takes a digest-pinned or unknown-version image as the newest build', () => {
-      const digest = `vllm/vllm-openai@sha256:${'a'.repeat(64)}`;
+    it('takes an unknown-version image (digest-pinned or not) as the newest build', () => {
+      const digest = `vllm/vllm-openai:nightly@sha256:${'a'.repeat(64)}`;
       expect(
         problemsOf('dev', { ...V100_POOL, inference: { engines: ['vllm'], images: { vllm: digest } } }),
       ).toEqual([expect.stringContaining(`image "${digest}" (inference.images.vllm) cannot run on V100`)]);
@@ -121,11 +121,22 @@ describe('inference config: bad input', () => {
     ]);
   });
 
-  it('accepts an image pinned by digest', () => {
-    const digest = `vllm/vllm-openai@sha256:${'a'.repeat(64)}`;
+  it('accepts an image pinned by tag and digest', () => {
+    const digest = `vllm/vllm-openai:v0.15.1@sha256:${'a'.repeat(64)}`;
     const { loaded, problems } = loadVariant('dev', { inference: { images: { vllm: digest } } });
     expect(problems).toBeUndefined();
     expect(loaded?.config.inference?.images.vllm).toBe(digest);
+  });
+
+  it('refuses a digest without its tag or a malformed digest (the charts render <repository>:<tag>)', () => {
+    const fix = (image: string) =>
+      `config/environments/dev.yaml: inference.images.router ("${image}") is not "<image>:<tag>@sha256:<64 hex digits>". Fix: keep the tag and append the image's digest, e.g. "lmcache/lmstack-router:v0.1.12@sha256:<digest>" (\`docker buildx imagetools inspect lmcache/lmstack-router:v0.1.12\` prints it)`;
+    for (const image of [
+      `lmcache/lmstack-router@sha256:${'a'.repeat(64)}`,
+      'lmcache/lmstack-router:v0.1.12@sha256:abc',
+    ]) {
+      expect(problemsOf('dev', { inference: { images: { router: image } } })).toEqual([fix(image)]);
+    }
   });
 
   it('refuses an unpinned chart version', () => {

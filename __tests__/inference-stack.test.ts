@@ -177,6 +177,111 @@ describe('inference stack', () => {
     ]);
   });
 
+  it('copies the API key from Secret Manager into a Secret that every engine and the vLLM router read (issue 21)', () => {
+    const versions = Object.values(
+      (prod.inference as Values).data.google_secret_manager_secret_version as Record<string, Values>,
+    );
+    expect(versions).toHaveLength(1);
+    const [version] = versions;
+    expect(version).toEqual(
+      expect.objectContaining({
+        secret: expect.stringMatching(
+          /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-data\.outputs\.cross-stack-output-google_secret_manager_secretinference-api-key_secret_[A-F0-9]+id\}$/,
+        ),
+      }),
+    );
+    expect(version).not.toHaveProperty('version'); // latest: a rotation reaches the Secret at the next apply
+    const secret = onlyResource(prod.inference, 'kubernetes_secret_v1');
+    expect(secret).toEqual(
+      expect.objectContaining({
+        metadata: {
+          name: 'inference-api-key',
+          namespace: '${kubernetes_namespace_v1.namespace.metadata[0].name}',
+        },
+        type: 'Opaque',
+        data: {
+          'api-key': expect.stringMatching(
+            /^\$\{data\.google_secret_manager_secret_version\.api-key_latest_[A-F0-9]+\.secret_data\}$/,
+          ),
+        },
+      }),
+    );
+    const ref = { secretName: 'inference-api-key', secretKey: 'api-key' };
+    const vllm = valuesOf(prod.inference, 'vllm');
+    expect(vllm.servingEngineSpec.vllmApiKey).toEqual(ref);
+    expect(vllm.routerSpec.vllmApiKey).toEqual(ref);
+    expect(valuesOf(prod.inference, 'tgi-mistral-7b-instruct-v0-2').apiKey).toEqual(ref);
+    // The engine releases wait for the Secret: pods referencing a missing Secret never start.
+    const engines = resourcesOf(prod.inference, 'helm_release').filter((r) => r.name !== 'model-sync');
+    expect(engines.map((r) => r.name).sort()).toEqual([
+      'tgi-llama-2-70b-chat',
+      'tgi-mistral-7b-instruct-v0-2',
+      'vllm',
+    ]);
+    for (const r of engines) {
+      expect(r.depends_on).toContainEqual(expect.stringMatching(/^kubernetes_secret_v1\.api-key_secret_/));
+    }
+  });
+
+  it('runs the engines, the router and TGI as a non-root user on a read-only root, HOME on an emptyDir (issue 21)', () => {
+    const vllm = valuesOf(prod.inference, 'vllm');
+    for (const spec of [vllm.servingEngineSpec, vllm.routerSpec]) {
+      expect(spec.securityContext).toEqual(
+        expect.objectContaining({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 }),
+      );
+      // The chart's default for the engines is runAsNonRoot: false; ours replaces it.
+      expect(spec.containerSecurityContext).toEqual({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
+    const scratch = { name: 'scratch', emptyDir: { sizeLimit: '10Gi' } };
+    for (const spec of [...(vllm.servingEngineSpec.modelSpec as Values[]), vllm.routerSpec]) {
+      expect(spec.env).toEqual(
+        expect.arrayContaining([
+          { name: 'HOME', value: '/tmp' },
+          { name: 'USER', value: 'afpi' },
+          { name: 'XDG_CACHE_HOME', value: '/tmp/.cache' },
+          { name: 'TRITON_CACHE_DIR', value: '/tmp/.triton' },
+          { name: 'VLLM_CACHE_ROOT', value: '/tmp/.cache/vllm' },
+        ]),
+      );
+      expect(spec.extraVolumes).toContainEqual(scratch);
+      expect(spec.extraVolumeMounts).toContainEqual({ name: 'scratch', mountPath: '/tmp' });
+    }
+    // Our TGI chart is non-root and read-only by default (charts/tgi/values.yaml); the stack adds the caches.
+    expect(valuesOf(prod.inference, 'tgi-mistral-7b-instruct-v0-2').env).toContainEqual({
+      name: 'TORCHINDUCTOR_CACHE_DIR',
+      value: '/tmp/torchinductor',
+    });
+  });
+
+  it('lets the nodes pull from the registry mirrors with a reader grant on each repository only (issue 21)', () => {
+    const grants = resourcesOf(prod.inference, 'google_artifact_registry_repository_iam_member');
+    expect(grants.map((g) => g.repository).sort()).toEqual([
+      expect.stringMatching(
+        /^\$\{google_artifact_registry_repository\.registry-mirrors_docker-hub_[A-F0-9]+\.name\}$/,
+      ),
+      expect.stringMatching(
+        /^\$\{google_artifact_registry_repository\.registry-mirrors_ghcr_[A-F0-9]+\.name\}$/,
+      ),
+    ]);
+    for (const grant of grants) {
+      expect(grant).toEqual(
+        expect.objectContaining({
+          role: 'roles/artifactregistry.reader',
+          member: 'serviceAccount:afpi-prod-nodes@afpi-production.iam.gserviceaccount.com',
+        }),
+      );
+    }
+    // The member is gke-gpu's node account (built from its id, no cross-stack output).
+    expect(onlyResource(synthEnvironment('prod')['gke-gpu'], 'google_service_account').account_id).toBe(
+      'afpi-prod-nodes',
+    );
+  });
+
   it('gives each engine a Workload Identity that reads the model bucket (and the HF token for a PVC cache) only', () => {
     const stack = dev.inference!;
     expect(resourcesOf(stack, 'google_service_account').map((a) => a.account_id)).toEqual([
@@ -299,10 +404,19 @@ describe('inference stack', () => {
           {
             matchExpressions: [
               { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-tesla-a100'] },
+              { key: 'cloud.google.com/compute-class', operator: 'In', values: ['gpu-large'] },
             ],
           },
         ],
-        tolerations: [GPU_TOLERATION],
+        tolerations: [
+          GPU_TOLERATION,
+          {
+            key: 'cloud.google.com/compute-class',
+            operator: 'Equal',
+            value: 'gpu-large',
+            effect: 'NoSchedule',
+          },
+        ],
         pdb: { enabled: true, maxUnavailable: 1 },
       }),
     );
@@ -315,6 +429,7 @@ describe('inference stack', () => {
           {
             matchExpressions: [
               { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
+              { key: 'cloud.google.com/compute-class', operator: 'In', values: ['gpu-small'] },
             ],
           },
         ],
@@ -355,6 +470,7 @@ describe('inference stack', () => {
         },
       },
       { name: 'gke-gcsfuse-cache', emptyDir: { sizeLimit: '51Gi' } },
+      { name: 'scratch', emptyDir: { sizeLimit: '10Gi' } },
     ]);
     // The engine starts once the model-sync Job has written the model's marker (issue 18).
     expect(spec.initContainer).toEqual({
@@ -368,8 +484,12 @@ describe('inference stack', () => {
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '64Mi' } },
       extraVolumeMounts: [{ name: 'model-cache', mountPath: '/models', readOnly: true }],
     });
-    expect(spec.extraVolumeMounts).toEqual([{ name: 'model-cache', mountPath: '/models', readOnly: true }]);
-    expect(spec.env).toEqual([{ name: 'HF_HUB_OFFLINE', value: '1' }]);
+    expect(spec.extraVolumeMounts).toEqual([
+      { name: 'model-cache', mountPath: '/models', readOnly: true },
+      { name: 'scratch', mountPath: '/tmp' },
+    ]);
+    expect(spec.env).toContainEqual({ name: 'HF_HUB_OFFLINE', value: '1' });
+    expect(spec.env).not.toContainEqual(expect.objectContaining({ name: 'HF_TOKEN_PATH' }));
     expect((values.extraObjects as Values[]).map((o) => o.kind)).not.toContain('SecretProviderClass');
     const tgi = valuesOf(dev.inference, 'tgi-mistral-7b-instruct-v0-2');
     expect(tgi.modelCache).toEqual({
@@ -558,7 +678,7 @@ describe('inference stack', () => {
           maxInputTokens: 3072,
           maxTotalTokens: 4096,
         },
-        gpu: { count: 2, acceleratorType: 'nvidia-tesla-a100', computeClass: '' },
+        gpu: { count: 2, acceleratorType: 'nvidia-tesla-a100', computeClass: 'gpu-large' },
         serviceAccount: {
           create: false,
           name: expect.stringContaining('kubernetes_service_account_v1.tgi_ksa'),
@@ -630,7 +750,8 @@ describe('inference stack', () => {
     expect(valuesOf(prod.inference, 'tgi-llama-2-70b-chat').autoscaling).toEqual(
       expect.objectContaining({ metric: 'queue-depth', queueDepthTarget: 5 }),
     );
-    expect(onlyResource(prod.inference, 'kubernetes_deployment_v1')).toEqual(
+    const adapter = onlyResource(prod.inference, 'kubernetes_deployment_v1');
+    expect(adapter).toEqual(
       expect.objectContaining({
         metadata: expect.objectContaining({
           name: 'custom-metrics-stackdriver-adapter',
@@ -638,6 +759,17 @@ describe('inference stack', () => {
         }),
       }),
     );
+    // Non-root (distroless nonroot) on a read-only root; its self-signed certificate goes to an emptyDir.
+    const pod = (adapter.spec as Values).template.spec;
+    expect(pod.security_context).toEqual(
+      expect.objectContaining({ run_as_non_root: true, run_as_user: '65532', run_as_group: '65532' }),
+    );
+    expect(pod.container[0].security_context).toEqual(
+      expect.objectContaining({ run_as_non_root: true, read_only_root_filesystem: true }),
+    );
+    expect(pod.container[0].command).toContain('--cert-dir=/var/run/adapter-certs');
+    expect(pod.container[0].volume_mount).toEqual([{ name: 'certs', mount_path: '/var/run/adapter-certs' }]);
+    expect(pod.volume).toEqual([{ name: 'certs', empty_dir: { size_limit: '16Mi' } }]);
     expect(
       resourcesOf(prod.inference, 'kubernetes_api_service_v1')
         .map((a) => (a.metadata as Values).name)

@@ -36,6 +36,7 @@ function environment(inference: InferenceConfig = prod.inference!, autopilot = f
     loadBalancerIp: '10.10.0.50',
     clientRanges: ['10.8.0.0/28'],
     timing: timingBudget(),
+    apiKey: { secretName: 'inference-api-key', secretKey: 'api-key' },
   };
 }
 
@@ -97,7 +98,7 @@ describe('values merge', () => {
       maxInputTokens: 3072,
       maxTotalTokens: 4096,
     });
-    expect(values.gpu).toEqual({ count: 2, acceleratorType: 'nvidia-tesla-a100', computeClass: '' });
+    expect(values.gpu).toEqual({ count: 2, acceleratorType: 'nvidia-tesla-a100', computeClass: 'gpu-large' });
     expect(values.image).toEqual({
       repository: 'ghcr.io/huggingface/text-generation-inference',
       tag: '3.3.5',
@@ -167,10 +168,12 @@ describe('generated overrides', () => {
       repository: 'registry:5000/team/tgi',
       tag: '3.3.5',
     });
-    expect(splitImage(`vllm/vllm-openai@sha256:${'b'.repeat(64)}`)).toEqual({
+    // The charts render <repository>:<tag>: a digest stays on the tag, and is never alone.
+    expect(splitImage(`vllm/vllm-openai:v0.15.1@sha256:${'b'.repeat(64)}`)).toEqual({
       repository: 'vllm/vllm-openai',
-      tag: `@sha256:${'b'.repeat(64)}`,
+      tag: `v0.15.1@sha256:${'b'.repeat(64)}`,
     });
+    expect(() => splitImage(`vllm/vllm-openai@sha256:${'b'.repeat(64)}`)).toThrow('has no tag');
   });
 
   it('sizes a replica from its pool’s machine: 75 % of the vCPUs, 65 % of the memory, shm by GPU count', () => {
@@ -178,19 +181,59 @@ describe('generated overrides', () => {
     expect(enginePodSize(llama.pool)).toEqual({ cpu: 18, memoryGiB: 110, shmGiB: 4 });
   });
 
-  it('selects Autopilot GPU nodes by accelerator and compute class', () => {
-    const spec = vllmModelSpec(mistral, environment(prod.inference, true));
-    expect(spec.nodeSelectorTerms).toEqual([
-      {
-        matchExpressions: [
-          { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
-          { key: 'cloud.google.com/compute-class', operator: 'In', values: ['Accelerator'] },
-        ],
-      },
-    ]);
-    expect((tgiOverrides(mistral, 0, environment(prod.inference, true)).gpu as Values).computeClass).toBe(
-      'Accelerator',
-    );
+  it.each([false, true])(
+    'selects the pool’s compute class and tolerates its taint (autopilot %s)',
+    (autopilot) => {
+      const spec = vllmModelSpec(mistral, environment(prod.inference, autopilot));
+      expect(spec.nodeSelectorTerms).toEqual([
+        {
+          matchExpressions: [
+            { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: ['nvidia-l4'] },
+            { key: 'cloud.google.com/compute-class', operator: 'In', values: ['gpu-small'] },
+          ],
+        },
+      ]);
+      const tolerations = [
+        { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+        {
+          key: 'cloud.google.com/compute-class',
+          operator: 'Equal',
+          value: 'gpu-small',
+          effect: 'NoSchedule',
+        },
+      ];
+      expect(spec.tolerations).toEqual(tolerations);
+      const tgi = tgiOverrides(mistral, 0, environment(prod.inference, autopilot));
+      expect(tgi.gpu).toEqual({ count: 1, acceleratorType: 'nvidia-l4', computeClass: 'gpu-small' });
+      expect(tgi.tolerations).toEqual(tolerations);
+    },
+  );
+
+  it('selects every accelerator of a class spanning GPUs; TGI then selects by the class alone', () => {
+    const a100 = {
+      provisioning: 'on-demand' as const,
+      machineType: 'a2-highgpu-1g',
+      gpu: 'a100-40gb' as const,
+    };
+    const pool = {
+      ...mistral.pool,
+      capacity: [
+        ...mistral.pool.capacity,
+        { ...a100, gpuCount: 1, nodePoolName: 'gpu-small-od-a100-40gb', path: [], config: a100 },
+      ],
+    };
+    const spanning = { ...mistral, pool };
+    const spec = vllmModelSpec(spanning, environment(prod.inference));
+    expect((spec.nodeSelectorTerms as Values[])[0].matchExpressions[0]).toEqual({
+      key: 'cloud.google.com/gke-accelerator',
+      operator: 'In',
+      values: ['nvidia-l4', 'nvidia-tesla-a100'],
+    });
+    expect(tgiOverrides(spanning, 0, environment(prod.inference)).gpu).toEqual({
+      count: 1,
+      acceleratorType: '',
+      computeClass: 'gpu-small',
+    });
   });
 
   it('downloads into a shared volume instead of mounting the bucket with modelCache pvc', () => {
@@ -205,8 +248,9 @@ describe('generated overrides', () => {
       }),
     );
     // The token comes from Secret Manager as a file, read with the pod's Workload Identity.
-    expect(spec.env).toEqual([{ name: 'HF_TOKEN_PATH', value: '/var/run/secrets/huggingface/token' }]);
+    expect(spec.env).toContainEqual({ name: 'HF_TOKEN_PATH', value: '/var/run/secrets/huggingface/token' });
     expect(spec.extraVolumes).toEqual([
+      { name: 'scratch', emptyDir: { sizeLimit: '10Gi' } },
       {
         name: 'hf-token',
         csi: {

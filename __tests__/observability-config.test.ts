@@ -11,6 +11,7 @@ describe('observability config', () => {
       errorRatePercent: 5,
       gpuUtilizationPercent: 90,
       gpuSaturationMinutes: 10,
+      gpuPendingMinutes: 15,
       costAnomalyMultiplier: 1.5,
       dailyCostBaselineUsd: 500,
       sqlCpuPercent: 80,

@@ -232,7 +232,18 @@ describe('observability stack: the seed alerts', () => {
       }),
     ]);
 
-    // The DTS service agent may mint tokens for this account only (no project-wide token creator).
+    // The DTS service agent may mint tokens for this account only (no project-wide token creator); the CI deployer
+    // may attach this account only (no project-wide Service Account User), and the query waits for that grant.
+    const actAs = expect.objectContaining({
+      role: 'roles/iam.serviceAccountUser',
+      member: 'serviceAccount:afpi-deployer@afpi-production.iam.gserviceaccount.com',
+      service_account_id: expect.stringMatching(
+        /^\$\{google_service_account\.cost-anomaly-daily_identity_account_[A-F0-9]+\.name\}$/,
+      ),
+    });
+    expect(onlyResource(obs, 'google_bigquery_data_transfer_config').depends_on).toContainEqual(
+      expect.stringMatching(/^google_service_account_iam_member\.cost-anomaly-daily_identity_act-as_/),
+    );
     expect(resourcesOf(obs, 'google_service_account_iam_member')).toEqual([
       expect.objectContaining({
         role: 'roles/iam.serviceAccountShortTermTokenMinter',
@@ -243,6 +254,7 @@ describe('observability stack: the seed alerts', () => {
           /^\$\{google_service_account\.cost-anomaly-daily_identity_account_[A-F0-9]+\.name\}$/,
         ),
       }),
+      actAs,
     ]);
 
     // Only this transfer config's run log: its id comes from the config's name at apply time, through

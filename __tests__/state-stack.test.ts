@@ -87,6 +87,10 @@ describe('state stack', () => {
         /\.(viewer|reader|securityReviewer|serviceAccountViewer|bucketViewer|serviceUsageViewer|policyViewer)$/,
       );
     expect(roles('deployer')).toContain('roles/run.admin');
+    // No project-wide actAs or token minting: the stacks grant actAs on each account the deployer attaches.
+    expect(roles('deployer')).toContain('roles/iam.serviceAccountAdmin');
+    expect(roles('deployer')).not.toContain('roles/iam.serviceAccountUser');
+    expect(roles('deployer')).not.toContain('roles/iam.serviceAccountTokenCreator');
     expect([...planner, ...roles('deployer')]).not.toEqual(
       expect.arrayContaining([expect.stringMatching(/^roles\/(owner|editor|viewer)$/)]),
     );

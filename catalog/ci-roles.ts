@@ -11,6 +11,11 @@ export function ciAccountEmail(account: keyof typeof CI_ACCOUNTS, projectId: str
   return `${CI_ACCOUNTS[account]}@${projectId}.iam.gserviceaccount.com`;
 }
 
+/** A CI service account as an IAM member (`serviceAccount:<e-mail>`). */
+export function ciMember(account: keyof typeof CI_ACCOUNTS, projectId: string): string {
+  return `serviceAccount:${ciAccountEmail(account, projectId)}`;
+}
+
 /**
  * What refreshing the planner's stacks reads beyond the viewer roles below, granted as a custom project role:
  * `google_redis_instance` with AUTH reads the AUTH string on every refresh. (Also granted where the resource
@@ -43,6 +48,9 @@ export const PLANNER_ROLES = [
 /**
  * Apply every stack but `state` (bootstrapped by a human). projectIamAdmin is needed to grant the workloads'
  * roles and the audit configs; it lets the deployer widen its own access, hence the branch + workflow trust.
+ * serviceAccountAdmin creates the runtime accounts and sets their IAM policies (Workload Identity bindings, the
+ * deployer's own actAs grant on each account it attaches: ServiceIdentity.grantActAs); no project-level
+ * serviceAccountUser, so it can act as no account it was not granted on.
  */
 export const DEPLOYER_ROLES = [
   'roles/compute.networkAdmin',
@@ -56,7 +64,6 @@ export const DEPLOYER_ROLES = [
   'roles/secretmanager.admin',
   'roles/cloudkms.admin',
   'roles/iam.serviceAccountAdmin',
-  'roles/iam.serviceAccountUser',
   'roles/resourcemanager.projectIamAdmin',
   'roles/logging.admin',
   'roles/monitoring.admin',

@@ -59,10 +59,14 @@ export const ENGINE_IMAGE_SUPPORT: readonly EngineImageSupport[] = [
 /** The last vLLM image documented for compute capability 7.0 (V100): what the error suggests. */
 export const VLLM_LAST_CC70_IMAGE = 'vllm/vllm-openai:v0.14.0';
 
-/** `[major, minor, patch]` of a tag such as `v0.15.1` or `3.3.5`; undefined for a digest or another scheme. */
+/**
+ * `[major, minor, patch]` of a tag such as `v0.15.1` or `3.3.5` (a digest after it is ignored); undefined for a
+ * digest without a tag or another scheme.
+ */
 function versionOf(image: string): number[] | undefined {
-  if (image.includes('@')) return undefined;
-  const tag = image.slice(image.lastIndexOf(':') + 1);
+  const ref = image.split('@')[0];
+  if (!ref.slice(ref.lastIndexOf('/') + 1).includes(':')) return undefined;
+  const tag = ref.slice(ref.lastIndexOf(':') + 1);
   const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(tag);
   return match ? [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)] : undefined;
 }

@@ -11,6 +11,13 @@
  *   us-central1, on-demand (no spot, no committed-use discount), USD, as of PRICES_AS_OF.
  */
 
+/**
+ * Node label and NoSchedule taint key GKE requires on a manually created node pool that serves a custom compute
+ * class (https://cloud.google.com/kubernetes-engine/docs/concepts/about-custom-compute-classes); pods select the
+ * class with it.
+ */
+export const COMPUTE_CLASS_KEY = 'cloud.google.com/compute-class';
+
 /** Date the zone table and the hourly prices below were taken from the pages named above. */
 export const PRICES_AS_OF = '2025-06-01';
 
@@ -163,12 +170,24 @@ export interface MachineType {
   readonly gpus: Readonly<Partial<Record<GpuId, readonly number[]>>>;
   /** On-demand list price of the machine for one hour (us-central1), excluding its GPUs. */
   readonly pricePerHourUsd: number;
+  /**
+   * Whether Compute Engine sells it as a flex-start (Dynamic Workload Scheduler) VM: the accelerator-optimized
+   * series (A2, A3, G2), not N1 with attached T4/V100 (https://cloud.google.com/compute/docs/instances/flex-start-vms).
+   */
+  readonly flexStart: boolean;
 }
 
 // N1 takes T4 (1/2/4 GPUs up to 48/48/96 vCPUs) and V100 (1/2/4/8 GPUs up to 12/24/48/96 vCPUs).
 function n1(vcpus: number, memoryGb: number, pricePerHourUsd: number): MachineType {
   const v100 = [1, 2, 4, 8].filter((count) => vcpus <= count * 12);
-  return { name: `n1-standard-${vcpus}`, vcpus, memoryGb, gpus: { t4: [1, 2, 4], v100 }, pricePerHourUsd };
+  return {
+    name: `n1-standard-${vcpus}`,
+    vcpus,
+    memoryGb,
+    gpus: { t4: [1, 2, 4], v100 },
+    pricePerHourUsd,
+    flexStart: false,
+  };
 }
 
 function bundle(
@@ -179,7 +198,7 @@ function bundle(
   count: number,
   price: number,
 ): MachineType {
-  return { name, vcpus, memoryGb, gpus: { [gpu]: [count] }, pricePerHourUsd: price };
+  return { name, vcpus, memoryGb, gpus: { [gpu]: [count] }, pricePerHourUsd: price, flexStart: true };
 }
 
 const MACHINE_LIST: readonly MachineType[] = [

@@ -6,6 +6,7 @@ import { closest, knownKeys, schemaAt, shapeHint } from './hints';
 import { repoRoot } from './paths';
 import { configSchema, EnvironmentConfig, StackId, Tier, TIERS } from './schema';
 import { ciNotes, stateAccessNotes } from './sections/ci';
+import { gkeNotes } from './sections/gke';
 import { observabilityNotes } from './sections/observability';
 import { securityNotes } from './sections/security';
 
@@ -253,6 +254,7 @@ export function loadEnvironment(env: string, options: LoadOptions = {}): LoadedE
     ...observabilityNotes(result.data),
     ...ciNotes(result.data),
     ...securityNotes(result.data),
+    ...gkeNotes(result.data),
     ...stateAccessNotes(result.data),
   );
   return { config: { ...result.data, env } as EnvironmentConfig, notes };

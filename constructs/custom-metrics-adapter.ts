@@ -31,6 +31,10 @@ const LABELS = { 'k8s-app': NAME };
  * calls the pod on this port: the gke-gpu stack opens it from the control plane to the nodes.
  */
 export const CUSTOM_METRICS_ADAPTER_PORT = 6443;
+/** UID/GID of distroless's `nonroot` user. */
+const ADAPTER_UID = 65532;
+/** emptyDir for the adapter's self-signed certificate (its default, a directory under the working directory, is read-only). */
+const CERT_DIR = '/var/run/adapter-certs';
 
 /**
  * The Custom Metrics Stackdriver Adapter: serves Cloud Monitoring metrics (Managed Prometheus included, as
@@ -109,7 +113,13 @@ export class CustomMetricsAdapter extends Construct {
           metadata: { labels: LABELS },
           spec: {
             serviceAccountName: this.identity.serviceAccountName,
-            securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+            // Non-root (distroless's `nonroot` user; the image is a static Go binary on distroless/static).
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: String(ADAPTER_UID),
+              runAsGroup: String(ADAPTER_UID),
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             container: [
               {
                 name: 'adapter',
@@ -121,16 +131,24 @@ export class CustomMetricsAdapter extends Construct {
                   '--fallback-for-container-metrics=true',
                   // The default, 443, needs NET_BIND_SERVICE, which the dropped capabilities remove.
                   `--secure-port=${CUSTOM_METRICS_ADAPTER_PORT}`,
+                  // Its self-signed serving certificate goes to the writable volume, not the working directory.
+                  `--cert-dir=${CERT_DIR}`,
                 ],
                 port: [{ name: 'https', containerPort: CUSTOM_METRICS_ADAPTER_PORT, protocol: 'TCP' }],
                 resources: {
                   requests: { cpu: '250m', memory: '400Mi' },
                   limits: { cpu: '250m', memory: '400Mi' },
                 },
-                // Writable root: the adapter writes its self-signed serving certificate to its working directory.
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                securityContext: {
+                  runAsNonRoot: true,
+                  readOnlyRootFilesystem: true,
+                  allowPrivilegeEscalation: false,
+                  capabilities: { drop: ['ALL'] },
+                },
+                volumeMount: [{ name: 'certs', mountPath: CERT_DIR }],
               },
             ],
+            volume: [{ name: 'certs', emptyDir: { sizeLimit: '16Mi' } }],
           },
         },
       },

@@ -23,6 +23,8 @@ export interface DailyCostAnomalyProps {
   readonly multiplier: number;
   readonly notificationChannels: readonly string[];
   readonly subjectPrefix: string;
+  /** IAM member that deploys the scheduled query: it must act as the query's account (the CI deployer). */
+  readonly deployerMember: string;
   /** The BigQuery, Data Transfer, Logging and Monitoring APIs. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -119,7 +121,7 @@ export class DailyCostAnomaly extends Construct {
       schedule: COST_CHECK_SCHEDULE,
       serviceAccountName: this.identity.email,
       params: { query: costAnomalyQuery(props) },
-      dependsOn: [...(props.dependsOn ?? []), ...grants],
+      dependsOn: [...(props.dependsOn ?? []), ...grants, this.identity.grantActAs(props.deployerMember)],
     });
     // The DTS service agent mints the runner's tokens; its default project role allows that, but orgs that prune
     // service-agent grants break the check at its first run, so the grant is explicit and on this account only.

@@ -4,7 +4,10 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { GKE_NODE_TAG } from './firewall-rules';
 
-/** Logs and metrics the cluster sends; DCGM exports GPU utilisation for the gpu_saturation alert. */
+/**
+ * Logs and metrics the cluster sends; DCGM exports GPU utilisation for the gpu_saturation alert, POD the managed
+ * kube-state-metrics pod phase and requests for the gpu_workload_pending alert.
+ */
 export const LOGGING_COMPONENTS = ['SYSTEM_COMPONENTS', 'WORKLOADS'];
 export const MONITORING_COMPONENTS = [
   'SYSTEM_COMPONENTS',

@@ -1,6 +1,7 @@
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { COMPUTE_CLASS_KEY } from '../catalog/gpus';
 import { GKE_NODE_TAG } from './firewall-rules';
 
 /** Taint every GPU node carries so only pods that tolerate it (and request GPUs) land there. */
@@ -33,6 +34,17 @@ export interface GkeNodePoolProps {
   readonly maxNodes: number;
   readonly diskSizeGb: number;
   readonly spot: boolean;
+  /** Flex-start VMs (Dynamic Workload Scheduler): start empty, consume no reservation. @default false */
+  readonly flexStart?: boolean;
+  /** Compute Engine reservation the nodes consume (name, or `projects/<p>/reservations/<name>`). @default none */
+  readonly reservation?: string;
+  /** Custom compute class the pool serves: adds its label and NoSchedule taint. @default none */
+  readonly computeClass?: string;
+  /**
+   * Disk image preloaded with container images, attached as a secondary boot disk in CONTAINER_IMAGE_CACHE mode
+   * (needs image streaming, which every pool has on). @default none
+   */
+  readonly imageCacheDiskImage?: string;
   /** Email of the nodes' service account. */
   readonly serviceAccount: string;
   /** Zones for the nodes. @default the cluster's zones */
@@ -47,7 +59,7 @@ export interface GkeNodePoolProps {
  * A Standard-mode node pool: dedicated node service account, GKE metadata server, shielded instances,
  * auto-repair and auto-upgrade, surge upgrades (in place for GPU pools), image streaming, gVNIC, autoscaling on
  * total node counts; GPU pools add the accelerator with driver auto-install, the `nvidia.com/gpu=present:NoSchedule` taint and a
- * matching label.
+ * matching label; a pool serving a compute class carries its label and taint.
  */
 export class GkeNodePool extends Construct {
   readonly pool: ContainerNodePool;
@@ -89,6 +101,11 @@ export class GkeNodePool extends Construct {
         gcfsConfig: { enabled: true },
         gvnic: { enabled: true },
         spot: props.spot,
+        flexStart: props.flexStart,
+        ...reservationAffinity(props),
+        secondaryBootDisks: props.imageCacheDiskImage
+          ? [{ diskImage: props.imageCacheDiskImage, mode: 'CONTAINER_IMAGE_CACHE' }]
+          : undefined,
         metadata: { 'disable-legacy-endpoints': 'true' },
         // The serverless-to-inference firewall rule targets this tag.
         tags: [GKE_NODE_TAG],
@@ -101,8 +118,16 @@ export class GkeNodePool extends Construct {
                   gpuDriverInstallationConfig: { gpuDriverVersion: gpu.driverVersion ?? 'DEFAULT' },
                 },
               ],
-              taint: [{ ...GPU_TAINT }],
-              labels: { [GPU_TAINT.key]: GPU_TAINT.value },
+              taint: [
+                { ...GPU_TAINT },
+                ...(props.computeClass
+                  ? [{ key: COMPUTE_CLASS_KEY, value: props.computeClass, effect: 'NO_SCHEDULE' }]
+                  : []),
+              ],
+              labels: {
+                [GPU_TAINT.key]: GPU_TAINT.value,
+                ...(props.computeClass ? { [COMPUTE_CLASS_KEY]: props.computeClass } : {}),
+              },
             }
           : {}),
       },
@@ -115,4 +140,18 @@ export class GkeNodePool extends Construct {
   get name(): string {
     return this.pool.name;
   }
+}
+
+/** A named reservation, or none at all for flex-start (its VMs never come from a reservation). */
+function reservationAffinity(props: GkeNodePoolProps) {
+  if (props.reservation) {
+    return {
+      reservationAffinity: {
+        consumeReservationType: 'SPECIFIC_RESERVATION',
+        key: 'compute.googleapis.com/reservation-name',
+        values: [props.reservation],
+      },
+    };
+  }
+  return props.flexStart ? { reservationAffinity: { consumeReservationType: 'NO_RESERVATION' } } : {};
 }

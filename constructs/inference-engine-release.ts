@@ -34,7 +34,8 @@ export interface InferenceEngineReleaseProps {
 }
 
 /**
- * A Helm release of a model server (or of the Jobs that stage its weights) with the settings every one of ours needs: atomic (a failed upgrade rolls
+ * A Helm release of a model server (or of the Jobs that stage its weights, or of the compute classes they run on)
+ * with the settings every one of ours needs: atomic (a failed upgrade rolls
  * back), waits for ready pods with a timeout that covers a model download, cleans up what a failed install
  * created, keeps a bounded history, and lints the chart before installing.
  */

@@ -4,16 +4,14 @@ import { ServiceIdentity } from './service-identity';
 
 /**
  * Roles of a GKE node's own identity (not the workloads': they use Workload Identity). All are project-scoped
- * roles with no narrower resource to bind to. Artifact Registry reader would be better on the repository, but
- * the repository lives in the cloud-run stack, which gke-gpu does not read (and must not: no cycles), so it is
- * granted at project level; it only lets kubelets pull images.
+ * roles with no narrower resource to bind to. Image pulls are not among them: the repositories the nodes pull
+ * from grant `artifactregistry.reader` themselves (RegistryMirrors.grantRead, inference stack).
  */
 export const NODE_ROLES = [
   'roles/logging.logWriter',
   'roles/monitoring.metricWriter',
   'roles/monitoring.viewer',
   'roles/stackdriver.resourceMetadata.writer',
-  'roles/artifactregistry.reader',
 ] as const;
 
 export interface NodeServiceAccountProps {
@@ -26,6 +24,11 @@ export interface NodeServiceAccountProps {
 export class NodeServiceAccount extends Construct {
   readonly identity: ServiceIdentity;
   readonly grants: ProjectIamMember[];
+  /**
+   * The account as an IAM member, built from its id rather than the resource's attribute: downstream stacks
+   * (inference) grant it access to their resources without a cross-stack reference.
+   */
+  readonly memberByName: string;
 
   constructor(scope: Construct, id: string, props: NodeServiceAccountProps) {
     super(scope, id);
@@ -35,6 +38,7 @@ export class NodeServiceAccount extends Construct {
       description: 'Node identity of the AFPI GKE cluster: logs, metrics, image pulls',
     });
     this.grants = this.identity.grantProjectRoles(props.projectId, NODE_ROLES);
+    this.memberByName = `serviceAccount:${props.accountId}@${props.projectId}.iam.gserviceaccount.com`;
   }
 
   get email(): string {

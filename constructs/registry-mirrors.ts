@@ -2,8 +2,10 @@ import {
   ArtifactRegistryRepository,
   ArtifactRegistryRepositoryRemoteRepositoryConfigDockerRepository,
 } from '@cdktf/provider-google/lib/artifact-registry-repository';
+import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { Grantee } from './grantee';
 
 /** An upstream registry the cluster pulls public images from, and how Artifact Registry reaches it. */
 interface Upstream {
@@ -59,7 +61,8 @@ export interface RegistryMirrorsProps {
  * Artifact Registry remote repositories for the public registries the engines come from (Docker Hub, GitHub's):
  * nodes pull through Google's cache, so no anonymous pull from the shared NAT addresses meets Docker Hub's rate
  * limit, an upstream outage does not stop a scale-up, and every image comes from one path of the project (what
- * a Binary Authorization allowlist admits). The nodes read them with the project's `artifactregistry.reader`.
+ * a Binary Authorization allowlist admits). The nodes pull with `artifactregistry.reader` on these repositories
+ * only (grantRead), not on the project.
  */
 export class RegistryMirrors extends Construct {
   readonly repositories: readonly ArtifactRegistryRepository[];
@@ -83,6 +86,23 @@ export class RegistryMirrors extends Construct {
           },
           dependsOn: props.dependsOn,
         }),
+    );
+  }
+
+  /** Lets `grantee` pull from every mirror (`roles/artifactregistry.reader` on each repository). */
+  grantRead(grantee: Grantee): ArtifactRegistryRepositoryIamMember[] {
+    return this.repositories.map(
+      (repository, i) =>
+        new ArtifactRegistryRepositoryIamMember(
+          grantee.grantScope,
+          `${grantee.grantId}-reads-${UPSTREAMS[i].repositoryId}`,
+          {
+            location: repository.location,
+            repository: repository.name,
+            role: 'roles/artifactregistry.reader',
+            member: grantee.member,
+          },
+        ),
     );
   }
 

@@ -1,5 +1,6 @@
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
 import { Grantee } from './grantee';
 
@@ -36,6 +37,19 @@ export class ServiceIdentity extends Construct implements Grantee {
 
   get email(): string {
     return this.account.email;
+  }
+
+  /**
+   * Lets `member` attach this account to what it deploys (`iam.serviceAccounts.actAs` through
+   * `roles/iam.serviceAccountUser` on this account only, not the project): the CI deployer creating a Cloud Run
+   * service, node pool or scheduled query that runs as it. What attaches the account must depend on the grant.
+   */
+  grantActAs(member: string): ServiceAccountIamMember {
+    return new ServiceAccountIamMember(this, 'act-as', {
+      serviceAccountId: this.account.name,
+      role: 'roles/iam.serviceAccountUser',
+      member,
+    });
   }
 
   /**

@@ -108,13 +108,15 @@ export function environmentBreakEven(
   stacks: SynthesizedStack[],
   region: string,
   usage: Usage,
+  fallbackPools: ReadonlySet<string> = new Set(),
 ): EnvironmentBreakEven {
   const gkeOwn = estimate.stacks
     .filter((s) => GKE_STACKS.includes(s.id))
     .reduce((sum, s) => sum + s.monthlyUsd, 0);
   const gpuPools = nodePools(stacks, region, usage).filter((pool) => pool.gpus);
+  // Fallback pools stand in for their first choice: only the first choice is counted at one node.
   const idle = gpuPools
-    .filter((pool) => pool.nodes === 0 && pool.name !== undefined)
+    .filter((pool) => pool.nodes === 0 && pool.name !== undefined && !fallbackPools.has(pool.name))
     .map((pool) => pool.name!);
   const gpuSide =
     idle.length === 0

@@ -1,5 +1,6 @@
 import { EnvironmentConfig } from '../config/schema';
 import { environmentBreakEven, EnvironmentBreakEven } from './break-even';
+import { capacitySpreads, CapacitySpread, fallbackPoolNames } from './capacity';
 import { CostEstimate, estimateCosts, ListedResource } from './estimate';
 import { assertPriced, pricesAsOf } from './prices';
 import { SynthesizedStack } from './synthesized';
@@ -14,6 +15,8 @@ export interface CostReport {
   readonly usage: Usage;
   readonly estimate: CostEstimate;
   readonly breakEven: EnvironmentBreakEven;
+  /** Price spread of each GPU pool's capacity fallback (the estimate prices the first choice). */
+  readonly capacity: readonly CapacitySpread[];
 }
 
 /** Throws PriceLookupError (one line) when the table lacks the region or the DR region. */
@@ -28,6 +31,7 @@ export function buildCostReport(
   });
   const usage = resolveUsage(config);
   const estimate = estimateCosts(stacks, config.region, usage);
+  const capacity = capacitySpreads(stacks, config.region, usage);
   return {
     env: config.env,
     tier: config.tier,
@@ -36,7 +40,8 @@ export function buildCostReport(
     pricesAsOf: pricesAsOf(),
     usage,
     estimate,
-    breakEven: environmentBreakEven(estimate, stacks, config.region, usage),
+    breakEven: environmentBreakEven(estimate, stacks, config.region, usage, fallbackPoolNames(capacity)),
+    capacity,
   };
 }
 
@@ -105,6 +110,17 @@ function spotRange(r: CostReport): string | undefined {
     : undefined;
 }
 
+const rate = (min: number, max: number) =>
+  min < max - 0.005 ? `${money(min)}-${money(max)}/h` : `${money(max)}/h`;
+
+/** Per GPU pool: each way to get a node with its hourly price, and the spread from cheapest to dearest. */
+function capacityLines(r: CostReport): string[] {
+  return r.capacity.flatMap((c) => [
+    `${c.computeClass}: ${c.options.map((o, i) => `${i === 0 ? 'first choice ' : ''}${o.nodePool} (${o.provisioning}) ${rate(o.minHourUsd, o.hourUsd)}`).join(' -> ')}`,
+    `  spread ${money(c.minMonthlyUsd)}-${money(c.maxMonthlyUsd)}/month for ${c.nodes} node${c.nodes === 1 ? '' : 's'} running all month (cheapest to dearest option; spot as a range)`,
+  ]);
+}
+
 function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
@@ -128,6 +144,10 @@ export function renderConsole(r: CostReport): string {
   lines.push(`Not priced (${notPricedCount(r)}):${notPricedCount(r) === 0 ? ' none' : ''}`);
   for (const m of notPriced(r)) lines.push(`  ${m.stack}: ${m.what}: ${m.reason}`);
   for (const note of r.estimate.notes) lines.push(`Note: ${note}`);
+  if (r.capacity.length > 0) {
+    lines.push('', 'GPU capacity fallback (the total prices each first choice; fallback pools start empty):');
+    lines.push(...capacityLines(r).map((l) => `  ${l}`));
+  }
   lines.push('', 'LLM serving break-even (seed "Break-even Analysis"):');
   lines.push(...breakEvenLines(r.breakEven, r.usage.llmConversationsPerMonth).map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
@@ -162,6 +182,16 @@ export function renderMarkdown(r: CostReport): string {
   if (notPricedCount(r) === 0) lines.push('None.');
   for (const m of notPriced(r)) lines.push(`- ${m.stack}: \`${m.what}\`: ${cell(m.reason)}`);
   for (const note of r.estimate.notes) lines.push('', `> Note: ${note}`);
+  if (r.capacity.length > 0) {
+    lines.push(
+      '',
+      '#### GPU capacity fallback',
+      '',
+      'The total prices each first choice; fallback pools start empty.',
+      '',
+    );
+    lines.push(...capacityLines(r).map((l) => (l.startsWith('  ') ? `  - ${l.trim()}` : `- ${cell(l)}`)));
+  }
   lines.push('', '#### LLM serving break-even', '');
   lines.push(
     ...breakEvenLines(r.breakEven, r.usage.llmConversationsPerMonth).map(

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { BYTES_PER_PARAM, ModelPlacement, placeModel } from '../catalog/fit';
-import { GPUS } from '../catalog/gpus';
+import { COMPUTE_CLASS_KEY, GPUS } from '../catalog/gpus';
 import { QUANTIZED_CHECKPOINT_OVERHEAD_FRACTION } from '../catalog/models';
 import { enginePodSize, GCSFUSE_SIDECAR_REQUESTS, gcsfuseFileCacheGiB } from '../catalog/node-capacity';
 import { deepMerge } from '../config/load';
@@ -50,6 +50,29 @@ const HF_TOKEN_CLASS = 'vllm-hf-token';
 const WAIT_CONTAINER_RESOURCES = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '64Mi' } };
 const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
 
+/**
+ * The engines and the router run as this non-root user on a read-only root filesystem (helm-values/*.yaml,
+ * charts/tgi); none of their images declares a user, and their files are world-readable. What they write goes to
+ * an emptyDir at /tmp: HOME and every cache below point there (vLLM: torch.compile, Triton, FlashInfer JIT,
+ * outlines; TGI: its shard sockets). check:charts asserts the rendered securityContexts.
+ */
+export const RUN_AS_USER = 1000;
+export const SCRATCH_DIR = '/tmp';
+export const CACHE_ENV = [
+  // torch and triton call getpass.getuser(), which fails for a UID without a passwd entry unless USER is set.
+  { name: 'USER', value: 'afpi' },
+  { name: 'XDG_CACHE_HOME', value: `${SCRATCH_DIR}/.cache` },
+  { name: 'XDG_CONFIG_HOME', value: `${SCRATCH_DIR}/.config` },
+  { name: 'TRITON_CACHE_DIR', value: `${SCRATCH_DIR}/.triton` },
+  { name: 'TORCHINDUCTOR_CACHE_DIR', value: `${SCRATCH_DIR}/torchinductor` },
+  { name: 'VLLM_CACHE_ROOT', value: `${SCRATCH_DIR}/.cache/vllm` },
+  { name: 'OUTLINES_CACHE_DIR', value: `${SCRATCH_DIR}/.cache/outlines` },
+];
+/** The vLLM chart sets no HOME (the TGI chart sets it itself). */
+const VLLM_SCRATCH_ENV = [{ name: 'HOME', value: SCRATCH_DIR }, ...CACHE_ENV];
+const SCRATCH_VOLUME = { name: 'scratch', emptyDir: { sizeLimit: '10Gi' } };
+const SCRATCH_MOUNT = { name: 'scratch', mountPath: SCRATCH_DIR };
+
 type Values = Record<string, unknown>;
 
 /** A configured model with its placement on its GPU pool (catalog fit rule). */
@@ -76,6 +99,14 @@ export interface EngineEnvironment {
   readonly clientRanges: readonly string[];
   /** Startup probe, progress deadline and Helm timeout of the release (inference/timing-budget.ts). */
   readonly timing: TimingBudget;
+  /** Kubernetes Secret holding the key the engines require of callers (copied from Secret Manager). */
+  readonly apiKey: SecretKeyRef;
+}
+
+/** A key of a Kubernetes Secret, as the charts take it. */
+export interface SecretKeyRef {
+  readonly secretName: string;
+  readonly secretKey: string;
 }
 
 /** Places every configured model on its pool; config validation has already refused models that do not fit. */
@@ -166,12 +197,15 @@ export function startupBudgets(
   );
 }
 
-/** Splits `repo[:tag]` or `repo@sha256:...` into the chart's repository and tag fields. */
+/**
+ * Splits `repo:tag` or `repo:tag@sha256:...` into the chart's repository and tag fields; the charts render
+ * `<repository>:<tag>`, so a digest stays on the tag (`tag@sha256:...`).
+ */
 export function splitImage(image: string): { repository: string; tag: string } {
   const at = image.indexOf('@');
-  if (at >= 0) return { repository: image.slice(0, at), tag: image.slice(at) };
-  const colon = image.lastIndexOf(':');
-  if (colon <= image.lastIndexOf('/')) throw new Error(`image ${image} has no tag`);
+  const ref = at >= 0 ? image.slice(0, at) : image;
+  const colon = ref.lastIndexOf(':');
+  if (colon <= ref.lastIndexOf('/')) throw new Error(`image ${image} has no tag`);
   return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
 }
 
@@ -302,20 +336,28 @@ function hfTokenSecretProviderClass(name: string, secretVersion: string): Values
   };
 }
 
-function nodeSelectorTerms(placed: PlacedModel, autopilot: boolean): Values[] {
+/** Accelerator labels of every shape the pool's compute class may give the model, first choice first. */
+export function acceleratorLabels(pool: GpuPool): string[] {
+  return [...new Set(pool.capacity.map((option) => GPUS[option.gpu].acceleratorType))];
+}
+
+/** The pool's custom compute class (charts/compute-classes): its capacity options, in order. */
+function nodeSelectorTerms(placed: PlacedModel): Values[] {
   return [
     {
       matchExpressions: [
-        {
-          key: 'cloud.google.com/gke-accelerator',
-          operator: 'In',
-          values: [placed.placement.acceleratorLabel],
-        },
-        ...(autopilot
-          ? [{ key: 'cloud.google.com/compute-class', operator: 'In', values: ['Accelerator'] }]
-          : []),
+        { key: 'cloud.google.com/gke-accelerator', operator: 'In', values: acceleratorLabels(placed.pool) },
+        { key: COMPUTE_CLASS_KEY, operator: 'In', values: [placed.pool.name] },
       ],
     },
+  ];
+}
+
+/** GPU nodes carry the nvidia.com/gpu taint, the class's node pools its compute-class taint. */
+function engineTolerations(placed: PlacedModel): Values[] {
+  return [
+    GPU_TOLERATION,
+    { key: COMPUTE_CLASS_KEY, operator: 'Equal', value: placed.pool.name, effect: 'NoSchedule' },
   ];
 }
 
@@ -369,18 +411,22 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
       ],
     },
     shmSize: `${size.shmGiB}Gi`,
-    nodeSelectorTerms: nodeSelectorTerms(placed, env.autopilot),
-    tolerations: [GPU_TOLERATION],
+    nodeSelectorTerms: nodeSelectorTerms(placed),
+    tolerations: engineTolerations(placed),
     // Weights from the bucket need no Hub access; downloads into the volume read the token from Secret Manager.
     ...(gcsfuse
       ? {
-          env: [{ name: 'HF_HUB_OFFLINE', value: '1' }],
+          env: [{ name: 'HF_HUB_OFFLINE', value: '1' }, ...VLLM_SCRATCH_ENV],
           podAnnotations: GCSFUSE_POD_ANNOTATIONS,
           extraVolumes: [
             gcsfuseVolume(env.modelBucketName, placed.pool),
             { name: 'gke-gcsfuse-cache', emptyDir: { sizeLimit: gcsfuseCacheSizeLimit(placed.pool) } },
+            SCRATCH_VOLUME,
           ],
-          extraVolumeMounts: [{ name: 'model-cache', mountPath: MODELS_MOUNT, readOnly: true }],
+          extraVolumeMounts: [
+            { name: 'model-cache', mountPath: MODELS_MOUNT, readOnly: true },
+            SCRATCH_MOUNT,
+          ],
           // The engine image (pulled for the engine anyway) waits for the weights; GKE runs the GCS FUSE
           // sidecar as a native sidecar, started before this init container.
           initContainer: {
@@ -392,8 +438,9 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
           },
         }
       : {
-          env: [{ name: 'HF_TOKEN_PATH', value: `${HF_TOKEN_DIR}/token` }],
+          env: [{ name: 'HF_TOKEN_PATH', value: `${HF_TOKEN_DIR}/token` }, ...VLLM_SCRATCH_ENV],
           extraVolumes: [
+            SCRATCH_VOLUME,
             {
               name: 'hf-token',
               csi: {
@@ -403,7 +450,7 @@ export function vllmModelSpec(placed: PlacedModel, env: EngineEnvironment): Valu
               },
             },
           ],
-          extraVolumeMounts: [{ name: 'hf-token', mountPath: HF_TOKEN_DIR, readOnly: true }],
+          extraVolumeMounts: [{ name: 'hf-token', mountPath: HF_TOKEN_DIR, readOnly: true }, SCRATCH_MOUNT],
           pvcStorage: `${inference.pvc.sizeGb}Gi`,
           storageClass: inference.pvc.storageClass,
           pvcAccessMode: ['ReadWriteMany'],
@@ -517,8 +564,19 @@ export function vllmOverrides(placed: readonly PlacedModel[], env: EngineEnviron
       modelSpec: placed.map((model) => vllmModelSpec(model, env)),
       // The chart fixes progressDeadlineSeconds (1200): check:charts asserts it equals the budget's.
       startupProbe: env.timing.startupProbe,
+      // Engines refuse /v1 requests without the key (VLLM_API_KEY); /health and /metrics stay open (probes,
+      // Managed Prometheus).
+      vllmApiKey: env.apiKey,
     },
-    routerSpec: { repository: router.repository, tag: router.tag },
+    // The router sends the key on its own calls to the engines (model discovery).
+    routerSpec: {
+      repository: router.repository,
+      tag: router.tag,
+      vllmApiKey: env.apiKey,
+      env: VLLM_SCRATCH_ENV,
+      extraVolumes: [SCRATCH_VOLUME],
+      extraVolumeMounts: [SCRATCH_MOUNT],
+    },
     extraObjects: vllmExtraObjects(placed, env),
   };
 }
@@ -544,9 +602,11 @@ export function tgiOverrides(placed: PlacedModel, index: number, env: EngineEnvi
     },
     gpu: {
       count: placement.gpuCount,
-      acceleratorType: placement.acceleratorLabel,
-      computeClass: env.autopilot ? 'Accelerator' : '',
+      // The chart selects one accelerator; a class spanning GPUs is selected by the class alone.
+      acceleratorType: acceleratorLabels(placed.pool).length === 1 ? placement.acceleratorLabel : '',
+      computeClass: placed.pool.name,
     },
+    tolerations: engineTolerations(placed),
     resources: {
       requests: { cpu: String(size.cpu), memory: `${size.memoryGiB}Gi` },
       limits: { memory: `${size.memoryGiB}Gi` },
@@ -577,6 +637,8 @@ export function tgiOverrides(placed: PlacedModel, index: number, env: EngineEnvi
           },
     hfToken: { secretManagerVersion: inference.modelCache === 'pvc' ? env.hfTokenSecretVersion : '' },
     serviceAccount: { create: false, name: env.serviceAccountName },
+    apiKey: env.apiKey,
+    env: CACHE_ENV,
     service: {
       type: 'LoadBalancer',
       internal: true,

@@ -103,6 +103,29 @@ export function alertSpecs(
         },
       ],
     });
+    specs.push({
+      name: 'gpu_workload_pending',
+      displayName: `GPU workload Pending for more than ${thresholds.gpuPendingMinutes} min`,
+      severity: 'WARNING',
+      meaning: `A pod requesting GPUs in cluster ${observed.gpuClusterName} has been Pending for ${thresholds.gpuPendingMinutes} minutes: none of the capacity options of its compute class (reservation, on-demand, flex-start, spot) had a node for it, from stockouts (ZONE_RESOURCE_POOL_EXHAUSTED) or quota. Local inference runs short; requests fall back to the APIs.`,
+      firstSteps: [
+        'kubectl -n <namespace> describe pod <pod>: the events say which node pools the autoscaler tried and why (quota, stockout, max nodes).',
+        'kubectl get computeclass <pool> -o yaml and the node pools it lists: is one at its maxNodes, or its GPU quota (Quotas page, region) at 0?',
+        "Add a way to get capacity to the pool's gke capacity list (a reservation, flex-start, spot or a second GPU the fit rule accepts), or raise the GPU quota; lower cloudRun.llmRouting.localSharePercent meanwhile.",
+      ],
+      conditions: [
+        {
+          kind: 'promql',
+          displayName: `pod requesting GPUs Pending > ${thresholds.gpuPendingMinutes} min`,
+          query: gpu.gpuPodsPending,
+          comparison: 'COMPARISON_GT',
+          threshold: 0,
+          durationSeconds: thresholds.gpuPendingMinutes * 60,
+          // Kube state metrics of a pod appear with the pod: none before the first GPU workload.
+          disableMetricValidation: true,
+        },
+      ],
+    });
   }
 
   // Resource alerts beside the seed's.

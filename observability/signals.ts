@@ -171,6 +171,11 @@ export function gpuQueries(clusterName: string) {
     vllmQueue: `sum by (model_name) (vllm:num_requests_waiting{${cluster}})`,
     /** Generated tokens per second, per model. */
     vllmTokensPerSecond: `sum by (model_name) (rate(vllm:generation_tokens_total{${cluster}}[5m]))`,
+    /**
+     * Pods requesting GPUs that are Pending, per pod: GKE's managed kube-state-metrics (monitoring component POD,
+     * constructs/gke-cluster.ts), no install of ours. KSM writes the resource nvidia.com/gpu as nvidia_com_gpu.
+     */
+    gpuPodsPending: `count by (namespace, pod) ((kube_pod_status_phase{${cluster},phase="Pending"} == 1) and on (namespace, pod) (kube_pod_container_resource_requests{${cluster},resource="nvidia_com_gpu"} > 0))`,
   };
 }
 

@@ -3,6 +3,7 @@
  * (not from the values we generated, so a values bug cannot hide itself). Each assertion returns its failures as
  * `<Kind> <name> <field>: <problem>`; adding one is adding an entry to ASSERTIONS.
  */
+import { COMPUTE_CLASS_KEY } from '../catalog/gpus';
 import { Engine } from '../config/sections/inference';
 import { TimingBudget } from '../inference/timing-budget';
 
@@ -33,7 +34,10 @@ export interface EngineExpectation {
   readonly container: string;
   readonly image: string;
   readonly gpuCount: number;
-  readonly acceleratorLabel: string;
+  /** Accelerator labels of every shape the pool's compute class may give it, first choice first. */
+  readonly acceleratorLabels: readonly string[];
+  /** Custom compute class of the model's pool (charts/compute-classes), selected and tolerated. */
+  readonly computeClass: string;
   readonly cpu: number;
   readonly memoryGiB: number;
   readonly shmGiB: number;
@@ -84,6 +88,15 @@ export interface ReleaseExpectation {
   readonly forbiddenSelectorKeys: readonly string[];
   /** Roles the release must render, each without the verbs listed (vllm-stack's router Role: no `patch`). */
   readonly roles: readonly { readonly name: string; readonly forbiddenVerbs: readonly string[] }[];
+  /** The API key: containers that must read env `env` from the Kubernetes Secret `secretName`/`secretKey`. */
+  readonly apiKey: {
+    readonly env: string;
+    readonly secretName: string;
+    readonly secretKey: string;
+    readonly containers: readonly { readonly deployment: string; readonly container: string }[];
+  };
+  /** UID every container of the release runs as (non-root, read-only root filesystem, HOME on an emptyDir). */
+  readonly runAsUser: number;
   /** Jobs of the model-sync release (none for an engine release). */
   readonly modelSyncJobs: readonly ModelSyncJobExpectation[];
   /** helm_release timeout the model-sync release must have (it waits for its Jobs). @default none */
@@ -226,7 +239,12 @@ export const ASSERTIONS: readonly Assertion[] = [
     check: (objects, expected) =>
       eachEngine(objects, expected, (d, _c, e, at) => {
         const spec = d.spec?.template?.spec ?? {};
-        const bySelector = spec.nodeSelector?.['cloud.google.com/gke-accelerator'] === e.acceleratorLabel;
+        const selector = spec.nodeSelector?.['cloud.google.com/gke-accelerator'];
+        // A class spanning GPUs may be selected by the class alone ('compute class selection' checks it).
+        const bySelector =
+          selector === undefined
+            ? e.acceleratorLabels.length > 1
+            : [selector].join() === e.acceleratorLabels.join();
         const terms =
           spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ??
           [];
@@ -237,14 +255,49 @@ export const ASSERTIONS: readonly Assertion[] = [
               (m: Any) =>
                 m.key === 'cloud.google.com/gke-accelerator' &&
                 m.operator === 'In' &&
-                JSON.stringify(m.values) === JSON.stringify([e.acceleratorLabel]),
+                JSON.stringify(m.values) === JSON.stringify(e.acceleratorLabels),
             ),
           );
         return bySelector || byAffinity
           ? []
           : [
-              `${at('.spec.template.spec.affinity/nodeSelector')}: does not require cloud.google.com/gke-accelerator=${e.acceleratorLabel}`,
+              `${at('.spec.template.spec.affinity/nodeSelector')}: does not require cloud.google.com/gke-accelerator in ${e.acceleratorLabels.join(', ')}`,
             ];
+      }),
+  },
+  {
+    name: 'compute class selection and toleration',
+    check: (objects, expected) =>
+      eachEngine(objects, expected, (d, _c, e, at) => {
+        const spec = d.spec?.template?.spec ?? {};
+        const terms =
+          spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ??
+          [];
+        const selected =
+          spec.nodeSelector?.[COMPUTE_CLASS_KEY] === e.computeClass ||
+          (terms.length > 0 &&
+            terms.every((t: Any) =>
+              (t.matchExpressions ?? []).some(
+                (m: Any) =>
+                  m.key === COMPUTE_CLASS_KEY && m.operator === 'In' && m.values?.join() === e.computeClass,
+              ),
+            ));
+        const tolerated = (spec.tolerations ?? []).some(
+          (t: Any) =>
+            t.key === COMPUTE_CLASS_KEY &&
+            t.effect === 'NoSchedule' &&
+            (t.operator === 'Exists' || t.value === e.computeClass),
+        );
+        return [
+          ...(selected
+            ? []
+            : [`${at('.spec.template.spec')}: does not select ${COMPUTE_CLASS_KEY}=${e.computeClass}`]),
+          ...(tolerated
+            ? []
+            : [
+                `${at('.spec.template.spec.tolerations')}: does not tolerate the ${e.computeClass} class taint`,
+              ]),
+        ];
       }),
   },
   {
@@ -681,6 +734,49 @@ export const ASSERTIONS: readonly Assertion[] = [
       }),
   },
   {
+    name: 'API key from the Secret (engines, router)',
+    check: (objects, expected) => {
+      const { env, secretName, secretKey, containers } = expected.apiKey;
+      return containers.flatMap(({ deployment, container: name }) => {
+        const d = ofKind(objects, 'Deployment').find((o) => o.metadata?.name === deployment);
+        const c = d && container(d, name);
+        if (!c) return [`Deployment ${deployment} .containers[${name}]: not rendered`];
+        const vars = (c.env ?? []).filter((e: Any) => e.name === env);
+        return expectEqual(`Deployment ${deployment} .containers[${name}].env[${env}]`, vars, [
+          { name: env, valueFrom: { secretKeyRef: { name: secretName, key: secretKey } } },
+        ]);
+      });
+    },
+  },
+  {
+    name: 'non-root, read-only root filesystem, HOME on an emptyDir',
+    check: (objects, expected) =>
+      ofKind(objects, 'Deployment').flatMap((d) => {
+        const pod = d.spec?.template?.spec ?? {};
+        const volumes: Any[] = pod.volumes ?? [];
+        return (pod.containers ?? []).flatMap((c: Any) => {
+          const at = (field: string) => `${nameOf(d)} .containers[${c.name}]${field}`;
+          const sc = { ...(pod.securityContext ?? {}), ...(c.securityContext ?? {}) };
+          const home = (c.env ?? []).find((e: Any) => e.name === 'HOME')?.value;
+          const mount = (c.volumeMounts ?? []).find((m: Any) => m.mountPath === home);
+          const scratch = volumes.find((v) => v.name === mount?.name)?.emptyDir;
+          return [
+            ...expectEqual(at('.securityContext.runAsNonRoot'), sc.runAsNonRoot, true),
+            ...expectEqual(at('.securityContext.runAsUser'), sc.runAsUser, expected.runAsUser),
+            ...expectEqual(at('.securityContext.readOnlyRootFilesystem'), sc.readOnlyRootFilesystem, true),
+            ...expectEqual(
+              at('.securityContext.allowPrivilegeEscalation'),
+              sc.allowPrivilegeEscalation,
+              false,
+            ),
+            ...(scratch
+              ? []
+              : [`${at('.env[HOME]')}: ${show(home)} is no mounted emptyDir (the root is read-only)`]),
+          ];
+        });
+      }),
+  },
+  {
     name: 'NetworkPolicies select pods',
     check: (objects) => {
       const pods = ofKind(objects, 'Deployment').map(podLabels);
@@ -692,6 +788,129 @@ export const ASSERTIONS: readonly Assertion[] = [
     },
   },
 ];
+
+/** One GKE custom compute class the compute-classes release must render, from config (gke.gpuPools). */
+export interface ComputeClassExpectation {
+  readonly name: string;
+  /** Priority rules, first choice first (Standard: `{ nodepools: [<pool>] }`). */
+  readonly priorities: readonly Record<string, unknown>[];
+  /** Autopilot: true; Standard: false (the node pools are Terraform's). */
+  readonly nodePoolAutoCreation: boolean;
+}
+
+/** A node pool of the synthesized gke-gpu stack: its Kubernetes labels and taints. */
+export interface NodePoolFacts {
+  readonly labels: Record<string, string>;
+  readonly taints: readonly { readonly key: string; readonly value?: string; readonly effect: string }[];
+}
+
+export interface ComputeClassesExpectation {
+  readonly classes: readonly ComputeClassExpectation[];
+  /** Node pools of the gke-gpu stack by name (Standard), to prove each `nodepools` priority serves its class. */
+  readonly nodePools: Readonly<Record<string, NodePoolFacts>>;
+  /** Ways to get capacity each class must list (policy AFPI-K8S-8). */
+  readonly minPriorities: number;
+}
+
+interface ComputeClassAssertion {
+  readonly name: string;
+  check(classes: readonly K8sObject[], expected: ComputeClassesExpectation): string[];
+}
+
+/** Per expected class, its rendered object (or a failure). */
+function eachClass(
+  objects: readonly K8sObject[],
+  expected: ComputeClassesExpectation,
+  check: (c: K8sObject, e: ComputeClassExpectation) => string[],
+): string[] {
+  return expected.classes.flatMap((e) => {
+    const found = objects.find((o) => o.kind === 'ComputeClass' && o.metadata?.name === e.name);
+    return found ? check(found, e) : [`ComputeClass ${e.name}: not rendered`];
+  });
+}
+
+export const COMPUTE_CLASS_ASSERTIONS: readonly ComputeClassAssertion[] = [
+  {
+    name: 'one cloud.google.com/v1 ComputeClass per GPU pool, nothing else',
+    check: (objects, expected) => {
+      const want = expected.classes.map((c) => c.name).sort();
+      const got = objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata?.name}`);
+      const wantFull = want.map((n) => `cloud.google.com/v1 ComputeClass ${n}`);
+      return JSON.stringify(got.sort()) === JSON.stringify(wantFull)
+        ? []
+        : [`rendered ${show(got)}, expected ${show(wantFull)}`];
+    },
+  },
+  {
+    name: 'priorities are the capacity options in order',
+    check: (objects, expected) =>
+      eachClass(objects, expected, (c, e) =>
+        JSON.stringify(c.spec?.priorities) === JSON.stringify(e.priorities)
+          ? []
+          : [`${nameOf(c)} .spec.priorities: ${show(c.spec?.priorities)}, expected ${show(e.priorities)}`],
+      ),
+  },
+  {
+    name: 'at least two ways to get capacity',
+    check: (objects, expected) =>
+      eachClass(objects, expected, (c) =>
+        (c.spec?.priorities ?? []).length >= expected.minPriorities
+          ? []
+          : [
+              `${nameOf(c)} .spec.priorities: ${(c.spec?.priorities ?? []).length} < ${expected.minPriorities}`,
+            ],
+      ),
+  },
+  {
+    name: 'nothing outside the list (DoNotScaleUp; auto-creation only on Autopilot)',
+    check: (objects, expected) =>
+      eachClass(objects, expected, (c, e) => [
+        ...(c.spec?.whenUnsatisfiable === 'DoNotScaleUp'
+          ? []
+          : [
+              `${nameOf(c)} .spec.whenUnsatisfiable: ${show(c.spec?.whenUnsatisfiable)}, expected "DoNotScaleUp"`,
+            ]),
+        ...(c.spec?.nodePoolAutoCreation?.enabled === e.nodePoolAutoCreation
+          ? []
+          : [
+              `${nameOf(c)} .spec.nodePoolAutoCreation.enabled: ${show(c.spec?.nodePoolAutoCreation?.enabled)}, expected ${e.nodePoolAutoCreation}`,
+            ]),
+      ]),
+  },
+  {
+    name: 'every nodepools priority is a node pool with the class label and NoSchedule taint',
+    check: (objects, expected) =>
+      eachClass(objects, expected, (c) =>
+        (c.spec?.priorities ?? [])
+          .flatMap((p: Any) => p.nodepools ?? [])
+          .flatMap((pool: string) => {
+            const facts = expected.nodePools[pool];
+            const name = c.metadata?.name;
+            if (!facts) return [`${nameOf(c)}: node pool ${pool} is not in the gke-gpu stack`];
+            const labelled = facts.labels[COMPUTE_CLASS_KEY] === name;
+            const tainted = facts.taints.some(
+              (t) => t.key === COMPUTE_CLASS_KEY && t.value === name && t.effect === 'NO_SCHEDULE',
+            );
+            return labelled && tainted
+              ? []
+              : [
+                  `${nameOf(c)}: node pool ${pool} lacks the ${COMPUTE_CLASS_KEY}=${name} ${labelled ? 'taint' : 'label'}`,
+                ];
+          }),
+      ),
+  },
+];
+
+/** Runs every compute class assertion; returns how many ran and the failures. */
+export function assertComputeClasses(
+  objects: readonly K8sObject[],
+  expected: ComputeClassesExpectation,
+): { count: number; failures: string[] } {
+  return {
+    count: COMPUTE_CLASS_ASSERTIONS.length,
+    failures: COMPUTE_CLASS_ASSERTIONS.flatMap((a) => a.check(objects, expected)),
+  };
+}
 
 /** Runs every assertion; returns how many ran and the failures. */
 export function assertRelease(

@@ -32,18 +32,31 @@ import {
   PlacedModel,
   placeModels,
   releaseTiming,
+  RUN_AS_USER,
   TGI_FIRST_PORT,
   tgiRelease,
   VLLM_ENDPOINT_PORT,
 } from '../inference/values';
 import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
-import { VLLM_CHART } from '../stacks/inference-stack';
+import { INFERENCE_API_KEY_K8S_SECRET, VLLM_CHART } from '../stacks/inference-stack';
 import { MODEL_SYNC_RELEASE } from '../constructs/model-sync';
 import { chartPackage } from './chart-contract';
-import { assertRelease, EngineExpectation, K8sObject, ReleaseExpectation } from './chart-assertions';
+import {
+  assertComputeClasses,
+  assertRelease,
+  ComputeClassesExpectation,
+  EngineExpectation,
+  K8sObject,
+  ReleaseExpectation,
+} from './chart-assertions';
+import { COMPUTE_CLASSES_RELEASE } from '../inference/compute-classes';
+import { gpuPoolsOf } from '../config/sections/gke';
+import { MIN_CAPACITY_OPTIONS } from '../policy/rules/kubernetes';
 import { synthAllOrReport } from './synth-all';
 
 const OUT_ROOT = path.join(repoRoot, 'cdktf.out.charts');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
 const TOOLS = path.join(repoRoot, 'scripts', 'tools');
 /** GKE's regular release channel. */
 const KUBERNETES_VERSION = '1.33.0';
@@ -54,6 +67,7 @@ const RENAMED_RELEASE = 'afpi-renamed';
 const CRD_KINDS: Record<string, string> = {
   'monitoring.googleapis.com/v1 PodMonitoring': 'Google Managed Prometheus CRD',
   'secrets-store.csi.x-k8s.io/v1 SecretProviderClass': 'Secrets Store CSI driver CRD',
+  'cloud.google.com/v1 ComputeClass': 'GKE custom compute class CRD',
 };
 
 interface HelmSet {
@@ -80,6 +94,8 @@ interface Target {
   readonly config: EnvironmentConfig;
   /** cdk.tf.json of the inference stack, when the tier has one. */
   readonly inferenceFile?: string;
+  /** cdk.tf.json of the gke-gpu stack: the node pools the compute classes name. */
+  readonly gkeFile?: string;
 }
 
 /** Prints a tool's path from its install script (which installs it when missing). */
@@ -186,7 +202,8 @@ function expectationOf(
       container: e,
       image: pulled(inference.images[e]),
       gpuCount: p.placement.gpuCount,
-      acceleratorLabel: p.placement.acceleratorLabel,
+      acceleratorLabels: [...new Set(p.pool.capacity.map((o) => GPUS[o.gpu].acceleratorType))],
+      computeClass: p.pool.name,
       cpu: size.cpu,
       memoryGiB: size.memoryGiB,
       shmGiB: size.shmGiB,
@@ -206,7 +223,18 @@ function expectationOf(
           : undefined,
     };
   };
-  const base = { release: name, helmTimeoutSeconds: release.timeout ?? NaN, modelSyncJobs: [] };
+  const base = {
+    release: name,
+    helmTimeoutSeconds: release.timeout ?? NaN,
+    modelSyncJobs: [],
+    runAsUser: RUN_AS_USER,
+  };
+  const apiKey = (env: string, containers: { deployment: string; container: string }[]) => ({
+    env,
+    secretName: INFERENCE_API_KEY_K8S_SECRET,
+    secretKey: 'api-key',
+    containers,
+  });
   if (release.name === MODEL_SYNC_RELEASE) {
     const budget = modelSyncBudget(Math.max(...placed.map(checkpointGb)));
     return {
@@ -218,6 +246,8 @@ function expectationOf(
       endpointPorts: [],
       forbiddenSelectorKeys: [],
       roles: [],
+      // Jobs, not Deployments: no engine takes the key here, and the non-root check covers Deployments only.
+      apiKey: apiKey('VLLM_API_KEY', []),
       modelSyncJobs: placed.map((p) => ({
         model: p.k8sName,
         huggingFaceId: p.placement.huggingFaceId,
@@ -254,6 +284,10 @@ function expectationOf(
       forbiddenSelectorKeys,
       // The chart grants the router pods:patch (sleep mode, unused); issue 21's post-renderer removes it.
       roles: [{ name: `${name}-reader`, forbiddenVerbs: ['patch'] }],
+      apiKey: apiKey('VLLM_API_KEY', [
+        ...placed.map((p) => ({ deployment: `${name}-${p.k8sName}-deployment-vllm`, container: 'vllm' })),
+        { deployment: `${name}-deployment-router`, container: 'router-container' },
+      ]),
     };
   }
   const index = placed.findIndex((p) => tgiRelease(p) === release.name);
@@ -276,7 +310,53 @@ function expectationOf(
     endpointPorts: [TGI_FIRST_PORT + index],
     forbiddenSelectorKeys: [],
     roles: [],
+    apiKey: apiKey('API_KEY', [{ deployment: name, container: 'tgi' }]),
   };
+}
+
+/**
+ * What the compute-classes release must render: a class per GPU pool whose priorities are its capacity options
+ * (from config, not from the generated values), and the gke-gpu node pools those priorities name.
+ */
+function computeClassesExpectation(config: EnvironmentConfig, gkeFile?: string): ComputeClassesExpectation {
+  const autopilot = config.gke?.mode === 'autopilot';
+  const tf = gkeFile ? JSON.parse(fs.readFileSync(gkeFile, 'utf8')) : {};
+  const pools = Object.values((tf.resource?.google_container_node_pool ?? {}) as Record<string, Any>);
+  const nodePools = Object.fromEntries(
+    pools.map((p) => {
+      const nodeConfig = [p.node_config].flat()[0] ?? {};
+      return [p.name, { labels: nodeConfig.labels ?? {}, taints: nodeConfig.taint ?? [] }];
+    }),
+  );
+  const classes = gpuPoolsOf(config.gke).map((pool) => ({
+    name: pool.name,
+    nodePoolAutoCreation: autopilot,
+    priorities: pool.capacity.map((o) =>
+      autopilot
+        ? {
+            machineType: o.machineType,
+            gpu: { type: GPUS[o.gpu].acceleratorType, count: o.gpuCount, driverVersion: 'latest' },
+            ...(o.provisioning === 'flex-start'
+              ? { flexStart: { enabled: true } }
+              : { spot: o.provisioning === 'spot' }),
+            ...(o.config.reservation
+              ? {
+                  reservations: {
+                    affinity: 'Specific',
+                    specific: [
+                      {
+                        name: o.config.reservation,
+                        ...(o.config.reservationProject ? { project: o.config.reservationProject } : {}),
+                      },
+                    ],
+                  },
+                }
+              : {}),
+          }
+        : { nodepools: [o.nodePoolName] },
+    ),
+  }));
+  return { classes, nodePools, minPriorities: MIN_CAPACITY_OPTIONS };
 }
 
 interface CheckResult {
@@ -303,7 +383,7 @@ function checkRelease(
   namespace: string,
   helmArgs: string[],
   release: { readonly postRenderer: string[]; readonly stackDir: string },
-  expected: ReleaseExpectation | undefined,
+  assert: ((objects: K8sObject[]) => { count: number; failures: string[] }) | undefined,
   work: string,
 ): CheckResult {
   const fail = (failures: string[]) => ({ ok: false, summary: 'FAILED', failures });
@@ -329,7 +409,7 @@ function checkRelease(
     return fail([`kubernetes-validate --strict -k ${KUBERNETES_VERSION} failed:`, indent(validate.output)]);
   }
   const crds = objects.length - builtIn.length;
-  const asserted = expected ? assertRelease(objects, expected) : { count: 0, failures: [] };
+  const asserted = assert ? assert(objects) : { count: 0, failures: [] };
   const summary = `lint ok, ${release.postRenderer.length > 0 ? 'post-rendered, ' : ''}${objects.length} objects, ${builtIn.length} schema-valid (${crds} CRD objects unchecked), ${asserted.count} assertions`;
   return asserted.failures.length > 0
     ? { ok: false, summary: `${summary}: FAILED`, failures: asserted.failures }
@@ -342,21 +422,20 @@ function targets(): Target[] | undefined {
   if (!envs) return undefined;
   const inferenceFile = (stacks: { id: string; file: string }[]) =>
     stacks.find((s) => s.id === 'inference')?.file;
+  const gkeFile = (stacks: { id: string; file: string }[]) => stacks.find((s) => s.id === 'gke-gpu')?.file;
   const list: Target[] = envs.map((e) => ({
     label: e.env,
     config: e.config,
     inferenceFile: inferenceFile(e.stacks),
+    gkeFile: gkeFile(e.stacks),
   }));
   for (const tier of TIERS) {
     if (envs.some((e) => e.env === DEFAULT_ENV && e.config.tier === tier)) continue;
     const { config } = loadEnvironment(DEFAULT_ENV, { tier });
     if (!config.stacks.includes('inference')) continue;
     const label = `${DEFAULT_ENV}@${tier}`;
-    list.push({
-      label,
-      config,
-      inferenceFile: inferenceFile(synthesize(config, path.join(OUT_ROOT, label))),
-    });
+    const stacks = synthesize(config, path.join(OUT_ROOT, label));
+    list.push({ label, config, inferenceFile: inferenceFile(stacks), gkeFile: gkeFile(stacks) });
   }
   return list;
 }
@@ -430,8 +509,15 @@ function main(): number {
         const names: string[] =
           r.chart === VLLM_CHART && !renamedChecked ? [r.name, RENAMED_RELEASE] : [r.name];
         renamedChecked ||= names.length > 1;
+        const classes =
+          r.name === COMPUTE_CLASSES_RELEASE ? computeClassesExpectation(t.config, t.gkeFile) : undefined;
         for (const name of names) {
           const expected = expectationOf(t.config, r, name, forbidden);
+          const assert = classes
+            ? (objects: K8sObject[]) => assertComputeClasses(objects, classes)
+            : expected
+              ? (objects: K8sObject[]) => assertRelease(objects, expected)
+              : undefined;
           const result = checkRelease(
             tools,
             chart,
@@ -439,7 +525,7 @@ function main(): number {
             namespace,
             helmArgs,
             { postRenderer: postRendererArgs(r), stackDir },
-            expected,
+            assert,
             work,
           );
           checked++;

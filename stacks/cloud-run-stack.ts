@@ -1,5 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ciMember } from '../catalog/ci-roles';
 import { apiKeySecretId, CloudRunServiceConfig } from '../config/sections/cloud-run';
 import {
   ArtifactRepository,
@@ -101,9 +102,13 @@ export class CloudRunStack extends AfpiStack {
     for (const api of cr.llmRouting.apiFallbackOrder) {
       secrets[`${api.toUpperCase()}_API_KEY`] = data.secret(apiKeySecretId(api));
     }
-    const secretGrants = Object.values(secrets).map((s) => s.grantAccess(backendIdentity));
     const inferenceIp = network.inferenceIlbAddress?.address;
     const localEndpoint = config.inference ? endpointsOf(config.inference)[0] : undefined;
+    // The engines refuse calls without their key; the backend sends it as a bearer token.
+    if (inferenceIp && localEndpoint && data.inferenceApiKeySecret) {
+      secrets.INFERENCE_API_KEY = data.inferenceApiKeySecret;
+    }
+    const secretGrants = Object.values(secrets).map((s) => s.grantAccess(backendIdentity));
     this.backend = this.servingTier('backend', cr.backend, backendIdentity, {
       env: {
         DB_INSTANCE_CONNECTION_NAME: data.sql.connectionName,
@@ -177,6 +182,8 @@ export class CloudRunStack extends AfpiStack {
     },
   ): ServingTier {
     const serviceName = `${NAME}-${role}`;
+    // Deploying a revision that runs as the identity needs actAs on it (the deployer has it on no other account).
+    const actAs = identity.grantActAs(ciMember('deployer', this.config.projectId));
     const services = this.servingRegions.map(
       (r) =>
         new CloudRunService(this, `${role}-${r.region}`, {
@@ -197,7 +204,7 @@ export class CloudRunStack extends AfpiStack {
           env: extra.env,
           secretEnv: extra.secretEnv,
           cloudSqlInstances: extra.cloudSqlInstances,
-          dependsOn: [...this.apis.dependables, ...(extra.dependsOn ?? [])],
+          dependsOn: [...this.apis.dependables, actAs, ...(extra.dependsOn ?? [])],
         }),
     );
     const backend = new ServerlessBackend(this, `${role}-backend`, {

@@ -17,6 +17,8 @@ import { AfpiStack, AfpiStackProps } from './afpi-stack';
 import { NetworkStack } from './network-stack';
 
 const NAME = 'afpi';
+/** Secret Manager id of the inference engines' API key (value added out of band, like the data.secrets). */
+export const INFERENCE_API_KEY_SECRET_ID = `${NAME}-inference-api-key`;
 
 /** What each CMEK key encrypts, and the Google service agent that uses it. */
 export const KEY_PURPOSES = ['sql', 'redis', 'buckets', 'gke'] as const;
@@ -54,6 +56,11 @@ export class DataStack extends AfpiStack {
   readonly redisAuthSecret: ManagedSecret;
   /** Model artifact bucket (`grantRead`). */
   readonly modelBucket: SecureBucket;
+  /**
+   * The key the inference engines require of callers (the backend sends it, the vLLM router too), present with
+   * the inference section. Its value is added out of band; the inference stack copies it into a Kubernetes Secret.
+   */
+  readonly inferenceApiKeySecret?: ManagedSecret;
   /** Secrets from `data.secrets` by id (`grantAccess`); values are added out of band. */
   readonly secrets: Readonly<Record<string, ManagedSecret>>;
   /** The project's Binary Authorization policy (Cloud Run services and the GKE cluster are judged by it). */
@@ -168,6 +175,20 @@ export class DataStack extends AfpiStack {
       grantScope: this,
       grantId: 'ci-planner',
     });
+    if (config.inference) {
+      this.inferenceApiKeySecret = new ManagedSecret(this, 'inference-api-key', {
+        secretId: INFERENCE_API_KEY_SECRET_ID,
+        replicaRegions,
+        description: 'API key of the inference engines (vLLM, TGI); the backend sends it',
+        dependsOn: this.apis.dependables,
+      });
+      // Pull request plans of inference refresh its copy into Kubernetes (a data source read, `:access`).
+      this.inferenceApiKeySecret.grantAccess({
+        member: `serviceAccount:${ciAccountEmail('planner', config.projectId)}`,
+        grantScope: this,
+        grantId: 'ci-planner',
+      });
+    }
     const secrets: Record<string, ManagedSecret> = {};
     for (const { id, description } of config.data.secrets) {
       secrets[id] = new ManagedSecret(this, `secret-${id}`, {
@@ -256,7 +277,10 @@ export class DataStack extends AfpiStack {
     });
     new TerraformOutput(this, 'model_bucket_name', { value: this.modelBucket.name });
     new TerraformOutput(this, 'secret_ids', {
-      value: Object.values(this.secrets).map((s) => s.secretId),
+      value: [
+        ...Object.values(this.secrets),
+        ...(this.inferenceApiKeySecret ? [this.inferenceApiKeySecret] : []),
+      ].map((s) => s.secretId),
       description: 'Add values out of band: gcloud secrets versions add <id> --data-file=-',
     });
     if (this.attestor) {

@@ -1,8 +1,9 @@
-import { TerraformOutput } from 'cdktf';
+import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ciMember } from '../catalog/ci-roles';
 import { GPUS, GpuId, zonesOffering } from '../catalog/gpus';
 import { EnvironmentConfig } from '../config/schema';
-import { gpuPoolsOf, GpuPool } from '../config/sections/gke';
+import { gkeNotes, gpuPoolsOf, GpuPool, IMAGE_CACHE_OFF } from '../config/sections/gke';
 import { GkeCluster } from '../constructs/gke-cluster';
 import { CUSTOM_METRICS_ADAPTER_PORT } from '../constructs/custom-metrics-adapter';
 import { GkeNodePool } from '../constructs/gke-node-pool';
@@ -26,8 +27,10 @@ export interface GpuPoolInfo extends GpuPool {
   readonly gpusPerNode: number;
   /** Zones of the region that offer the GPU (the pool's node locations). */
   readonly zones: readonly string[];
-  /** The node pool (Standard mode only; Autopilot provisions nodes from the pod's accelerator selector). */
+  /** The node pool (Standard mode only; Autopilot provisions nodes from the pod's compute class). */
   readonly nodePool?: GkeNodePool;
+  /** Pools of the later capacity options, in order, starting empty (Standard mode only). */
+  readonly fallbackPools: readonly GkeNodePool[];
 }
 
 export interface GkeGpuStackProps extends AfpiStackProps {
@@ -81,6 +84,10 @@ export class GkeGpuStack extends AfpiStack {
       projectId: config.projectId,
       accountId: `${this.clusterName}-nodes`.slice(0, 30),
     });
+    // Node pools (and Autopilot's auto-provisioned ones) run as the node account: the deployer must act as it.
+    const deployerActsAsNodes = this.nodeServiceAccount.identity.grantActAs(
+      ciMember('deployer', config.projectId),
+    );
 
     // The data stack grants this key to the GKE service agent, so the key is usable before this stack applies.
     this.cluster = new GkeCluster(this, 'cluster', {
@@ -102,7 +109,7 @@ export class GkeGpuStack extends AfpiStack {
       databaseEncryptionKey: data.kmsKey('gke').id,
       nodeServiceAccount: this.nodeServiceAccount.email,
       deletionProtection: gke.deletionProtection,
-      dependsOn: [...this.apis.dependables, ...this.nodeServiceAccount.grants],
+      dependsOn: [...this.apis.dependables, ...this.nodeServiceAccount.grants, deployerActsAsNodes],
     });
 
     const standard = gke.mode === 'standard';
@@ -114,23 +121,44 @@ export class GkeGpuStack extends AfpiStack {
     if (standard) {
       this.cpuPool = new GkeNodePool(this, 'cpu-pool', { ...poolCommon, name: 'cpu', ...gke.cpuPool });
     }
+    if (gkeNotes(config).includes(IMAGE_CACHE_OFF)) Annotations.of(this).addWarning(IMAGE_CACHE_OFF);
     this.gpuPools = gpuPoolsOf(gke).map((pool): GpuPoolInfo => {
       const gpu = GPUS[pool.gpu];
       const zones = zonesOffering(pool.gpu, config.region);
-      const nodePool = standard
-        ? new GkeNodePool(this, `${pool.name}-pool`, {
-            ...poolCommon,
-            name: pool.name,
-            machineType: pool.machineType,
-            minNodes: pool.minNodes,
-            maxNodes: pool.maxNodes,
-            diskSizeGb: pool.diskSizeGb,
-            spot: pool.spot,
-            zones,
-            accelerator: { type: gpu.acceleratorType, count: pool.gpuCount, driverVersion: 'LATEST' },
-          })
-        : undefined;
-      return { ...pool, acceleratorLabel: gpu.acceleratorType, gpusPerNode: pool.gpuCount, zones, nodePool };
+      // One node pool per capacity option, all serving the pool's compute class (charts/compute-classes): the
+      // first keeps the pool's name and floor, the fallbacks start empty and may grow to the same ceiling.
+      const [nodePool, ...fallbackPools] = standard
+        ? pool.capacity.map(
+            (option, index) =>
+              new GkeNodePool(this, index === 0 ? `${pool.name}-pool` : `${option.nodePoolName}-pool`, {
+                ...poolCommon,
+                name: option.nodePoolName,
+                machineType: option.machineType,
+                minNodes: index === 0 ? pool.minNodes : 0,
+                maxNodes: pool.maxNodes,
+                diskSizeGb: pool.diskSizeGb,
+                spot: option.provisioning === 'spot',
+                flexStart: option.provisioning === 'flex-start' || undefined,
+                reservation: option.reservation,
+                computeClass: pool.name,
+                imageCacheDiskImage: gke.imageCacheDiskImage,
+                zones: zonesOffering(option.gpu, config.region),
+                accelerator: {
+                  type: GPUS[option.gpu].acceleratorType,
+                  count: option.gpuCount,
+                  driverVersion: 'LATEST',
+                },
+              }),
+          )
+        : [];
+      return {
+        ...pool,
+        acceleratorLabel: gpu.acceleratorType,
+        gpusPerNode: pool.gpuCount,
+        zones,
+        nodePool,
+        fallbackPools,
+      };
     });
 
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.name });

@@ -11,6 +11,7 @@ import { ModelSync, modelSyncRuns } from '../constructs/model-sync';
 import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
+import { SecretManagerKubernetesSecret } from '../constructs/secret-manager-kubernetes-secret';
 import { WorkloadIdentity } from '../constructs/workload-identity';
 import {
   EngineEnvironment,
@@ -25,6 +26,12 @@ import {
   VLLM_RELEASE,
   vllmOverrides,
 } from '../inference/values';
+import {
+  COMPUTE_CLASSES_CHART_DIR,
+  COMPUTE_CLASSES_RELEASE,
+  computeClassValues,
+} from '../inference/compute-classes';
+import { gpuPoolsOf } from '../config/sections/gke';
 import { AfpiStack, AfpiStackProps } from './afpi-stack';
 import { DataStack } from './data-stack';
 import { GkeGpuStack } from './gke-gpu-stack';
@@ -32,6 +39,10 @@ import { NetworkStack } from './network-stack';
 
 export const VLLM_CHART_REPOSITORY = 'https://vllm-project.github.io/production-stack';
 export const VLLM_CHART = 'vllm-stack';
+/** ComputeClass objects have no pods to wait for: Helm only waits for the API server to accept them. */
+const COMPUTE_CLASSES_TIMEOUT_SECONDS = 120;
+/** Kubernetes Secret the engines and the vLLM router read their API key from (copied from Secret Manager). */
+export const INFERENCE_API_KEY_K8S_SECRET = 'inference-api-key';
 
 export interface InferenceStackProps extends AfpiStackProps {
   readonly network: NetworkStack;
@@ -55,6 +66,8 @@ export class InferenceStack extends AfpiStack {
   readonly namespace: NamespaceV1;
   readonly identities: Readonly<Partial<Record<Engine, WorkloadIdentity>>>;
   readonly releases: readonly InferenceEngineRelease[];
+  /** A GKE custom compute class per GPU pool: the engines' way to its capacity options, in order. */
+  readonly computeClasses: InferenceEngineRelease;
   /** Stages the weights in the model bucket before the engines start (modelCache gcsfuse). */
   readonly modelSync?: ModelSync;
   /** Installed when autoscaling on queue depth. */
@@ -90,6 +103,12 @@ export class InferenceStack extends AfpiStack {
       projectId: config.projectId,
       location: config.region,
       dependsOn: [apis.services['artifactregistry.googleapis.com']],
+    });
+    // The nodes pull the engine images from the mirrors: reader on these repositories, not on the project.
+    const pullGrants = this.mirrors.grantRead({
+      member: gkeGpu.nodeServiceAccount.memberByName,
+      grantScope: this,
+      grantId: 'gke-nodes',
     });
     const images = inference.images;
     // The engines pull their public images through the mirrors.
@@ -129,6 +148,32 @@ export class InferenceStack extends AfpiStack {
       });
     }
 
+    // Cluster-scoped objects; the release record lives in the namespace the planner may read.
+    this.computeClasses = new InferenceEngineRelease(this, 'compute-classes-release', {
+      name: COMPUTE_CLASSES_RELEASE,
+      namespace,
+      chart: new TerraformAsset(this, 'compute-classes-chart', {
+        path: COMPUTE_CLASSES_CHART_DIR,
+        type: AssetType.DIRECTORY,
+      }).path,
+      valuesFile: 'compute-classes.yaml',
+      overrides: computeClassValues(gpuPoolsOf(config.gke), gkeGpu.mode === 'autopilot'),
+      timeoutSeconds: COMPUTE_CLASSES_TIMEOUT_SECONDS,
+      dependsOn: [this.namespace],
+    });
+
+    // The key callers must send (the backend reads it from Secret Manager): the charts take it from a Secret.
+    const apiKeySecret = data.inferenceApiKeySecret;
+    if (!apiKeySecret) throw new Error('inference stack needs the data stack inference API key secret');
+    const apiKey = { secretName: INFERENCE_API_KEY_K8S_SECRET, secretKey: 'api-key' };
+    const apiKeyCopy = new SecretManagerKubernetesSecret(this, 'api-key', {
+      secretId: apiKeySecret.id,
+      namespace,
+      name: apiKey.secretName,
+      key: apiKey.secretKey,
+      dependsOn: [this.namespace],
+    });
+
     const placed = placeModels(inference, config.gke, config.region);
     const hfToken = data.secret(inference.hfTokenSecret);
     // Engines read the weights from the bucket: a Job per model puts them there first (a PVC cache downloads
@@ -141,7 +186,7 @@ export class InferenceStack extends AfpiStack {
         bucket: data.modelBucket,
         hfToken,
         image: this.mirrors.imageUrl(images.vllm),
-        dependsOn: [this.namespace, defaultDeny, egressBaseline, ...this.mirrors.repositories],
+        dependsOn: [this.namespace, defaultDeny, egressBaseline, ...pullGrants],
       });
     }
     const identities: Partial<Record<Engine, WorkloadIdentity>> = {};
@@ -168,7 +213,9 @@ export class InferenceStack extends AfpiStack {
         ...(inference.modelCache === 'pvc' ? [hfToken.grantAccess(identity)] : []),
         defaultDeny,
         egressBaseline,
-        ...this.mirrors.repositories,
+        apiKeyCopy.secret,
+        ...pullGrants,
+        this.computeClasses.release,
         ...(this.modelSync ? [this.modelSync.release.release] : []),
       ];
       const env: EngineEnvironment = {
@@ -181,6 +228,7 @@ export class InferenceStack extends AfpiStack {
         // The load balancer sends clients to the nearest serving region: each region's backend calls in.
         clientRanges: network.cloudRunSourceRanges,
         timing: releaseTiming('vllm', placed, inference.modelCache),
+        apiKey,
       };
       if (engine === 'vllm') {
         releases.push(

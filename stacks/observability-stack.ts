@@ -1,7 +1,7 @@
 import { MonitoringCustomService } from '@cdktf/provider-google/lib/monitoring-custom-service';
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ciAccountEmail } from '../catalog/ci-roles';
+import { ciAccountEmail, ciMember } from '../catalog/ci-roles';
 import { AlertPolicy } from '../constructs/alert-policy';
 import { CostBudget } from '../constructs/cost-budget';
 import { DailyCostAnomaly } from '../constructs/daily-cost-anomaly';
@@ -254,6 +254,7 @@ export class ObservabilityStack extends AfpiStack {
         multiplier: thresholds.costAnomalyMultiplier,
         notificationChannels: channels.forSeverity('ERROR'),
         subjectPrefix,
+        deployerMember: ciMember('deployer', config.projectId),
         dependsOn,
       });
       this.costBudget = new CostBudget(this, 'cost-anomaly', {

@@ -4,7 +4,7 @@ import { LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   CI_ACCOUNTS,
-  ciAccountEmail,
+  ciMember,
   DEPLOYER_ROLES,
   PLANNER_REFRESH_PERMISSIONS,
   PLANNER_ROLES,
@@ -19,8 +19,8 @@ import { AfpiStack, AfpiStackProps } from './afpi-stack';
 
 /** The CI identities as IAM principals (WIF impersonates them; other stacks name them, e.g. the perimeter). */
 export function ciPrincipals(projectId: string): string[] {
-  return (Object.keys(CI_ACCOUNTS) as (keyof typeof CI_ACCOUNTS)[]).map(
-    (account) => `serviceAccount:${ciAccountEmail(account, projectId)}`,
+  return (Object.keys(CI_ACCOUNTS) as (keyof typeof CI_ACCOUNTS)[]).map((account) =>
+    ciMember(account, projectId),
   );
 }
 
@@ -101,8 +101,7 @@ export class StateStack extends AfpiStack {
     });
     this.deployer.grantProjectRoles(projectId, DEPLOYER_ROLES);
 
-    const member = (account: keyof typeof CI_ACCOUNTS) =>
-      `serviceAccount:${ciAccountEmail(account, projectId)}`;
+    const member = (account: keyof typeof CI_ACCOUNTS) => ciMember(account, projectId);
     this.stateBucket.limitAccessTo(
       {
         'roles/storage.objectAdmin': [member('deployer'), ...stateBucket.adminMembers],

@@ -137,6 +137,20 @@ const autoscaledOnPool = (maxReplicas: number, otherMaxReplicas?: number) => (s:
   );
 };
 
+/** A compute-classes release defining class `gpu` with `priorities` options, and a TGI release on `computeClass`. */
+const gpuWorkload =
+  (priorities: number, computeClass: string | undefined = 'gpu') =>
+  (s: TerraformStack) => {
+    const options = [{ nodepools: ['gpu'] }, { nodepools: ['gpu-spot'] }].slice(0, priorities);
+    release(
+      s,
+      { name: 'compute-classes', chart: 'charts/compute-classes' },
+      { classes: [{ name: 'gpu', priorities: options }] },
+      'classes',
+    );
+    release(s, {}, { gpu: { count: 1, acceleratorType: 'nvidia-l4', computeClass } });
+  };
+
 export const KUBERNETES_CASES = [
   {
     rule: 'AFPI-K8S-1',
@@ -205,6 +219,13 @@ export const KUBERNETES_CASES = [
     pass: autoscaledOnPool(3, 2),
     // 6 on a 5-node pool; 3 + 3 on it (each alone fits, the sum does not).
     fail: [autoscaledOnPool(6), autoscaledOnPool(3, 3)],
+  },
+  {
+    rule: 'AFPI-K8S-8',
+    at: 'fixture/release',
+    pass: gpuWorkload(2),
+    // No class (one node pool); a class with one priority; a class no release installs.
+    fail: [gpuWorkload(2, ''), gpuWorkload(1), gpuWorkload(2, 'other')],
   },
   {
     rule: 'AFPI-HELM-1',

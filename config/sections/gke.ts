@@ -11,8 +11,9 @@ import {
   regionsOffering,
   zonesOffering,
 } from '../../catalog/gpus';
-import { GpuShape, PRESET_IDS, PRESETS, PresetId } from '../../catalog/presets';
+import { GpuShape, PRESET_IDS, PresetId } from '../../catalog/presets';
 import { cidr, isPrivate, overlaps, parseCidr, PRIVATE_RANGES } from '../cidr';
+import { CapacityOption, capacitySchema, checkCapacity, resolveCapacity, shapeOf } from './gpu-capacity';
 import { KNOWN_REGIONS, minNotAboveMax, report, show } from '../rules';
 
 /** Tiers whose GKE cluster may have GPU pools (seed: growth runs CPU pools only). */
@@ -51,8 +52,16 @@ const gpuPoolDefaultsSchema = z
     maxNodes: nodeCount.min(1).default(5),
     /** Boot disk (pd-balanced); model weights are cached here. @default 100 (seed) */
     diskSizeGb: diskSizeGb.default(100),
-    /** Spot VMs (dev: on; prod: off, a reclaimed GPU node drops in-flight requests). @default false */
-    spot: z.boolean().default(false),
+    /**
+     * Spot VMs as the only way to get capacity (a reclaimed GPU node drops in-flight requests); set capacity
+     * instead to fall back. @default false
+     */
+    spot: z.boolean().optional(),
+    /**
+     * Ways to get each pool's capacity, first choice first (config/sections/gpu-capacity.ts): "reservation"
+     * (with reservation), "on-demand", "flex-start", "spot", each optionally on another shape. @default [spot ? spot : on-demand]
+     */
+    capacity: capacitySchema.optional(),
   })
   .superRefine((value, ctx) => minNotAboveMax(ctx, value, 'minNodes', 'maxNodes'));
 
@@ -78,7 +87,17 @@ const gpuPoolSchema = z.strictObject({
   diskSizeGb: diskSizeGb.optional(),
   /** @default gpuPoolDefaults.spot */
   spot: z.boolean().optional(),
+  /** @default gpuPoolDefaults.capacity */
+  capacity: capacitySchema.optional(),
 });
+
+/** A Compute Engine image: `global/images/<name>` or `projects/<project>/global/images/<name>`. */
+const diskImage = z
+  .string()
+  .regex(/^(projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/)?global\/images\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: (issue) =>
+      `(${show(issue.input)}) is not a Compute Engine image path. Fix: write "projects/<project>/global/images/<name>" (docs/runbooks/image-cache-disk.md builds it)`,
+  });
 
 /**
  * Widest public range an authorized network may be: one operator network (an office, a self-hosted runner pool's
@@ -154,6 +173,11 @@ export const gkeSection = z.strictObject({
   gpuPoolDefaults: gpuPoolDefaultsSchema.prefault({}),
   /** GPU pools (scale and enterprise tiers). @default [] */
   gpuPools: z.array(gpuPoolSchema).default([]),
+  /**
+   * Disk image with the engine images preloaded, attached to every GPU node as a secondary boot disk
+   * (CONTAINER_IMAGE_CACHE): no image pull on a new node. @default none (synth prints IMAGE_CACHE_OFF)
+   */
+  imageCacheDiskImage: diskImage.optional(),
 });
 
 export type GkeConfig = z.output<typeof gkeSection>;
@@ -166,19 +190,24 @@ export interface GpuPool extends GpuShape {
   readonly minNodes: number;
   readonly maxNodes: number;
   readonly diskSizeGb: number;
-  readonly spot: boolean;
+  /** Ways to get its nodes, first choice first; the first is the pool's own shape and name unless it says otherwise. */
+  readonly capacity: readonly CapacityOption[];
+}
+
+/** Where a pool's capacity list comes from: the pool's own, or gpuPoolDefaults'; undefined when neither sets one. */
+function capacityPath(pool: GpuPoolConfig, index: number): (string | number)[] {
+  return pool.capacity ? ['gke', 'gpuPools', index, 'capacity'] : ['gke', 'gpuPoolDefaults', 'capacity'];
 }
 
 /** Applies the preset and gpuPoolDefaults to `pool`; undefined when the shape is incomplete (reported by gkeRules). */
 export function resolveGpuPool(
   pool: GpuPoolConfig,
   defaults: GkeConfig['gpuPoolDefaults'],
+  index = 0,
 ): GpuPool | undefined {
-  const preset = pool.preset ? PRESETS[pool.preset] : undefined;
-  const machineType = pool.machineType ?? preset?.machineType;
-  const gpu = pool.gpu ?? preset?.gpu;
-  const gpuCount = pool.gpuCount ?? preset?.gpuCount;
+  const { machineType, gpu, gpuCount } = shapeOf(pool, {});
   if (machineType === undefined || gpu === undefined || gpuCount === undefined) return undefined;
+  const shape = { machineType, gpu, gpuCount };
   return {
     name: pool.name,
     preset: pool.preset,
@@ -188,13 +217,32 @@ export function resolveGpuPool(
     minNodes: pool.minNodes ?? defaults.minNodes,
     maxNodes: pool.maxNodes ?? defaults.maxNodes,
     diskSizeGb: pool.diskSizeGb ?? defaults.diskSizeGb,
-    spot: pool.spot ?? defaults.spot,
+    capacity: resolveCapacity(
+      pool.name,
+      shape,
+      pool.capacity ?? defaults.capacity,
+      capacityPath(pool, index),
+      pool.spot ?? defaults.spot,
+    ),
   };
+}
+
+/** What synth says while GPU nodes pull engine images from the registry on every new node. */
+export const IMAGE_CACHE_OFF =
+  'GPU image cache disk is OFF (no gke.imageCacheDiskImage): every new GPU node pulls the engine images (minutes for vLLM). Fix: build the disk image and set gke.imageCacheDiskImage, see docs/runbooks/image-cache-disk.md';
+
+/** Notes of the gke section: the image cache disk, for clusters with Standard GPU pools. */
+export function gkeNotes(config: { stacks: readonly string[]; gke?: GkeConfig }): string[] {
+  const gke = config.gke;
+  const gpuNodes = config.stacks.includes('gke-gpu') && gke?.mode === 'standard' && gke.gpuPools.length > 0;
+  return gpuNodes && gke.imageCacheDiskImage === undefined ? [IMAGE_CACHE_OFF] : [];
 }
 
 /** The resolved GPU pools of a validated config (none without a gke section). */
 export function gpuPoolsOf(gke: GkeConfig | undefined): GpuPool[] {
-  return (gke?.gpuPools ?? []).flatMap((pool) => resolveGpuPool(pool, gke!.gpuPoolDefaults) ?? []);
+  return (gke?.gpuPools ?? []).flatMap(
+    (pool, index) => resolveGpuPool(pool, gke!.gpuPoolDefaults, index) ?? [],
+  );
 }
 
 interface GkeRulesInput {
@@ -250,6 +298,13 @@ export function gkeRules(config: GkeRulesInput, ctx: z.RefinementCtx): void {
     );
     return;
   }
+  if (gke.mode === 'autopilot' && gke.imageCacheDiskImage !== undefined) {
+    report(
+      ctx,
+      ['gke', 'imageCacheDiskImage'],
+      `(${show(gke.imageCacheDiskImage)}) is attached to Standard node pools, and Autopilot has none of ours. Fix: remove it, or use gke.mode "standard"`,
+    );
+  }
   const seen = new Set<string>(['cpu']);
   gke.gpuPools.forEach((pool, index) => {
     const at = (field: string) => ['gke', 'gpuPools', index, field];
@@ -262,6 +317,31 @@ export function gkeRules(config: GkeRulesInput, ctx: z.RefinementCtx): void {
     }
     seen.add(pool.name);
     checkGpuPool(ctx, pool, gke, config.region, at);
+  });
+  // Fallback pools are named after their pool: checked once every configured name is known.
+  gke.gpuPools.forEach((pool, index) => {
+    const resolved = resolveGpuPool(pool, gke.gpuPoolDefaults, index);
+    if (!resolved) return;
+    const spotAt =
+      pool.spot !== undefined ? ['gke', 'gpuPools', index, 'spot'] : ['gke', 'gpuPoolDefaults', 'spot'];
+    const spot = pool.spot ?? gke.gpuPoolDefaults.spot;
+    const list = pool.capacity ?? gke.gpuPoolDefaults.capacity;
+    checkCapacity(ctx, {
+      options: resolved.capacity,
+      shape: resolved,
+      minNodes: resolved.minNodes,
+      spot: spot !== undefined ? { value: spot, path: spotAt } : undefined,
+      listPath: list ? capacityPath(pool, index) : undefined,
+      taken: seen,
+      namePath: ['gke', 'gpuPools', index, 'name'],
+    });
+    for (const option of resolved.capacity) {
+      const { config: fields } = option;
+      const ownShape = fields.preset ?? fields.machineType ?? fields.gpu ?? fields.gpuCount;
+      if (ownShape !== undefined) {
+        checkShape(ctx, fields, option, gke, config.region, (field) => [...option.path, field]);
+      }
+    }
   });
 }
 
@@ -301,7 +381,40 @@ function checkGpuPool(
     );
     return;
   }
-  const { machineType, gpu, gpuCount } = resolved;
+  checkShape(ctx, pool, resolved, gke, region, at);
+  // gpuPoolDefaults checks its own pair; a pool that sets either bound is checked here.
+  const { minNodes, maxNodes } = resolved;
+  if ((pool.minNodes !== undefined || pool.maxNodes !== undefined) && minNodes > maxNodes) {
+    if (pool.minNodes !== undefined) {
+      report(
+        ctx,
+        at('minNodes'),
+        `(${minNodes}) is above maxNodes (${maxNodes}). Fix: lower minNodes or raise maxNodes`,
+      );
+    } else {
+      report(
+        ctx,
+        at('maxNodes'),
+        `(${maxNodes}) is below minNodes (${minNodes}, from gpuPoolDefaults). Fix: raise maxNodes or set the pool's minNodes`,
+      );
+    }
+  }
+}
+
+/**
+ * A node shape (a pool's or a capacity option's) is one the catalog knows, offered in the region and, on
+ * Autopilot, by Autopilot; `fields` are the settings the user wrote, to blame the right one.
+ */
+function checkShape(
+  ctx: z.RefinementCtx,
+  fields: Pick<GpuPoolConfig, 'preset' | 'machineType' | 'gpu' | 'gpuCount'>,
+  shape: GpuShape,
+  gke: GkeConfig,
+  region: string,
+  at: (field: string) => (string | number)[],
+): void {
+  const pool = fields;
+  const { machineType, gpu, gpuCount } = shape;
   // Blame the field the user wrote; a preset's own shape is valid by construction.
   const gpuField = pool.gpu !== undefined ? 'gpu' : 'preset';
   if (!MACHINE_TYPES[machineType]) {
@@ -344,23 +457,6 @@ function checkGpuPool(
       at(gpuField),
       `(${show(pool[gpuField])}) needs ${gpu}, which GKE Autopilot does not offer. Fix: use ${autopilotGpus.join(', ')}, or gke.mode "standard"`,
     );
-  }
-  // gpuPoolDefaults checks its own pair; a pool that sets either bound is checked here.
-  const { minNodes, maxNodes } = resolved;
-  if ((pool.minNodes !== undefined || pool.maxNodes !== undefined) && minNodes > maxNodes) {
-    if (pool.minNodes !== undefined) {
-      report(
-        ctx,
-        at('minNodes'),
-        `(${minNodes}) is above maxNodes (${maxNodes}). Fix: lower minNodes or raise maxNodes`,
-      );
-    } else {
-      report(
-        ctx,
-        at('maxNodes'),
-        `(${maxNodes}) is below minNodes (${minNodes}, from gpuPoolDefaults). Fix: raise maxNodes or set the pool's minNodes`,
-      );
-    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { engineGpuProblem } from '../../catalog/engines';
+import { engineGpuProblem, gpusSupporting } from '../../catalog/engines';
+import { countsFor, GPUS } from '../../catalog/gpus';
 import { DEFAULT_GPU_MEMORY_UTILIZATION, PRECISIONS } from '../../catalog/fit';
 import { enginePodFitProblem, enginePodSize } from '../../catalog/node-capacity';
 import { MODEL_IDS } from '../../catalog/models';
@@ -16,6 +17,25 @@ export const DEFAULT_IMAGES = {
   tgi: 'ghcr.io/huggingface/text-generation-inference:3.3.5',
 } as const;
 export const DEFAULT_VLLM_CHART_VERSION = '0.1.12';
+
+/**
+ * An engine image: pinned (pinnedImage), and a digest only together with its tag, `<image>:<tag>@sha256:<64 hex>`:
+ * the charts render `<repository>:<tag>`, so the digest rides on the tag (the node pulls by the digest).
+ */
+function engineImage(example: string) {
+  return pinnedImage(example).superRefine((value, ctx) => {
+    if (!value.includes('@')) return;
+    const ref = value.slice(0, value.indexOf('@'));
+    const tagged = ref.slice(ref.lastIndexOf('/') + 1).includes(':');
+    if (!tagged || !/^[^@]+@sha256:[a-f0-9]{64}$/.test(value)) {
+      report(
+        ctx,
+        [],
+        `(${show(value)}) is not "<image>:<tag>@sha256:<64 hex digits>". Fix: keep the tag and append the image's digest, e.g. "${example}@sha256:<digest>" (\`docker buildx imagetools inspect ${example}\` prints it)`,
+      );
+    }
+  });
+}
 
 const engine = z.string().superRefine((value, ctx) => {
   if (!(ENGINES as readonly string[]).includes(value)) {
@@ -54,14 +74,14 @@ export const inferenceSection = z.strictObject({
   engines: z.array(engine).min(1).default(['vllm', 'tgi']),
   /** Models to serve, each placed on a GPU pool by the catalog's fit rule. @default [] */
   models: z.array(modelSchema).default([]),
-  /** Pinned container images. @default DEFAULT_IMAGES */
+  /** Pinned container images, by tag or by tag and digest (`<image>:<tag>@sha256:<digest>`). @default DEFAULT_IMAGES */
   images: z
     .strictObject({
       /** vLLM engine; which GPUs each build runs on: catalog/engines.ts (checked for every model's pool). */
-      vllm: pinnedImage(DEFAULT_IMAGES.vllm).default(DEFAULT_IMAGES.vllm),
+      vllm: engineImage(DEFAULT_IMAGES.vllm).default(DEFAULT_IMAGES.vllm),
       /** production-stack router, released with the chart (`v<chart version>`). */
-      router: pinnedImage(DEFAULT_IMAGES.router).default(DEFAULT_IMAGES.router),
-      tgi: pinnedImage(DEFAULT_IMAGES.tgi).default(DEFAULT_IMAGES.tgi),
+      router: engineImage(DEFAULT_IMAGES.router).default(DEFAULT_IMAGES.router),
+      tgi: engineImage(DEFAULT_IMAGES.tgi).default(DEFAULT_IMAGES.tgi),
     })
     .prefault({}),
   /** Version of the `vllm-stack` chart from https://vllm-project.github.io/production-stack. @default "0.1.12" */
@@ -199,6 +219,7 @@ export function inferenceRules(config: InferenceRulesInput, ctx: z.RefinementCtx
     if (unfit) {
       report(ctx, at('pool'), `(${show(model.pool)}): ${unfit}. Fix: give the pool a larger machine type`);
     }
+    checkFallbackShapes(ctx, config.region, inference, model, `inference.models.${index}`, pool);
   });
 
   if (config.gke?.mode === 'standard') checkPoolCapacity(inference, pools, ctx);
@@ -215,6 +236,66 @@ export function inferenceRules(config: InferenceRulesInput, ctx: z.RefinementCtx
       ['inference', 'hfTokenSecret'],
       `(${show(inference.hfTokenSecret)}) is not in data.secrets (${config.data.secrets.map((s) => s.id).join(', ')}). Fix: use one of them or add it to data.secrets`,
     );
+  }
+}
+
+/**
+ * The fit rule over every other shape the pool's capacity list may land the model on: GPU memory, the engine
+ * images' compute capability and the engine pod's size (sized from the pool's own machine type). Reported at the
+ * capacity option, which is what to change.
+ */
+function checkFallbackShapes(
+  ctx: z.RefinementCtx,
+  region: string,
+  inference: InferenceConfig,
+  model: InferenceModelConfig,
+  modelField: string,
+  pool: GpuPool,
+): void {
+  for (const option of pool.capacity) {
+    if (option.machineType === pool.machineType && option.gpu === pool.gpu) continue;
+    // A shape the catalog refuses is reported by the gke rules already.
+    const valid = countsFor(option.machineType, option.gpu).includes(option.gpuCount);
+    if (!valid || option.gpuCount !== pool.gpuCount) continue;
+    const { config } = option;
+    const field =
+      config.gpu !== undefined && option.gpu !== pool.gpu
+        ? 'gpu'
+        : config.machineType !== undefined
+          ? 'machineType'
+          : config.preset !== undefined
+            ? 'preset'
+            : 'gpu';
+    const at = [...option.path, field];
+    const value = config[field];
+    const subject = `${modelField} (${model.name}) falls back to ${option.nodePoolName}`;
+    reportModelFit(ctx, at, value, {
+      model: model.name,
+      precision: model.precision,
+      pool: { ...pool, ...option, name: option.nodePoolName },
+      gpuMemoryUtilization: model.gpuMemoryUtilization,
+      maxModelLen: model.maxModelLen,
+      region,
+    });
+    for (const name of ENGINES.filter((e) => inference.engines.includes(e))) {
+      const wrong = engineGpuProblem(name, inference.images[name], option.gpu, `inference.images.${name}`);
+      if (wrong) {
+        const runs = gpusSupporting(name, inference.images[name]).map((g) => GPUS[g].displayName);
+        report(
+          ctx,
+          at,
+          `(${show(value)}): ${subject}, where ${wrong.problem}. Fix: give this option a GPU ${name} runs on (${runs.join(', ')}), or remove the option`,
+        );
+      }
+    }
+    const unfit = enginePodFitProblem(option.machineType, enginePodSize(pool));
+    if (unfit) {
+      report(
+        ctx,
+        at,
+        `(${show(value)}): ${subject}, but ${unfit} (pods are sized from ${pool.machineType}). Fix: give this option a machine type at least as large as ${pool.machineType}`,
+      );
+    }
   }
 }
 

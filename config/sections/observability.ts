@@ -56,6 +56,11 @@ const thresholdsSchema = z.strictObject({
   gpuUtilizationPercent: percent.default(90),
   /** ... for this long. @default 10 */
   gpuSaturationMinutes: z.number().int().min(1).max(1440).default(10),
+  /**
+   * Alert `gpu_workload_pending`: a pod requesting GPUs Pending this long means no capacity option of its compute
+   * class had a node for it (stockout, quota). @default 15
+   */
+  gpuPendingMinutes: z.number().int().min(1).max(1440).default(15),
   /** Seed alert `cost_anomaly`: spend above this multiple of the baseline. @default 1.5 */
   costAnomalyMultiplier: z.number().min(1).max(10).default(1.5),
   /** Expected daily spend in USD the cost_anomaly alert compares with (tier preset, from the seed's cost ranges). */

@@ -42,8 +42,12 @@ export function nodePoolNodes(attrs: Attrs, ctx: PricingContext): NodeCount {
   return { nodes: perZone * zones, zones, how: `${perZone}/zone` };
 }
 
-/** Hourly price of one node: machine, attached GPUs, boot disk; for Spot, the range down to the deepest discount. */
-function nodeHour(
+/**
+ * Hourly price of one node: machine, attached GPUs, boot disk; for Spot, the range down to the deepest discount.
+ * Flex-start and reservations are priced at on-demand: the table has no flex-start discount, and a reservation
+ * bills on-demand rates whether used or not.
+ */
+export function nodeHour(
   nodeConfig: Attrs,
   region: string,
 ): { hourUsd: number; minHourUsd: number; description: string } {
@@ -68,7 +72,8 @@ function nodeHour(
   const diskRate = prices.compute.diskGbMonthUsd[diskType] ?? prices.compute.diskGbMonthUsd['pd-balanced'];
   hourUsd += (diskGb * diskRate) / HOURS_PER_MONTH;
   minHourUsd += (diskGb * diskRate) / HOURS_PER_MONTH;
-  description += `${spot ? ` spot (0-${maxDiscount * 100}% off on-demand)` : ''}, ${diskGb} GB ${diskType}`;
+  const flex = nodeConfig.flex_start === true ? ' flex-start (priced at on-demand)' : '';
+  description += `${spot ? ` spot (0-${maxDiscount * 100}% off on-demand)` : flex}, ${diskGb} GB ${diskType}`;
   return { hourUsd, minHourUsd, description };
 }
 

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { COMPUTE_CLASS_KEY } from '../../catalog/gpus';
 import { Attributes, block, blocks, isTrue, PolicyResource, Rule, RuleContext, strings } from '../rule';
 
 /**
@@ -58,33 +59,78 @@ function sameNamespace(value: unknown, namespace: PolicyResource, context: RuleC
   return value === name || context.referenced(value, ['kubernetes_namespace_v1']) === namespace;
 }
 
-/** GPU pool node ceilings by accelerator type (summed over pools carrying it). */
-function poolNodesByAccelerator(context: RuleContext): Map<string, number> {
+/**
+ * GPU node ceilings by compute class (the largest of its pools: fallbacks stand in for the first choice, they do
+ * not add to it) or, for pools outside any class, by accelerator type (summed over pools carrying it).
+ */
+function poolNodesByTarget(context: RuleContext): Map<string, number> {
   const nodes = new Map<string, number>();
   for (const pool of context.ofType('google_container_node_pool')) {
-    const accelerator = blocks(block(pool.attributes.node_config).guest_accelerator)[0]?.type;
+    const config = block(pool.attributes.node_config);
+    const accelerator = blocks(config.guest_accelerator)[0]?.type;
+    const computeClass = (block(config.labels) as Record<string, unknown>)[COMPUTE_CLASS_KEY];
     const autoscaling = block(pool.attributes.autoscaling);
     const zones = strings(pool.attributes.node_locations).length || 1;
     const max = Number(autoscaling.total_max_node_count ?? Number(autoscaling.max_node_count) * zones);
-    if (typeof accelerator === 'string' && Number.isFinite(max)) {
+    if (typeof accelerator !== 'string' || !Number.isFinite(max)) continue;
+    if (typeof computeClass === 'string') {
+      const key = `class ${computeClass}`;
+      nodes.set(key, Math.max(nodes.get(key) ?? 0, max));
+    } else {
       nodes.set(accelerator, (nodes.get(accelerator) ?? 0) + max);
     }
   }
   return nodes;
 }
 
+/** Ways to get capacity every GPU workload needs (issue 18): one stockout or quota limit must not stop it. */
+export const MIN_CAPACITY_OPTIONS = 2;
+
+/** The GPU workloads of a release's values and the compute class each selects (vllm-stack modelSpec, TGI gpu). */
+function gpuWorkloadsOf(a: Attributes): { name: string; computeClass?: string }[] {
+  return valuesOf(a).flatMap((doc) => [
+    ...((doc.servingEngineSpec?.modelSpec ?? []) as Values[])
+      .filter((m) => Number(m?.requestGPU) > 0)
+      .map((m) => ({
+        name: `servingEngineSpec.modelSpec ${m.name}`,
+        computeClass: (m.nodeSelectorTerms ?? [])
+          .flatMap((t: Values) => t.matchExpressions ?? [])
+          .find((e: Values) => e.key === COMPUTE_CLASS_KEY)?.values?.[0],
+      })),
+    ...(Number(doc.gpu?.count) > 0 ? [{ name: 'gpu', computeClass: doc.gpu.computeClass || undefined }] : []),
+  ]);
+}
+
+/** Priorities of every ComputeClass the app's releases install (charts/compute-classes `classes`), by name. */
+function computeClassPriorities(context: RuleContext): Map<string, number> {
+  const classes = new Map<string, number>();
+  for (const r of context.ofType(...HELM)) {
+    for (const doc of valuesOf(r.attributes)) {
+      for (const c of Array.isArray(doc.classes) ? doc.classes : []) {
+        if (typeof c?.name === 'string') classes.set(c.name, (c.priorities ?? []).length);
+      }
+    }
+  }
+  return classes;
+}
+
 /**
- * The autoscalers a release's values declare, with the accelerator their pods run on: vllm-stack HPAs in
- * extraObjects (target `<release>-<model>-deployment-vllm`, model from servingEngineSpec.modelSpec) and the
- * TGI chart's `autoscaling` with `gpu.acceleratorType`.
+ * The autoscalers a release's values declare, with the nodes their pods run on (`class <name>` for a compute
+ * class, else the accelerator): vllm-stack HPAs in extraObjects (target `<release>-<model>-deployment-vllm`,
+ * model from servingEngineSpec.modelSpec) and the TGI chart's `autoscaling` with `gpu.computeClass` or
+ * `gpu.acceleratorType`.
  */
 function autoscalersOf(a: Attributes): { name: string; maxReplicas: number; accelerator?: string }[] {
   return valuesOf(a).flatMap((doc) => {
     const models: Values[] = doc.servingEngineSpec?.modelSpec ?? [];
-    const acceleratorOf = (model: Values): string | undefined =>
+    const selected = (model: Values, key: string): string | undefined =>
       (model?.nodeSelectorTerms ?? [])
         .flatMap((t: Values) => t.matchExpressions ?? [])
-        .find((m: Values) => m.key === 'cloud.google.com/gke-accelerator')?.values?.[0];
+        .find((m: Values) => m.key === key)?.values?.[0];
+    const acceleratorOf = (model: Values): string | undefined => {
+      const computeClass = selected(model, COMPUTE_CLASS_KEY);
+      return computeClass ? `class ${computeClass}` : selected(model, 'cloud.google.com/gke-accelerator');
+    };
     const hpas = (doc.extraObjects ?? [])
       .filter((o: Values) => o?.kind === 'HorizontalPodAutoscaler')
       .map((o: Values) => {
@@ -96,13 +142,14 @@ function autoscalersOf(a: Attributes): { name: string; maxReplicas: number; acce
           accelerator: acceleratorOf(model),
         };
       });
+    const tgiTarget = doc.gpu?.computeClass ? `class ${doc.gpu.computeClass}` : doc.gpu?.acceleratorType;
     const tgi =
-      doc.autoscaling?.enabled === true && doc.gpu?.acceleratorType
+      doc.autoscaling?.enabled === true && tgiTarget
         ? [
             {
               name: 'autoscaling',
               maxReplicas: Number(doc.autoscaling.maxReplicas),
-              accelerator: String(doc.gpu.acceleratorType),
+              accelerator: String(tgiTarget),
             },
           ]
         : [];
@@ -213,7 +260,7 @@ export const kubernetesRules: Rule[] = [
     // Every release's autoscalers on one accelerator share its pools: summed in resource order, so the release
     // that takes the sum over the ceiling is the one reported.
     check: (a, context) => {
-      const nodes = poolNodesByAccelerator(context);
+      const nodes = poolNodesByTarget(context);
       const releases = context.ofType(...HELM).map((r) => r.attributes);
       const used = new Map<string, number>();
       for (const other of releases.slice(0, Math.max(releases.indexOf(a), 0))) {
@@ -230,6 +277,26 @@ export const kubernetesRules: Rule[] = [
         const sum = others > 0 ? ` + ${others} of other autoscalers on the pool` : '';
         return others + h.maxReplicas > ceiling
           ? [`${h.name}: maxReplicas ${h.maxReplicas}${sum} > ${ceiling} ${h.accelerator} nodes`]
+          : [];
+      });
+    },
+  },
+  {
+    id: 'AFPI-K8S-8',
+    statement:
+      'GPU workload has fewer than two ways to get capacity (one stockout or quota limit leaves it Pending)',
+    fix: `select a custom compute class whose priorities list at least ${MIN_CAPACITY_OPTIONS} capacity options: set the pool's gke capacity list (e.g. [on-demand, spot]); the inference stack installs the class (charts/compute-classes) and the engines select it`,
+    resourceTypes: HELM,
+    appliesTo: (a) => gpuWorkloadsOf(a).length > 0,
+    check: (a, context) => {
+      const classes = computeClassPriorities(context);
+      return gpuWorkloadsOf(a).flatMap((w) => {
+        if (!w.computeClass) return [`${w.name}: selects no compute class (one node pool, one way)`];
+        const count = classes.get(w.computeClass);
+        if (count === undefined)
+          return [`${w.name}: compute class ${w.computeClass} is installed by no release`];
+        return count < MIN_CAPACITY_OPTIONS
+          ? [`${w.name}: compute class ${w.computeClass} has ${count} priority`]
           : [];
       });
     },
