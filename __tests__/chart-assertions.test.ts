@@ -263,8 +263,8 @@ describe('check:charts assertions', () => {
     ],
     [
       'a progress deadline off the budget',
-      (o) => (engineOf(o).spec.progressDeadlineSeconds = 2400),
-      `Deployment vllm-m-deployment-vllm .spec.progressDeadlineSeconds: expected ${timing.progressDeadlineSeconds}, got 2400`,
+      (o) => (engineOf(o).spec.progressDeadlineSeconds = 1000),
+      `Deployment vllm-m-deployment-vllm .spec.progressDeadlineSeconds: expected ${timing.progressDeadlineSeconds}, got 1000`,
     ],
     [
       'an HPA on a Deployment of another release name (defect 4)',

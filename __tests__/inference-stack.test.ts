@@ -212,7 +212,9 @@ describe('inference stack', () => {
     expect(vllm.routerSpec.vllmApiKey).toEqual(ref);
     expect(valuesOf(prod.inference, 'tgi-mistral-7b-instruct-v0-2').apiKey).toEqual(ref);
     // The engine releases wait for the Secret: pods referencing a missing Secret never start.
-    const engines = resourcesOf(prod.inference, 'helm_release').filter((r) => r.name !== 'model-sync');
+    const engines = resourcesOf(prod.inference, 'helm_release').filter(
+      (r) => !['model-sync', 'compute-classes'].includes(r.name as string),
+    );
     expect(engines.map((r) => r.name).sort()).toEqual([
       'tgi-llama-2-70b-chat',
       'tgi-mistral-7b-instruct-v0-2',
