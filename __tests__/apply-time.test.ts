@@ -3,8 +3,11 @@
  * output of a real environment and fails on the output from before the fix.
  */
 import { TerraformStack, Testing } from 'cdktf';
+import * as fs from 'fs';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { loadEnvironment } from '../config/load';
+import { repoRoot } from '../config/paths';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
 import { timingBudget } from '../inference/timing-budget';
 import { placeModels, vllmModelSpec } from '../inference/values';
@@ -249,5 +252,26 @@ describe('apply-time fixes (issue 19)', () => {
       },
     ) as Values;
     expect(onT4.vllmConfig.extraArgs).toEqual(expect.arrayContaining(['--quantization', 'awq']));
+  });
+
+  it('gives the deploy workflow apply job the inference stack worst case + an allowance for the other stacks', () => {
+    // A job killed by its timeout leaves the Terraform state lock held (docs/operations.md "CI: plan review and deploy").
+    const workflow = parse(fs.readFileSync(path.join(repoRoot, '.github/workflows/deploy-env.yml'), 'utf8'));
+    const jobSeconds = workflow.jobs.apply['timeout-minutes'] * 60;
+    // The other stacks in sequence (a first GKE cluster, node pools, Cloud SQL): an allowance, not a measurement.
+    const otherStacksSeconds = 60 * 60;
+    const worstOf = (env: ReturnType<typeof synthEnvironment>) => {
+      const releases = resourcesOf(env.inference, 'helm_release');
+      const timeout = (r: Values) => r.timeout as number;
+      const sync = releases.filter((r) => r.name === 'model-sync').map(timeout)[0] ?? 0;
+      const others = Math.max(0, ...releases.filter((r) => r.name !== 'model-sync').map(timeout));
+      expect(releases.every((r) => r.atomic === true)).toBe(true);
+      // Engines start after model-sync; a failed atomic release waits its timeout again for the rollback.
+      return Math.max(2 * sync, sync + 2 * others);
+    };
+    // prod: model-sync 2256 s, then vLLM 2700 s (x 2 on a rollback).
+    expect(worstOf(prod)).toBe(2256 + 2 * 2700);
+    const worst = Math.max(...[dev, staging, prod].map(worstOf));
+    expect(jobSeconds).toBeGreaterThanOrEqual(worst + otherStacksSeconds);
   });
 });

@@ -263,8 +263,8 @@ describe('check:charts assertions', () => {
     ],
     [
       'a progress deadline off the budget',
-      (o) => (engineOf(o).spec.progressDeadlineSeconds = 2400),
-      `Deployment vllm-m-deployment-vllm .spec.progressDeadlineSeconds: expected ${timing.progressDeadlineSeconds}, got 2400`,
+      (o) => (engineOf(o).spec.progressDeadlineSeconds = 1000),
+      `Deployment vllm-m-deployment-vllm .spec.progressDeadlineSeconds: expected ${timing.progressDeadlineSeconds}, got 1000`,
     ],
     [
       'an HPA on a Deployment of another release name (defect 4)',
@@ -504,6 +504,8 @@ describe('check:charts assertions on the model-sync release', () => {
         serviceAccountName: 'model-sync',
         marker: '.afpi-complete',
         activeDeadlineSeconds: 700,
+        maxFileBytes: 10e9,
+        ephemeralStorageGiB: 21,
       },
     ],
   };
@@ -518,6 +520,7 @@ describe('check:charts assertions on the model-sync release', () => {
       spec: {
         activeDeadlineSeconds: 700,
         template: {
+          metadata: { annotations: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' } },
           spec: {
             serviceAccountName: 'model-sync',
             restartPolicy: 'Never',
@@ -546,7 +549,12 @@ describe('check:charts assertions on the model-sync release', () => {
                 env: [
                   { name: 'MODEL_ID', value: 'org/M' },
                   { name: 'MARKER', value: '.afpi-complete' },
+                  { name: 'MAX_FILE_BYTES', value: '10000000000' },
                 ],
+                resources: {
+                  requests: { 'ephemeral-storage': '21Gi' },
+                  limits: { 'ephemeral-storage': '21Gi' },
+                },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -557,7 +565,15 @@ describe('check:charts assertions on the model-sync release', () => {
               },
             ],
             volumes: [
-              { name: 'models', csi: { driver: 'gcsfuse.csi.storage.gke.io' } },
+              {
+                name: 'models',
+                csi: {
+                  driver: 'gcsfuse.csi.storage.gke.io',
+                  volumeAttributes: {
+                    mountOptions: 'implicit-dirs,only-dir=models,write:enable-streaming-writes:true',
+                  },
+                },
+              },
               {
                 name: 'hf-token',
                 csi: {
@@ -612,6 +628,26 @@ describe('check:charts assertions on the model-sync release', () => {
       'Job model-sync-m-0123abcd .volumes: no writable GCS FUSE volume mounted',
     ],
     [
+      'a disk budget of one copy of the largest file (the 12Gi that was evicted)',
+      (o) => (podOf(o).containers[0].resources.limits['ephemeral-storage'] = '12Gi'),
+      'Job model-sync-m-0123abcd .containers[0].resources.limits.ephemeral-storage: expected "21Gi", got "12Gi"',
+    ],
+    [
+      'a bucket mount without streaming writes',
+      (o) => (podOf(o).volumes[0].csi.volumeAttributes.mountOptions = 'implicit-dirs,only-dir=models'),
+      'Job model-sync-m-0123abcd .volumes[GCS FUSE].mountOptions: no write:enable-streaming-writes:true in "implicit-dirs,only-dir=models"',
+    ],
+    [
+      'a pod the cluster autoscaler may evict mid-copy',
+      (o) => delete o[1].spec.template.metadata.annotations,
+      'Job model-sync-m-0123abcd .spec.template.metadata.annotations[cluster-autoscaler.kubernetes.io/safe-to-evict]: expected "false", got absent',
+    ],
+    [
+      'a Job name that lost its template hash',
+      (o) => (o[1].metadata.name = 'model-sync-m-0123'),
+      'Job model-sync-m-0123 .metadata.name: not model-sync-m-<hash of 8>',
+    ],
+    [
       'a token volume without its SecretProviderClass',
       (o) => o.splice(0, 1),
       'Job model-sync-m-0123abcd .volumes: no hf-token volume from a SecretProviderClass of the release',
@@ -620,6 +656,13 @@ describe('check:charts assertions on the model-sync release', () => {
     const objects = job();
     breakIt(objects);
     expect(assertRelease(objects, sync).failures).toContain(failure);
+  });
+
+  it('fails an expectation whose disk budget cannot hold two copies of the largest file', () => {
+    const small = { ...sync, modelSyncJobs: [{ ...sync.modelSyncJobs[0], maxFileBytes: 12e9 }] };
+    expect(assertRelease(job(), small).failures).toContain(
+      'Job model-sync-m-0123abcd .containers[0].resources.limits.ephemeral-storage: 21Gi cannot hold two copies of a 12000000000-byte file',
+    );
   });
 
   it('fails a Helm timeout off the sync budget', () => {

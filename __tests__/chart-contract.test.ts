@@ -1,6 +1,12 @@
 import { loadEnvironment } from '../config/load';
 import { timingBudget } from '../inference/timing-budget';
-import { mergeValues, placeModels, readValuesFile, vllmOverrides } from '../inference/values';
+import {
+  mergeValues,
+  placeModels,
+  readValuesFile,
+  VLLM_CHART_PROGRESS_DEADLINE_SECONDS,
+  vllmOverrides,
+} from '../inference/values';
 import { chartPackage, leafPaths, readTgz, unreadPaths, valuesReads } from '../scripts/chart-contract';
 import { VLLM_CHART } from '../stacks/inference-stack';
 
@@ -71,6 +77,7 @@ describe(`values contract of ${VLLM_CHART} ${version} (read from the package)`, 
   it("matches the chart's fixed progress deadline to the timing budget (the chart has no value for it)", () => {
     const deployment = templates.get(`${VLLM_CHART}/templates/deployment-vllm-multi.yaml`)!;
     const fixed = Number(/progressDeadlineSeconds: (\d+)/.exec(deployment)![1]);
-    expect(fixed).toBe(timingBudget().progressDeadlineSeconds);
+    expect(fixed).toBe(VLLM_CHART_PROGRESS_DEADLINE_SECONDS);
+    expect(timingBudget(600, VLLM_CHART_PROGRESS_DEADLINE_SECONDS).progressDeadlineSeconds).toBe(fixed);
   });
 });

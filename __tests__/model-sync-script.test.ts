@@ -5,7 +5,9 @@ import * as path from 'path';
 import { MODEL_SYNC_CHART_DIR } from '../constructs/model-sync';
 
 // charts/model-sync/files/sync.py against a stand-in huggingface_hub (the Hub is not reachable here): a local
-// directory plays the bucket mounted by GCS FUSE. What it proves: copy, skip by size, marker last, re-sync.
+// directory plays the bucket mounted by GCS FUSE. What it proves: copy, skip by size, marker last, re-sync, a
+// re-copied file written as a new object (GCS FUSE stages an overwritten object whole on the pod's disk), and the
+// largest-file budget enforced before any download.
 
 const SCRIPT = path.join(MODEL_SYNC_CHART_DIR, 'files', 'sync.py');
 
@@ -43,7 +45,7 @@ describe('model-sync script (charts/model-sync/files/sync.py)', () => {
   const marker = path.join(target, '.afpi-complete');
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  function run(files: Record<string, string>, sha: string) {
+  function run(files: Record<string, string>, sha: string, maxFileBytes = 1000) {
     const hub = path.join(root, `hub-${sha}`);
     fakeHub(hub, files, sha);
     fs.rmSync(log, { force: true });
@@ -58,6 +60,7 @@ describe('model-sync script (charts/model-sync/files/sync.py)', () => {
         MODELS_DIR: models,
         MARKER: '.afpi-complete',
         SCRATCH_DIR: path.join(root, 'scratch'),
+        MAX_FILE_BYTES: String(maxFileBytes),
         DOWNLOAD_LOG: log,
       },
     });
@@ -105,6 +108,34 @@ describe('model-sync script (charts/model-sync/files/sync.py)', () => {
     const r = run({ ...v1, 'config.json': '{"v":2}' }, 'beef01');
     expect(r.status).toBe(0);
     expect(r.downloads.sort()).toEqual(['config.json', 'model-00002-of-00002.safetensors']);
+    expect(JSON.parse(fs.readFileSync(marker, 'utf8')).revision).toBe('beef01');
+  });
+
+  it('writes a re-copied file as a new object (deletes the old one first), never over it in place', () => {
+    const shard = path.join(target, 'model-00001-of-00002.safetensors');
+    fs.writeFileSync(shard, 'a');
+    // A second name for the old file: an in-place overwrite would change what it reads, a new object does not.
+    const old = path.join(root, 'old-shard');
+    fs.linkSync(shard, old);
+    const r = run({ ...v1, 'config.json': '{"v":2}' }, 'beef01');
+    expect(r.status).toBe(0);
+    expect(r.downloads).toEqual(['model-00001-of-00002.safetensors']);
+    expect(fs.readFileSync(shard, 'utf8')).toBe('aaaa');
+    expect(fs.readFileSync(old, 'utf8')).toBe('a');
+    expect(fs.statSync(shard).ino).not.toBe(fs.statSync(old).ino);
+  });
+
+  it('refuses a file above MAX_FILE_BYTES before downloading anything, naming it and the fix', () => {
+    const r = run(
+      { ...v1, 'config.json': '{"v":3}', 'model-00001-of-00002.safetensors': 'aaaaa' },
+      'beef03',
+      4,
+    );
+    expect(r.status).toBe(1);
+    expect(r.downloads).toEqual([]);
+    expect(r.output).toContain('model-00001-of-00002.safetensors (5 bytes) larger than MAX_FILE_BYTES=4');
+    expect(r.output).toContain('MAX_CHECKPOINT_FILE_GB in catalog/models.ts');
+    // Nothing touched: the previous revision stays complete.
     expect(JSON.parse(fs.readFileSync(marker, 'utf8')).revision).toBe('beef01');
   });
 

@@ -123,3 +123,17 @@ export const MODELS: Readonly<Record<ModelId, Model>> = {
     use: 'analysis',
   },
 };
+
+/**
+ * Largest single file of any checkpoint the platform stages, in GB: safetensors shards as transformers'
+ * save_pretrained writes them (`max_shard_size`, 10GB for the checkpoints above). An assumption: the model-sync
+ * Job sizes its disk for it and refuses a larger file with an error naming this constant.
+ */
+export const MAX_CHECKPOINT_FILE_GB = 10;
+
+/**
+ * Size of a 4-bit (AWQ/GPTQ) checkpoint beyond params x 0.5 bytes, as a fraction: embeddings and lm_head stay
+ * 16-bit, and each group carries scales and zeros. The Hub lists TheBloke/Llama-2-70B-Chat-AWQ at about 36.7 GB
+ * (+6 % over 34.5) and Mistral-7B-Instruct-v0.2-AWQ at about 4.15 GB (+15 % over 3.6): 20 % covers both with room.
+ */
+export const QUANTIZED_CHECKPOINT_OVERHEAD_FRACTION = 0.2;

@@ -105,3 +105,15 @@ const EVICTION_FREE_FRACTION = 0.1;
 export function gcsfuseFileCacheGiB(diskSizeGb: number): number {
   return Math.max(0, Math.floor(diskSizeGb * (1 - EVICTION_FREE_FRACTION) - NODE_DISK_HEADROOM_GB));
 }
+
+/** Disk of a model-sync pod besides the copies of the file in flight: Hub metadata, container logs. */
+const MODEL_SYNC_DISK_HEADROOM_GIB = 2;
+
+/**
+ * Ephemeral storage (GiB) of a model-sync pod copying files of up to `maxFileGb`: the kubelet holds all the pod's
+ * emptyDirs (the GCS FUSE sidecar's staging buffer included) to the sum of its containers' limits, and at peak the
+ * pod holds two copies of a file: the download, and GCS FUSE's staged copy when it cannot stream the write.
+ */
+export function modelSyncEphemeralStorageGiB(maxFileGb: number): number {
+  return Math.ceil((2 * maxFileGb * 1e9) / 2 ** 30) + MODEL_SYNC_DISK_HEADROOM_GIB;
+}

@@ -1,6 +1,8 @@
 import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
 import * as path from 'path';
 import { Construct } from 'constructs';
+import { MAX_CHECKPOINT_FILE_GB } from '../catalog/models';
+import { modelSyncEphemeralStorageGiB } from '../catalog/node-capacity';
 import { repoRoot } from '../config/paths';
 import { EnvironmentConfig } from '../config/schema';
 import { modelSyncBudget } from '../inference/timing-budget';
@@ -74,6 +76,8 @@ export class ModelSync extends Construct {
         serviceAccountName: this.identity.serviceAccountName,
         hfToken: { secretManagerVersion: `${props.hfToken.id}/versions/latest` },
         activeDeadlineSeconds: budget.activeDeadlineSeconds,
+        maxFileBytes: MAX_CHECKPOINT_FILE_GB * 1e9,
+        ephemeralStorage: `${modelSyncEphemeralStorageGiB(MAX_CHECKPOINT_FILE_GB)}Gi`,
         // One Job per checkpoint: two models on the same repository would race on the same objects.
         models: uniqueCheckpoints(props.models).map((m) => ({
           name: m.k8sName,

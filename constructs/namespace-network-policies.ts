@@ -56,6 +56,8 @@ export interface NamespaceNetworkPoliciesProps {
  */
 export class NamespaceNetworkPolicies extends Construct {
   readonly defaultDeny: NetworkPolicyV1;
+  /** The egress a pod needs at start (DNS, metadata server, HTTPS): workloads depend on it besides default-deny. */
+  readonly egressBaseline: NetworkPolicyV1;
 
   constructor(scope: Construct, id: string, props: NamespaceNetworkPoliciesProps) {
     super(scope, id);
@@ -64,7 +66,7 @@ export class NamespaceNetworkPolicies extends Construct {
       new NetworkPolicyV1(this, name, { metadata: { name, namespace }, spec, dependsOn });
 
     this.defaultDeny = policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    policy('allow-egress-baseline', {
+    this.egressBaseline = policy('allow-egress-baseline', {
       podSelector: {},
       policyTypes: ['Egress'],
       egress: [

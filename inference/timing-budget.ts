@@ -1,17 +1,18 @@
 /**
  * One timing budget for an engine's first start (GPU node from zero, image pull, weights over GCS FUSE, load):
- * the Helm timeout, the startup probe window and the Deployment's progress deadline all derive from it, in that
- * order of size:
- * - the progress deadline fires first: it only marks the rollout as stalled (Progressing=False, a signal; Helm 3's
- *   wait does not act on it), so it warns before anything gives up. It counts from the rollout's start, the
- *   pre-start phase included, so a cold first install of a large model usually reports ProgressDeadlineExceeded:
- *   `kubectl rollout status` and kstatus-style waits (Helm 4, Argo CD, Flux) treat that as failed; re-check this
- *   order before moving the helm provider to such a waiter;
+ * the Helm timeout, the startup probe window and the Deployment's progress deadline all derive from it:
  * - the startup probe window: the kubelet restarts an engine that has not answered /health by then; its clock
  *   starts with the container;
+ * - the progress deadline marks the rollout as stalled (Progressing=False: `kubectl rollout status` and
+ *   kstatus-style waits (Helm 4, Argo CD, Flux) report it as failed; Helm 3's wait ignores it). It counts from the
+ *   rollout's start, before the container exists, so it covers the pre-start allowance + the startup window: a
+ *   cold rollout within its budget never reports ProgressDeadlineExceeded. A chart that fixes it (vllm-stack:
+ *   1200 s) does report it on a cold start of a GPU node from zero;
  * - the Helm timeout fires last: an atomic release rolls back, so it must never cut off a pod that could
- *   still come up within its startup window. Its clock starts with the release, before the container exists,
- *   so it covers the pre-start allowance + the startup window + a margin.
+ *   still come up within its startup window. Its clock starts with the release, so it covers the pre-start
+ *   allowance + the startup window + a margin. What Helm 3 waits for: a Deployment counts as ready once
+ *   replicas - maxUnavailable pods are; engines roll with maxUnavailable 1, so a 1-replica engine is "ready" at
+ *   once and only the Jobs of model-sync (wait_for_jobs) hold the apply (docs/inference.md "Startup budgets").
  * `startupSeconds` comes from the model size (modelStartupSeconds); everything else follows.
  */
 
@@ -69,7 +70,7 @@ export interface TimingBudget {
   readonly startupWindowSeconds: number;
   /** Before the container starts: GPU node from zero, driver, image pull, sidecar (PRE_START_SECONDS). */
   readonly preStartSeconds: number;
-  /** Deployment `progressDeadlineSeconds`. */
+  /** Deployment `progressDeadlineSeconds`: preStartSeconds + startupWindowSeconds unless a chart fixes it. */
   readonly progressDeadlineSeconds: number;
   /** helm_release `timeout`: preStartSeconds + startupWindowSeconds + a margin. */
   readonly helmTimeoutSeconds: number;
@@ -77,8 +78,7 @@ export interface TimingBudget {
 
 /**
  * The budget for a first start of at most `startupSeconds` (rounded up to whole probe periods). A chart that fixes
- * the progress deadline (vllm-stack: 1200 s) passes it: the window then stays a margin above it, so the order
- * above holds.
+ * the progress deadline (vllm-stack: 1200 s) passes it: the window then stays a margin above it.
  */
 export function timingBudget(
   startupSeconds = DEFAULT_STARTUP_SECONDS,
@@ -101,8 +101,7 @@ export function timingBudget(
     },
     startupWindowSeconds,
     preStartSeconds: PRE_START_TOTAL_SECONDS,
-    progressDeadlineSeconds:
-      fixedProgressDeadlineSeconds ?? Math.max(startupWindowSeconds - MARGIN_SECONDS, STARTUP_PERIOD_SECONDS),
+    progressDeadlineSeconds: fixedProgressDeadlineSeconds ?? PRE_START_TOTAL_SECONDS + startupWindowSeconds,
     helmTimeoutSeconds: PRE_START_TOTAL_SECONDS + startupWindowSeconds + MARGIN_SECONDS,
   };
 }

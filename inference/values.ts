@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { BYTES_PER_PARAM, ModelPlacement, placeModel } from '../catalog/fit';
 import { COMPUTE_CLASS_KEY, GPUS } from '../catalog/gpus';
+import { QUANTIZED_CHECKPOINT_OVERHEAD_FRACTION } from '../catalog/models';
 import { enginePodSize, GCSFUSE_SIDECAR_REQUESTS, gcsfuseFileCacheGiB } from '../catalog/node-capacity';
 import { deepMerge } from '../config/load';
 import { repoRoot } from '../config/paths';
@@ -130,10 +131,17 @@ export function placeModels(
   });
 }
 
-/** GB an engine reads at start: the checkpoint as stored (int8 quantizes the 16-bit weights at load). */
+/**
+ * GB an engine reads at start: the checkpoint as stored (int8 quantizes the 16-bit weights at load; a 4-bit
+ * checkpoint carries QUANTIZED_CHECKPOINT_OVERHEAD_FRACTION on top of its packed weights).
+ */
 export function checkpointGb(placed: PlacedModel): number {
-  const bytes = BYTES_PER_PARAM[placed.placement.precision === 'int8' ? 'fp16' : placed.placement.precision];
-  return placed.placement.model.paramsBillions * bytes;
+  const precision = placed.placement.precision;
+  const weightsGb =
+    placed.placement.model.paramsBillions * BYTES_PER_PARAM[precision === 'int8' ? 'fp16' : precision];
+  return precision === 'awq' || precision === 'gptq'
+    ? weightsGb * (1 + QUANTIZED_CHECKPOINT_OVERHEAD_FRACTION)
+    : weightsGb;
 }
 
 /** Startup window one model needs (inference/timing-budget.ts modelStartupSeconds). */

@@ -274,7 +274,8 @@ export function alertSpecs(
       severity: 'ERROR',
       meaning: `A Job copying a model's weights from Hugging Face into the model bucket (namespace ${config.inference!.namespace}) gave up after its retries or its deadline. Engines of that model wait in their init container (or keep the weights they had); an install or upgrade of the inference stack fails once the Helm timeout passes.`,
       firstSteps: [
-        "Read the Job's pod logs (kubectl -n <namespace> logs job/<job>, or Logs Explorer with the Job name): the last file and the error.",
+        'Read the Job\'s logs in Logs Explorer (resource.type="k8s_container", container_name="sync", the Job name in pod_name): the last file and the error. kubectl logs finds nothing once Helm\'s atomic rollback has deleted the failed Job.',
+        "'larger than MAX_FILE_BYTES': the repository has a file above catalog/models.ts MAX_CHECKPOINT_FILE_GB, which sizes the pod's disk; raise it.",
         "401/403 from the Hub: the hf-token secret's latest version is missing or has not accepted the model's licence; 403 from storage: the model-sync identity's bucket grant.",
         'Deadline exceeded on a large model: re-run the deploy (files already copied are skipped).',
       ],

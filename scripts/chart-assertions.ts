@@ -66,6 +66,10 @@ export interface ModelSyncJobExpectation {
   readonly serviceAccountName: string;
   readonly marker: string;
   readonly activeDeadlineSeconds: number;
+  /** Largest file the Job may copy (catalog MAX_CHECKPOINT_FILE_GB). */
+  readonly maxFileBytes: number;
+  /** The sync container's ephemeral-storage request and limit (the pod's disk budget), GiB. */
+  readonly ephemeralStorageGiB: number;
 }
 
 export interface ReleaseExpectation {
@@ -483,10 +487,42 @@ export const ASSERTIONS: readonly Assertion[] = [
               (m: Any) => m.key === 'cloud.google.com/gke-accelerator' && m.operator === 'DoesNotExist',
             ),
           );
+          const disk = `${want.ephemeralStorageGiB}Gi`;
+          const mountOptions: string = fuse?.csi?.volumeAttributes?.mountOptions ?? '';
           return [
-            ...(job.metadata?.name?.startsWith(`model-sync-${want.model}-`)
+            // Helm truncates the model part to fit 63 characters, never the hash (charts/model-sync job.yaml).
+            ...(new RegExp(`^${`model-sync-${want.model}`.slice(0, 54).replace(/-$/, '')}-[0-9a-f]{8}$`).test(
+              job.metadata?.name ?? '',
+            )
               ? []
-              : [`${at('.metadata.name')}: not model-sync-${want.model}-<hash>`]),
+              : [`${at('.metadata.name')}: not model-sync-${want.model}-<hash of 8>`]),
+            ...expectEqual(at('env MAX_FILE_BYTES'), env.MAX_FILE_BYTES, String(want.maxFileBytes)),
+            ...expectEqual(
+              at('.containers[0].resources.requests.ephemeral-storage'),
+              c.resources?.requests?.['ephemeral-storage'],
+              disk,
+            ),
+            ...expectEqual(
+              at('.containers[0].resources.limits.ephemeral-storage'),
+              c.resources?.limits?.['ephemeral-storage'],
+              disk,
+            ),
+            // At peak the pod holds the download and GCS FUSE's staged copy of the same file.
+            ...(want.ephemeralStorageGiB * 2 ** 30 >= 2 * want.maxFileBytes
+              ? []
+              : [
+                  `${at('.containers[0].resources.limits.ephemeral-storage')}: ${disk} cannot hold two copies of a ${want.maxFileBytes}-byte file`,
+                ]),
+            ...(mountOptions.split(',').includes('write:enable-streaming-writes:true')
+              ? []
+              : [
+                  `${at('.volumes[GCS FUSE].mountOptions')}: no write:enable-streaming-writes:true in ${show(mountOptions)}`,
+                ]),
+            ...expectEqual(
+              at('.spec.template.metadata.annotations[cluster-autoscaler.kubernetes.io/safe-to-evict]'),
+              job.spec?.template?.metadata?.annotations?.['cluster-autoscaler.kubernetes.io/safe-to-evict'],
+              'false',
+            ),
             ...expectEqual(at('.containers[0].image'), c.image, want.image),
             ...expectEqual(at('env MODEL_ID'), env.MODEL_ID, want.huggingFaceId),
             ...expectEqual(at('env MARKER'), env.MARKER, want.marker),
@@ -529,17 +565,17 @@ export const ASSERTIONS: readonly Assertion[] = [
     },
   },
   {
-    name: 'Helm timeout >= pre-start allowance + startup window > progress deadline (one budget)',
+    name: 'Helm timeout >= pre-start allowance + startup window, > progress deadline (one budget)',
     check: (objects, expected) => {
       const { timing } = expected;
       if (!timing) return [];
       return [
         ...expectEqual('helm_release timeout', expected.helmTimeoutSeconds, timing.helmTimeoutSeconds),
         ...(expected.helmTimeoutSeconds >= timing.preStartSeconds + timing.startupWindowSeconds &&
-        timing.startupWindowSeconds > timing.progressDeadlineSeconds
+        expected.helmTimeoutSeconds > timing.progressDeadlineSeconds
           ? []
           : [
-              `timing budget: helm timeout ${expected.helmTimeoutSeconds} >= pre-start ${timing.preStartSeconds} + startup window ${timing.startupWindowSeconds} > progress deadline ${timing.progressDeadlineSeconds} does not hold`,
+              `timing budget: helm timeout ${expected.helmTimeoutSeconds} >= pre-start ${timing.preStartSeconds} + startup window ${timing.startupWindowSeconds}, > progress deadline ${timing.progressDeadlineSeconds} does not hold`,
             ]),
         ...eachEngine(objects, expected, (d, _c, _e, at) =>
           expectEqual(

@@ -18,7 +18,8 @@ import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { synthesize } from '../app/synthesize';
 import { GPUS } from '../catalog/gpus';
-import { enginePodSize, gcsfuseFileCacheGiB } from '../catalog/node-capacity';
+import { MAX_CHECKPOINT_FILE_GB } from '../catalog/models';
+import { enginePodSize, gcsfuseFileCacheGiB, modelSyncEphemeralStorageGiB } from '../catalog/node-capacity';
 import { DEFAULT_ENV, loadEnvironment } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { EnvironmentConfig, TIERS } from '../config/schema';
@@ -254,6 +255,8 @@ function expectationOf(
         serviceAccountName: MODEL_SYNC_RELEASE,
         marker: MODEL_COMPLETE_MARKER,
         activeDeadlineSeconds: budget.activeDeadlineSeconds,
+        maxFileBytes: MAX_CHECKPOINT_FILE_GB * 1e9,
+        ephemeralStorageGiB: modelSyncEphemeralStorageGiB(MAX_CHECKPOINT_FILE_GB),
       })),
     };
   }

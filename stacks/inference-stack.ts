@@ -128,11 +128,11 @@ export class InferenceStack extends AfpiStack {
     const controlPlaneCidr = config.gke!.masterIpv4CidrBlock;
     // Releases open the ingress each engine needs; anything else is denied, egress included. The vLLM router
     // discovers engine pods through the Kubernetes API.
-    const defaultDeny = new NamespaceNetworkPolicies(this, 'network-policies', {
+    const { defaultDeny, egressBaseline } = new NamespaceNetworkPolicies(this, 'network-policies', {
       namespace,
       controlPlaneCidr,
       apiClients: routerSelector(VLLM_RELEASE),
-    }).defaultDeny;
+    });
 
     // Pull request plans refresh the releases, which Helm keeps as Secrets in the namespace.
     new HelmReleaseReader(this, 'helm-release-reader', {
@@ -186,7 +186,7 @@ export class InferenceStack extends AfpiStack {
         bucket: data.modelBucket,
         hfToken,
         image: this.mirrors.imageUrl(images.vllm),
-        dependsOn: [this.namespace, defaultDeny, ...pullGrants],
+        dependsOn: [this.namespace, defaultDeny, egressBaseline, ...pullGrants],
       });
     }
     const identities: Partial<Record<Engine, WorkloadIdentity>> = {};
@@ -212,6 +212,7 @@ export class InferenceStack extends AfpiStack {
         data.modelBucket.grantRead(identity),
         ...(inference.modelCache === 'pvc' ? [hfToken.grantAccess(identity)] : []),
         defaultDeny,
+        egressBaseline,
         apiKeyCopy.secret,
         ...pullGrants,
         this.computeClasses.release,

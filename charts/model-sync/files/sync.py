@@ -3,7 +3,12 @@
 Idempotent: a file already in the bucket with the size the Hub lists is skipped (GCS FUSE exposes no etag to
 compare), so a retry or a re-run resumes where the last one stopped. The completion marker is removed before the
 first copy and written after the last one: engines wait for it and never load a partial checkpoint. GCS FUSE
-uploads a file when it is closed, so an object appears whole or not at all.
+finalizes an object when its file is closed, so an object appears whole or not at all.
+
+Disk: each file is downloaded whole into SCRATCH_DIR, then written to the mount as a new object (an existing one
+is deleted first). GCS FUSE streams a new file to GCS as it is written; an existing non-empty object, or a GKE
+version without streaming writes, is staged whole on the pod's ephemeral storage instead. The pod budgets two
+copies of the largest file (MAX_FILE_BYTES): a larger file fails here, before any download, not by eviction.
 """
 
 import json
@@ -39,6 +44,7 @@ def main():
     target = os.path.join(os.environ["MODELS_DIR"], repo)
     marker = os.path.join(target, os.environ["MARKER"])
     scratch = os.environ["SCRATCH_DIR"]
+    max_file_bytes = int(os.environ["MAX_FILE_BYTES"])
 
     info = HfApi().model_info(repo, revision=revision, files_metadata=True)
     sizes = {s.rfilename: s.size for s in info.siblings}
@@ -53,6 +59,15 @@ def main():
         print(f"{repo}@{info.sha}: {len(files)} files present, marker current: nothing to do")
         return 0
 
+    too_large = [f"{name} ({sizes[name]} bytes)" for name in todo if sizes[name] > max_file_bytes]
+    if too_large:
+        print(
+            f"{repo}@{info.sha}: {', '.join(too_large)} larger than MAX_FILE_BYTES={max_file_bytes}, the largest file"
+            " the pod's ephemeral storage is sized for. Fix: raise MAX_CHECKPOINT_FILE_GB in catalog/models.ts",
+            file=sys.stderr,
+        )
+        return 1
+
     os.makedirs(target, exist_ok=True)
     if os.path.exists(marker):
         os.remove(marker)
@@ -61,6 +76,9 @@ def main():
         local = hf_hub_download(repo, name, revision=info.sha, local_dir=scratch)
         dest = os.path.join(target, name)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
+        # A new object, never an overwrite: GCS FUSE stages an overwritten object whole on local disk.
+        if os.path.lexists(dest):
+            os.remove(dest)
         shutil.copyfile(local, dest)
         os.remove(local)
         if size_of(dest) != sizes[name]:

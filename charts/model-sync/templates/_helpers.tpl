@@ -22,6 +22,8 @@ metadata:
   annotations:
     # GCS FUSE sidecar (GKE add-on): the bucket mount with the pod's Workload Identity.
     gke-gcsfuse/volumes: "true"
+    # A scale-down of the CPU node mid-copy would cost a retry (and its time) for nothing.
+    cluster-autoscaler.kubernetes.io/safe-to-evict: "false"
     gke-gcsfuse/cpu-limit: "0"
     gke-gcsfuse/memory-limit: "0"
     gke-gcsfuse/ephemeral-storage-limit: "0"
@@ -63,18 +65,28 @@ spec:
           value: {{ $root.Values.marker | quote }}
         - name: SCRATCH_DIR
           value: /scratch/download
+        - name: MAX_FILE_BYTES
+          value: {{ required "maxFileBytes is required" $root.Values.maxFileBytes | int64 | quote }}
         - name: HF_TOKEN_PATH
           value: /var/run/secrets/huggingface/token
         - name: HF_HOME
           value: /scratch/hf
         - name: HOME
           value: /scratch
+        # Read-only root filesystem: temporary files go to the budgeted scratch volume; no xet chunk cache on it.
+        - name: TMPDIR
+          value: /scratch
+        - name: HF_XET_CHUNK_CACHE_SIZE_BYTES
+          value: "0"
         - name: PYTHONDONTWRITEBYTECODE
           value: "1"
         - name: HF_HUB_DISABLE_TELEMETRY
           value: "1"
+      {{- $resources := deepCopy $root.Values.resources }}
+      {{- $_ := set $resources.requests "ephemeral-storage" $root.Values.ephemeralStorage }}
+      {{- $_ := set $resources.limits "ephemeral-storage" $root.Values.ephemeralStorage }}
       resources:
-        {{- toYaml $root.Values.resources | nindent 8 }}
+        {{- toYaml $resources | nindent 8 }}
       securityContext:
         allowPrivilegeEscalation: false
         readOnlyRootFilesystem: true
@@ -101,11 +113,12 @@ spec:
         driver: gcsfuse.csi.storage.gke.io
         volumeAttributes:
           bucketName: {{ required "bucket is required" $root.Values.bucket | quote }}
-          # Non-root writer: the mount belongs to the container's user.
-          mountOptions: {{ printf "implicit-dirs,only-dir=%s,uid=10001,gid=10001" $root.Values.onlyDir | quote }}
+          # Non-root writer: the mount belongs to the container's user. Streaming writes upload a new file as it is
+          # written instead of staging it whole on the pod's disk (default only from GKE 1.33.2-gke.4655000).
+          mountOptions: {{ printf "implicit-dirs,only-dir=%s,uid=10001,gid=10001,write:enable-streaming-writes:true" $root.Values.onlyDir | quote }}
     - name: scratch
       emptyDir:
-        sizeLimit: {{ index $root.Values.resources.limits "ephemeral-storage" }}
+        sizeLimit: {{ $root.Values.ephemeralStorage }}
     - name: hf-token
       csi:
         driver: secrets-store-gke.csi.k8s.io
