@@ -1,5 +1,7 @@
 import { parse } from 'yaml';
 import { timingBudget } from '../inference/timing-budget';
+import { COMPUTE_CLASSES_RELEASE } from '../inference/compute-classes';
+import { MODEL_SYNC_RELEASE } from '../constructs/model-sync';
 import { loadVariant } from './support/env-files';
 import { onlyResource, resourcesOf, synthApp, synthEnvironment, SynthesizedStack } from './support/synth';
 
@@ -213,7 +215,7 @@ describe('inference stack', () => {
     expect(valuesOf(prod.inference, 'tgi-mistral-7b-instruct-v0-2').apiKey).toEqual(ref);
     // The engine releases wait for the Secret: pods referencing a missing Secret never start.
     const engines = resourcesOf(prod.inference, 'helm_release').filter(
-      (r) => !['model-sync', 'compute-classes'].includes(r.name as string),
+      (r) => ![MODEL_SYNC_RELEASE, COMPUTE_CLASSES_RELEASE].includes(r.name as string),
     );
     expect(engines.map((r) => r.name).sort()).toEqual([
       'tgi-llama-2-70b-chat',

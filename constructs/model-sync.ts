@@ -7,7 +7,7 @@ import { repoRoot } from '../config/paths';
 import { EnvironmentConfig } from '../config/schema';
 import { modelSyncBudget } from '../inference/timing-budget';
 import { checkpointGb, MODEL_COMPLETE_MARKER, PlacedModel } from '../inference/values';
-import { InferenceEngineRelease } from './inference-engine-release';
+import { HelmChartRelease } from './helm-chart-release';
 import { ManagedSecret } from './secrets';
 import { SecureBucket } from './secure-bucket';
 import { WorkloadIdentity } from './workload-identity';
@@ -47,7 +47,7 @@ export interface ModelSyncProps {
  */
 export class ModelSync extends Construct {
   readonly identity: WorkloadIdentity;
-  readonly release: InferenceEngineRelease;
+  readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: ModelSyncProps) {
     super(scope, id);
@@ -64,7 +64,7 @@ export class ModelSync extends Construct {
       type: AssetType.DIRECTORY,
     });
     const budget = modelSyncBudget(Math.max(0, ...props.models.map(checkpointGb)));
-    this.release = new InferenceEngineRelease(this, 'release', {
+    this.release = new HelmChartRelease(this, 'release', {
       name: MODEL_SYNC_RELEASE,
       namespace: props.namespace,
       chart: chart.path,

@@ -6,7 +6,7 @@ import { Engine } from '../config/sections/inference';
 import { CustomMetricsAdapter } from '../constructs/custom-metrics-adapter';
 import { GkeProviders } from '../constructs/gke-providers';
 import { HelmReleaseReader } from '../constructs/helm-release-reader';
-import { InferenceEngineRelease } from '../constructs/inference-engine-release';
+import { HelmChartRelease } from '../constructs/helm-chart-release';
 import { ModelSync, modelSyncRuns } from '../constructs/model-sync';
 import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
@@ -65,9 +65,9 @@ export class InferenceStack extends AfpiStack {
   readonly mirrors: RegistryMirrors;
   readonly namespace: NamespaceV1;
   readonly identities: Readonly<Partial<Record<Engine, WorkloadIdentity>>>;
-  readonly releases: readonly InferenceEngineRelease[];
+  readonly releases: readonly HelmChartRelease[];
   /** A GKE custom compute class per GPU pool: the engines' way to its capacity options, in order. */
-  readonly computeClasses: InferenceEngineRelease;
+  readonly computeClasses: HelmChartRelease;
   /** Stages the weights in the model bucket before the engines start (modelCache gcsfuse). */
   readonly modelSync?: ModelSync;
   /** Installed when autoscaling on queue depth. */
@@ -149,7 +149,7 @@ export class InferenceStack extends AfpiStack {
     }
 
     // Cluster-scoped objects; the release record lives in the namespace the planner may read.
-    this.computeClasses = new InferenceEngineRelease(this, 'compute-classes-release', {
+    this.computeClasses = new HelmChartRelease(this, 'compute-classes-release', {
       name: COMPUTE_CLASSES_RELEASE,
       namespace,
       chart: new TerraformAsset(this, 'compute-classes-chart', {
@@ -190,7 +190,7 @@ export class InferenceStack extends AfpiStack {
       });
     }
     const identities: Partial<Record<Engine, WorkloadIdentity>> = {};
-    const releases: InferenceEngineRelease[] = [];
+    const releases: HelmChartRelease[] = [];
     const tgiChart = inference.engines.includes('tgi')
       ? new TerraformAsset(this, 'tgi-chart', { path: TGI_CHART_DIR, type: AssetType.DIRECTORY })
       : undefined;
@@ -232,7 +232,7 @@ export class InferenceStack extends AfpiStack {
       };
       if (engine === 'vllm') {
         releases.push(
-          new InferenceEngineRelease(this, 'vllm-release', {
+          new HelmChartRelease(this, 'vllm-release', {
             name: VLLM_RELEASE,
             namespace,
             repository: VLLM_CHART_REPOSITORY,
@@ -249,7 +249,7 @@ export class InferenceStack extends AfpiStack {
         placed.forEach((model, index) => {
           const timing = releaseTiming('tgi', [model], inference.modelCache);
           releases.push(
-            new InferenceEngineRelease(this, `${tgiRelease(model)}-release`, {
+            new HelmChartRelease(this, `${tgiRelease(model)}-release`, {
               name: tgiRelease(model),
               namespace,
               chart: tgiChart!.path,

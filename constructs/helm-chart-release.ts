@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { timingBudget } from '../inference/timing-budget';
 import { renderValues } from '../inference/values';
 
-export interface InferenceEngineReleaseProps {
+export interface HelmChartReleaseProps {
   /** Helm release name. */
   readonly name: string;
   readonly namespace: string;
@@ -34,15 +34,15 @@ export interface InferenceEngineReleaseProps {
 }
 
 /**
- * A Helm release of a model server (or of the Jobs that stage its weights, or of the compute classes they run on)
- * with the settings every one of ours needs: atomic (a failed upgrade rolls
- * back), waits for ready pods with a timeout that covers a model download, cleans up what a failed install
- * created, keeps a bounded history, and lints the chart before installing.
+ * A Helm release of ours (a model server, the Jobs that stage its weights, the compute classes they run on) with
+ * the settings every one needs: atomic (a failed upgrade rolls back), waits for ready pods with a timeout that
+ * covers a model download, cleans up what a failed install created, keeps a bounded history, and lints the chart
+ * before installing.
  */
-export class InferenceEngineRelease extends Construct {
+export class HelmChartRelease extends Construct {
   readonly release: Release;
 
-  constructor(scope: Construct, id: string, props: InferenceEngineReleaseProps) {
+  constructor(scope: Construct, id: string, props: HelmChartReleaseProps) {
     super(scope, id);
     if (props.repository && !props.version) {
       throw new Error(`release ${props.name}: a chart from a repository needs a pinned version`);
