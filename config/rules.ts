@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MIRROR_REPOSITORY_IDS } from '../constructs/registry-mirrors';
+import { MIRROR_REPOSITORY_IDS } from '../catalog/registries';
 
 /**
  * Shared building blocks for the config schema. Every custom message reads as `(<value>) <problem>. Fix: <fix>`

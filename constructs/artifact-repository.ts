@@ -1,6 +1,7 @@
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { isHostQualified } from '../catalog/registries';
 
 export interface ArtifactRepositoryProps {
   /** Repository id, e.g. `afpi`. */
@@ -18,27 +19,6 @@ export interface ArtifactRepositoryProps {
 }
 
 const SECONDS_PER_DAY = 86_400;
-
-/** Repository id of the services' images (the cloud-run stack's repository). */
-export const SERVICE_REPOSITORY_ID = 'afpi';
-
-/**
- * Artifact Registry multi-regions: a DR tier keeps images where both serving regions can pull them when the
- * primary region is down; otherwise the repository sits beside the services.
- */
-export function repositoryLocation(region: string, multiRegion: boolean): string {
-  return multiRegion ? region.split('-')[0] : region;
-}
-
-/** `<location>-docker.pkg.dev/<project>/afpi`: the services' repository, as image references name it. */
-export function serviceRepository(projectId: string, region: string, multiRegion: boolean): string {
-  return `${repositoryLocation(region, multiRegion)}-docker.pkg.dev/${projectId}/${SERVICE_REPOSITORY_ID}`;
-}
-
-/** Whether `image` names its registry host (`host.tld/...`) rather than a path in our repository. */
-export function isHostQualified(image: string): boolean {
-  return image.includes('/') && image.split('/')[0].includes('.');
-}
 
 /**
  * A Docker repository for the service images: immutable tags (a released tag always means the same image, so

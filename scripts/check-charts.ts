@@ -37,7 +37,7 @@ import {
   tgiRelease,
   VLLM_ENDPOINT_PORT,
 } from '../inference/values';
-import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
+import { mirroredImage, mirrorPrefix } from '../catalog/registries';
 import { INFERENCE_API_KEY_K8S_SECRET, VLLM_CHART } from '../stacks/inference-stack';
 import { MODEL_SYNC_RELEASE } from '../constructs/model-sync';
 import { chartPackage } from './chart-contract';

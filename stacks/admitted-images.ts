@@ -1,10 +1,9 @@
 import { EnvironmentConfig } from '../config/schema';
 import { Engine } from '../config/sections/inference';
-import { isHostQualified, serviceRepository } from '../constructs/artifact-repository';
 import { imagePattern } from '../constructs/binary-authorization-policy';
 import { CUSTOM_METRICS_ADAPTER_IMAGE } from '../constructs/custom-metrics-adapter';
 import { modelSyncRuns } from '../constructs/model-sync';
-import { mirroredImage, mirrorPrefix } from '../constructs/registry-mirrors';
+import { isHostQualified, mirroredImage, mirrorPrefix, serviceRepository } from '../catalog/registries';
 
 /** Our services' repository, `<location>-docker.pkg.dev/<project>/afpi`. */
 export function ownRepository(config: EnvironmentConfig): string {

@@ -2,11 +2,8 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ciMember } from '../catalog/ci-roles';
 import { apiKeySecretId, CloudRunServiceConfig } from '../config/sections/cloud-run';
-import {
-  ArtifactRepository,
-  repositoryLocation,
-  SERVICE_REPOSITORY_ID,
-} from '../constructs/artifact-repository';
+import { repositoryLocation, SERVICE_REPOSITORY_ID } from '../catalog/registries';
+import { ArtifactRepository } from '../constructs/artifact-repository';
 import { CloudArmorPolicy } from '../constructs/cloud-armor-policy';
 import { CloudRunService, CloudRunServiceProps, SecretEnv } from '../constructs/cloud-run-service';
 import { HttpsLoadBalancer } from '../constructs/https-load-balancer';

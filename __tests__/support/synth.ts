@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { MessagePort } from 'worker_threads';
 import { loadEnvironment } from '../../config/load';
 import { EnvironmentConfig, StackId } from '../../config/schema';
 import type { PolicyReport } from '../../policy/policy-pack';
@@ -17,10 +18,18 @@ export interface SynthesizedStack {
 
 export type SynthesizedApp = Partial<Record<StackId, SynthesizedStack>>;
 
-/** Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. */
+/**
+ * Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. In a jest worker
+ * the synth runs in this process's synth thread (synth-thread.js), outside jest's module registry: jest loads
+ * cdktf and the ~700 provider modules anew for every test file and runs them without V8's code cache, so a synth
+ * there took 2-6 s; the thread loads them once per worker process and a synth takes ~0.3-1 s.
+ */
 export function synthApp(config: EnvironmentConfig): SynthesizedApp {
-  // Required here, not imported: a test file that only reads synthesized environments from the run's cache never
-  // loads cdktf and the ~700 provider modules (about a second of CPU per file).
+  return process.env.JEST_WORKER_ID ? synthInThread(config) : synthAppHere(config);
+}
+
+/** The thread's side of synthApp: a synth in the calling thread. */
+export function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { App } = require('cdktf') as typeof import('cdktf');
   const { buildApp } = require('../../app/build-app') as typeof import('../../app/build-app');
@@ -41,6 +50,43 @@ export function synthApp(config: EnvironmentConfig): SynthesizedApp {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+interface SynthThread {
+  port: MessagePort;
+  /** 0 while a synth runs, 1 when its reply was posted. */
+  done: Int32Array;
+}
+const THREAD = Symbol.for('afpi.synthThread');
+/** Long enough for the largest app on a loaded machine; a thread that died never answers. */
+const THREAD_TIMEOUT_MS = 300_000;
+
+/**
+ * Posts `config` to the synth thread and blocks until it replies. The thread is kept on the worker_threads module
+ * object: the one object every test file of a jest worker shares (jest gives each file fresh modules but the same
+ * core modules), so the provider modules are loaded once per worker process.
+ */
+function synthInThread(config: EnvironmentConfig): SynthesizedApp {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const threads = require('worker_threads') as typeof import('worker_threads') & { [THREAD]?: SynthThread };
+  if (!threads[THREAD]) {
+    const { port1, port2 } = new threads.MessageChannel();
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new threads.Worker(path.join(__dirname, 'synth-thread.js'), {
+      workerData: { port: port2, done },
+      transferList: [port2],
+    });
+    worker.unref();
+    threads[THREAD] = { port: port1, done };
+  }
+  const { port, done } = threads[THREAD];
+  Atomics.store(done, 0, 0);
+  port.postMessage(config);
+  if (Atomics.wait(done, 0, 0, THREAD_TIMEOUT_MS) === 'timed-out')
+    throw new Error(`the synth thread did not answer in ${THREAD_TIMEOUT_MS / 1000} s`);
+  const reply = threads.receiveMessageOnPort(port)?.message as { app?: SynthesizedApp; error?: string };
+  if (reply.error !== undefined) throw new Error(`synth failed in the synth thread: ${reply.error}`);
+  return reply.app!;
 }
 
 const cache = new Map<string, unknown>();

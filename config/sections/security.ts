@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isHostQualified, serviceRepository } from '../../constructs/artifact-repository';
+import { isHostQualified, serviceRepository } from '../../catalog/registries';
 import { coversRepository, report, show, wideImagePattern } from '../rules';
 
 /**
