@@ -18,18 +18,29 @@ export interface SynthesizedStack {
 
 export type SynthesizedApp = Partial<Record<StackId, SynthesizedStack>>;
 
-/**
- * Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. In a jest worker
- * the synth runs in this process's synth thread (synth-thread.js), outside jest's module registry: jest loads
- * cdktf and the ~700 provider modules anew for every test file and runs them without V8's code cache, so a synth
- * there took 2-6 s; the thread loads them once per worker process and a synth takes ~0.3-1 s.
- */
-export function synthApp(config: EnvironmentConfig): SynthesizedApp {
-  return process.env.JEST_WORKER_ID ? synthInThread(config) : synthAppHere(config);
+/** What the synth thread does: synthesize a config, or run `npm run policy`'s check of an environment. */
+export type ThreadRequest =
+  | { synth: EnvironmentConfig }
+  | { policy: { env: string; tier?: string } };
+
+/** Does `request` in the calling thread. */
+export function handle(request: ThreadRequest): unknown {
+  if ('synth' in request) return synthAppHere(request.synth);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const policy = require('../../scripts/policy') as typeof import('../../scripts/policy');
+  return policy.checkEnvironment(request.policy.env, request.policy.tier);
 }
 
-/** The thread's side of synthApp: a synth in the calling thread. */
-export function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
+/**
+ * Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. In a jest worker
+ * it runs in the worker's synth thread (see inThread).
+ */
+export function synthApp(config: EnvironmentConfig): SynthesizedApp {
+  return run({ synth: config }) as SynthesizedApp;
+}
+
+function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
+  // Required here: only the synth thread loads cdktf and the ~700 provider modules.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { App } = require('cdktf') as typeof import('cdktf');
   const { buildApp } = require('../../app/build-app') as typeof import('../../app/build-app');
@@ -52,9 +63,13 @@ export function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
   }
 }
 
+function run(request: ThreadRequest): unknown {
+  return process.env.JEST_WORKER_ID ? inThread(request) : handle(request);
+}
+
 interface SynthThread {
   port: MessagePort;
-  /** 0 while a synth runs, 1 when its reply was posted. */
+  /** 0 while a request runs, 1 when its reply was posted. */
   done: Int32Array;
 }
 const THREAD = Symbol.for('afpi.synthThread');
@@ -62,11 +77,13 @@ const THREAD = Symbol.for('afpi.synthThread');
 const THREAD_TIMEOUT_MS = 300_000;
 
 /**
- * Posts `config` to the synth thread and blocks until it replies. The thread is kept on the worker_threads module
- * object: the one object every test file of a jest worker shares (jest gives each file fresh modules but the same
- * core modules), so the provider modules are loaded once per worker process.
+ * Posts `request` to this jest worker's synth thread (synth-thread.js) and blocks until it replies. In the
+ * thread, cdktf and the provider modules are plain node modules: loaded once per worker process, through V8's
+ * code cache, and warm from one synth to the next (~0.3-1 s a synth). In jest's registry they would be loaded
+ * anew for every test file, and a synth took 2-6 s. The thread is kept on the worker_threads module object: the
+ * one object all test files of a worker share (jest gives each file fresh modules but the same core modules).
  */
-function synthInThread(config: EnvironmentConfig): SynthesizedApp {
+function inThread(request: ThreadRequest): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const threads = require('worker_threads') as typeof import('worker_threads') & { [THREAD]?: SynthThread };
   if (!threads[THREAD]) {
@@ -81,36 +98,54 @@ function synthInThread(config: EnvironmentConfig): SynthesizedApp {
   }
   const { port, done } = threads[THREAD];
   Atomics.store(done, 0, 0);
-  port.postMessage(config);
+  port.postMessage(request);
   if (Atomics.wait(done, 0, 0, THREAD_TIMEOUT_MS) === 'timed-out')
     throw new Error(`the synth thread did not answer in ${THREAD_TIMEOUT_MS / 1000} s`);
-  const reply = threads.receiveMessageOnPort(port)?.message as { app?: SynthesizedApp; error?: string };
-  if (reply.error !== undefined) throw new Error(`synth failed in the synth thread: ${reply.error}`);
-  return reply.app!;
+  const reply = threads.receiveMessageOnPort(port)?.message as { value?: unknown; error?: string };
+  if (reply.error !== undefined) throw new Error(`failed in the synth thread: ${reply.error}`);
+  return reply.value;
 }
 
 const cache = new Map<string, unknown>();
-// Shared by the jest workers of one run (jest removes .jest-tmp at the end, globalSetup clears it at the start;
-// on a whole-suite run globalSetup fills it, see presynth.js), so each environment and tier is synthesized and
-// policy-checked once per run, not once per test file.
+// Shared by the jest workers of one run (globalSetup clears it at the start, globalTeardown removes .jest-tmp), so
+// each environment and tier is synthesized and policy-checked once per run, not once per test file.
 export const SHARED_CACHE = path.join(__dirname, '..', '..', '.jest-tmp', 'synth-cache');
+const LOCK_POLL_MS = 20;
 
-/** `compute()` once per run for `file` (in SHARED_CACHE): from this worker's memory, the shared file, or anew. */
+/**
+ * `compute()` once per run for `file` (in SHARED_CACHE): from this worker's memory, the shared file, or anew.
+ * A lock file makes the other worker wait for a result being computed instead of computing it too.
+ */
 function once<T>(file: string, compute: () => T): T {
+  if (cache.has(file)) return cache.get(file) as T;
   const shared = path.join(SHARED_CACHE, file);
-  if (!cache.has(file)) {
+  fs.mkdirSync(SHARED_CACHE, { recursive: true });
+  const waitUntil = Date.now() + THREAD_TIMEOUT_MS;
+  for (;;) {
     if (fs.existsSync(shared)) {
       cache.set(file, JSON.parse(fs.readFileSync(shared, 'utf8')));
-    } else {
+      return cache.get(file) as T;
+    }
+    let lock: number;
+    try {
+      lock = fs.openSync(`${shared}.lock`, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > waitUntil) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
+      continue;
+    }
+    try {
       const value = compute();
-      fs.mkdirSync(SHARED_CACHE, { recursive: true });
       // Written aside and renamed: another worker never reads a half-written file.
       fs.writeFileSync(`${shared}.${process.pid}`, JSON.stringify(value));
       fs.renameSync(`${shared}.${process.pid}`, shared);
       cache.set(file, value);
+      return value;
+    } finally {
+      fs.closeSync(lock);
+      fs.rmSync(`${shared}.lock`);
     }
   }
-  return cache.get(file) as T;
 }
 
 /** Synthesizes an environment (optionally at another tier) once per test run. */
@@ -122,11 +157,10 @@ export function synthEnvironment(env: string, tier?: string): SynthesizedApp {
 /** `npm run policy`'s check of an environment (optionally at another tier), once per test run. */
 export function checkEnvironment(env: string, tier?: string): { tier: string; report: PolicyReport } {
   const { config } = loadEnvironment(env, { tier });
-  return once(`${env}-${config.tier}.policy.json`, () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const policy = require('../../scripts/policy') as typeof import('../../scripts/policy');
-    return policy.checkEnvironment(env, tier);
-  });
+  return once(`${env}-${config.tier}.policy.json`, () => run({ policy: { env, tier } })) as {
+    tier: string;
+    report: PolicyReport;
+  };
 }
 
 /** All resources of `type` in a synthesized stack, as a list of their attribute objects. */
