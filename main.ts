@@ -4,6 +4,7 @@
  */
 import './app/compile-cache';
 import { ConfigError, loadFromProcessEnv } from './config/load';
+import { formatFinding, PolicyError } from './policy/findings';
 import { ENGINE_INIT_SECONDS, WEIGHT_READ_GB_PER_SECOND } from './inference/timing-budget';
 import { startupBudgets } from './inference/values';
 
@@ -18,11 +19,8 @@ function main(): number {
   }
   const { config, notes } = loaded;
   // Loaded once the config is valid: a config error is reported without loading cdktf and the provider classes.
-  /* eslint-disable @typescript-eslint/no-require-imports */
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { synthesize } = require('./app/synthesize') as typeof import('./app/synthesize');
-  const { formatFinding, PolicyError } =
-    require('./policy/policy-pack') as typeof import('./policy/policy-pack');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   let stacks;
   try {

@@ -157,3 +157,36 @@ describe('temp files of the test run', () => {
     expect(process.env.AFPI_SYSTEM_TMPDIR).not.toBe(local);
   });
 });
+
+describe('data modules (config, catalogs, cost, inference, observability, policy rules and findings)', () => {
+  it('load without cdktf or a provider class, so a config error or a test file reading them stays fast', () => {
+    const dirs = [
+      'config',
+      'config/sections',
+      'catalog',
+      'cost',
+      'inference',
+      'observability',
+      'policy',
+      'policy/rules',
+    ];
+    const files = dirs
+      .flatMap((dir) =>
+        fs
+          .readdirSync(path.join(repo, dir))
+          .filter((f) => f.endsWith('.ts'))
+          .map((f) => `./${dir}/${f}`),
+      )
+      // The pack is an Aspect over the construct tree.
+      .filter((file) => file !== './policy/policy-pack.ts');
+    const script = `for (const f of ${JSON.stringify(files)}) require(f);
+console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/(cdktf|@cdktf)\\//.test(k))));`;
+    const child = spawnSync(process.execPath, ['-r', './__tests__/support/swc-register.js', '-e', script], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    expect(files.length).toBeGreaterThan(40);
+    expect(JSON.parse(child.stdout)).toEqual([]);
+  });
+});

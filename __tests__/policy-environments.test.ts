@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthesize } from '../app/synthesize';
+import type { StackSummary } from '../app/synthesize';
 import { TIERS } from '../config/schema';
 import { listEnvironments, loadEnvironment } from '../config/load';
-import { formatFinding } from '../policy/policy-pack';
-import { checkEnvironment } from './support/synth';
+import { formatFinding } from '../policy/findings';
+import { callInSynthThread, checkEnvironment } from './support/synth';
 
 describe.each(listEnvironments())('policy of environment %s', (env) => {
   describe.each(TIERS)('at tier %s', (tier) => {
@@ -35,7 +35,10 @@ describe.each(['dev', 'prod'])('npm run synth of %s', (env) => {
     const { config } = loadEnvironment(env);
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'policy-output-')), 'cdktf.out');
     const byStack = Object.fromEntries(
-      synthesize(config, outdir).map((s) => [s.id, s.policy?.checksPassed ?? 0]),
+      callInSynthThread<StackSummary[]>('app/synthesize', 'synthesize', config, outdir).map((s) => [
+        s.id,
+        s.policy?.checksPassed ?? 0,
+      ]),
     );
     const { report } = checkEnvironment(env);
     expect(byStack).toEqual(

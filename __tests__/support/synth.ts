@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { MessagePort } from 'worker_threads';
 import { loadEnvironment } from '../../config/load';
 import { EnvironmentConfig, StackId } from '../../config/schema';
-import type { PolicyReport } from '../../policy/policy-pack';
+import type { PolicyReport } from '../../policy/findings';
 
 /** A stack's synthesized Terraform JSON. */
 export interface SynthesizedStack {
@@ -18,28 +18,41 @@ export interface SynthesizedStack {
 
 export type SynthesizedApp = Partial<Record<StackId, SynthesizedStack>>;
 
-/** What the synth thread does: synthesize a config, or run `npm run policy`'s check of an environment. */
-export type ThreadRequest =
-  | { synth: EnvironmentConfig }
-  | { policy: { env: string; tier?: string } };
+/**
+ * A call of an exported function `name` of a repository module (`module`, relative to the repository root) with
+ * `args`. Arguments and result cross threads by structured clone: plain data only.
+ */
+export interface ThreadCall {
+  module: string;
+  name: string;
+  args: unknown[];
+}
 
-/** Does `request` in the calling thread. */
-export function handle(request: ThreadRequest): unknown {
-  if ('synth' in request) return synthAppHere(request.synth);
+const root = path.join(__dirname, '..', '..');
+
+/** Makes `call` in the calling thread. */
+export function handle(call: ThreadCall): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const policy = require('../../scripts/policy') as typeof import('../../scripts/policy');
-  return policy.checkEnvironment(request.policy.env, request.policy.tier);
+  const exported = require(path.join(root, call.module)) as Record<string, (...args: unknown[]) => unknown>;
+  return exported[call.name](...call.args);
 }
 
 /**
- * Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. In a jest worker
- * it runs in the worker's synth thread (see inThread).
+ * Calls `name` of `module` with `args` in this jest worker's synth thread (see inThread), or here outside jest.
+ * For the code that loads cdktf and the provider classes: a synth, `npm run policy`'s check, app/synthesize.
  */
-export function synthApp(config: EnvironmentConfig): SynthesizedApp {
-  return run({ synth: config }) as SynthesizedApp;
+export function callInSynthThread<T>(module: string, name: string, ...args: unknown[]): T {
+  const call = { module, name, args };
+  return (process.env.JEST_WORKER_ID ? inThread(call) : handle(call)) as T;
 }
 
-function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
+/** Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. */
+export function synthApp(config: EnvironmentConfig): SynthesizedApp {
+  return callInSynthThread('__tests__/support/synth', 'synthAppHere', config);
+}
+
+/** synthApp in the calling thread. */
+export function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
   // Required here: only the synth thread loads cdktf and the ~700 provider modules.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { App } = require('cdktf') as typeof import('cdktf');
@@ -63,13 +76,9 @@ function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
   }
 }
 
-function run(request: ThreadRequest): unknown {
-  return process.env.JEST_WORKER_ID ? inThread(request) : handle(request);
-}
-
 interface SynthThread {
   port: MessagePort;
-  /** 0 while a request runs, 1 when its reply was posted. */
+  /** 0 while a call runs, 1 when its reply was posted. */
   done: Int32Array;
 }
 const THREAD = Symbol.for('afpi.synthThread');
@@ -77,13 +86,13 @@ const THREAD = Symbol.for('afpi.synthThread');
 const THREAD_TIMEOUT_MS = 300_000;
 
 /**
- * Posts `request` to this jest worker's synth thread (synth-thread.js) and blocks until it replies. In the
+ * Posts `call` to this jest worker's synth thread (synth-thread.js) and blocks until it replies. In the
  * thread, cdktf and the provider modules are plain node modules: loaded once per worker process, through V8's
  * code cache, and warm from one synth to the next (~0.3-1 s a synth). In jest's registry they would be loaded
  * anew for every test file, and a synth took 2-6 s. The thread is kept on the worker_threads module object: the
  * one object all test files of a worker share (jest gives each file fresh modules but the same core modules).
  */
-function inThread(request: ThreadRequest): unknown {
+function inThread(call: ThreadCall): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const threads = require('worker_threads') as typeof import('worker_threads') & { [THREAD]?: SynthThread };
   if (!threads[THREAD]) {
@@ -98,7 +107,7 @@ function inThread(request: ThreadRequest): unknown {
   }
   const { port, done } = threads[THREAD];
   Atomics.store(done, 0, 0);
-  port.postMessage(request);
+  port.postMessage(call);
   if (Atomics.wait(done, 0, 0, THREAD_TIMEOUT_MS) === 'timed-out')
     throw new Error(`the synth thread did not answer in ${THREAD_TIMEOUT_MS / 1000} s`);
   const reply = threads.receiveMessageOnPort(port)?.message as { value?: unknown; error?: string };
@@ -157,10 +166,9 @@ export function synthEnvironment(env: string, tier?: string): SynthesizedApp {
 /** `npm run policy`'s check of an environment (optionally at another tier), once per test run. */
 export function checkEnvironment(env: string, tier?: string): { tier: string; report: PolicyReport } {
   const { config } = loadEnvironment(env, { tier });
-  return once(`${env}-${config.tier}.policy.json`, () => run({ policy: { env, tier } })) as {
-    tier: string;
-    report: PolicyReport;
-  };
+  return once(`${env}-${config.tier}.policy.json`, () =>
+    callInSynthThread('scripts/policy', 'checkEnvironment', env, tier),
+  );
 }
 
 /** All resources of `type` in a synthesized stack, as a list of their attribute objects. */
