@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { MessagePort } from 'worker_threads';
 import { loadEnvironment } from '../../config/load';
 import { EnvironmentConfig, StackId } from '../../config/schema';
-import type { PolicyReport } from '../../policy/findings';
+import type { StackSummary } from '../../app/synthesize';
 
 /** A stack's synthesized Terraform JSON. */
 export interface SynthesizedStack {
@@ -39,7 +39,7 @@ export function handle(call: ThreadCall): unknown {
 
 /**
  * Calls `name` of `module` with `args` in this jest worker's synth thread (see inThread), or here outside jest.
- * For the code that loads cdktf and the provider classes: a synth, `npm run policy`'s check, app/synthesize.
+ * For the code that loads cdktf and the provider classes: a synth, `npm run policy`'s check.
  */
 export function callInSynthThread<T>(module: string, name: string, ...args: unknown[]): T {
   const call = { module, name, args };
@@ -58,22 +58,45 @@ export function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
   const { App } = require('cdktf') as typeof import('cdktf');
   const { buildApp } = require('../../app/build-app') as typeof import('../../app/build-app');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
-  try {
+  return inTempDir((outdir) => {
     const app = new App({ outdir, stackTraces: false });
     buildApp(app, config);
     app.synth();
-    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    const result: SynthesizedApp = {};
-    for (const [id, stack] of Object.entries<{ synthesizedStackPath: string }>(manifest.stacks)) {
-      result[id as StackId] = JSON.parse(
-        fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'),
-      );
-    }
-    return result;
+    return readStacks(outdir);
+  });
+}
+
+/** An environment as `npm run synth` writes it: its stacks, and the summary with each stack's policy check. */
+export interface SynthesizedEnvironment {
+  stacks: SynthesizedApp;
+  summaries: StackSummary[];
+}
+
+/** `npm run synth`'s synthesize() of `config` (policy pack included) in the calling thread. */
+export function synthesizeHere(config: EnvironmentConfig): SynthesizedEnvironment {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { synthesize } = require('../../app/synthesize') as typeof import('../../app/synthesize');
+  return inTempDir((outdir) => ({ summaries: synthesize(config, outdir), stacks: readStacks(outdir) }));
+}
+
+function inTempDir<T>(work: (dir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+  try {
+    return work(dir);
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function readStacks(outdir: string): SynthesizedApp {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const result: SynthesizedApp = {};
+  for (const [id, stack] of Object.entries<{ synthesizedStackPath: string }>(manifest.stacks)) {
+    result[id as StackId] = JSON.parse(
+      fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'),
+    );
+  }
+  return result;
 }
 
 interface SynthThread {
@@ -117,7 +140,7 @@ function inThread(call: ThreadCall): unknown {
 
 const cache = new Map<string, unknown>();
 // Shared by the jest workers of one run (globalSetup clears it at the start, globalTeardown removes .jest-tmp), so
-// each environment and tier is synthesized and policy-checked once per run, not once per test file.
+// each environment and tier is synthesized once per run, not once per test file.
 export const SHARED_CACHE = path.join(__dirname, '..', '..', '.jest-tmp', 'synth-cache');
 const LOCK_POLL_MS = 20;
 
@@ -157,18 +180,20 @@ function once<T>(file: string, compute: () => T): T {
   }
 }
 
-/** Synthesizes an environment (optionally at another tier) once per test run. */
-export function synthEnvironment(env: string, tier?: string): SynthesizedApp {
+/**
+ * `npm run synth` of an environment (optionally at another tier), once per test run: the same synthesize() as
+ * main.ts, so the policy pack checks every environment at every tier. Throws PolicyError's message on a violation.
+ */
+export function synthesizeEnvironment(env: string, tier?: string): SynthesizedEnvironment {
   const { config } = loadEnvironment(env, { tier });
-  return once(`${env}-${config.tier}.json`, () => synthApp(config));
+  return once(`${env}-${config.tier}.json`, () =>
+    callInSynthThread<SynthesizedEnvironment>('__tests__/support/synth', 'synthesizeHere', config),
+  );
 }
 
-/** `npm run policy`'s check of an environment (optionally at another tier), once per test run. */
-export function checkEnvironment(env: string, tier?: string): { tier: string; report: PolicyReport } {
-  const { config } = loadEnvironment(env, { tier });
-  return once(`${env}-${config.tier}.policy.json`, () =>
-    callInSynthThread('scripts/policy', 'checkEnvironment', env, tier),
-  );
+/** The stacks of an environment (optionally at another tier), synthesized once per test run. */
+export function synthEnvironment(env: string, tier?: string): SynthesizedApp {
+  return synthesizeEnvironment(env, tier).stacks;
 }
 
 /** All resources of `type` in a synthesized stack, as a list of their attribute objects. */
