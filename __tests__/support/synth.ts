@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -46,9 +47,15 @@ export function callInSynthThread<T>(module: string, name: string, ...args: unkn
   return (process.env.JEST_WORKER_ID ? inThread(call) : handle(call)) as T;
 }
 
-/** Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. */
+/**
+ * Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. Once per run for
+ * equal configs (test files that synthesize the same variant share it).
+ */
 export function synthApp(config: EnvironmentConfig): SynthesizedApp {
-  return callInSynthThread('__tests__/support/synth', 'synthAppHere', config);
+  const key = crypto.createHash('sha1').update(JSON.stringify(config)).digest('hex');
+  return once(`config-${key}.json`, () =>
+    callInSynthThread<SynthesizedApp>('__tests__/support/synth', 'synthAppHere', config),
+  );
 }
 
 /** synthApp in the calling thread. */
