@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { MessagePort } from 'worker_threads';
+import type { MessagePort, Worker } from 'worker_threads';
 import { loadEnvironment } from '../../config/load';
 import { EnvironmentConfig, StackId } from '../../config/schema';
 import type { StackSummary } from '../../app/synthesize';
@@ -107,11 +107,16 @@ function readStacks(outdir: string): SynthesizedApp {
 }
 
 interface SynthThread {
+  worker: Worker;
   port: MessagePort;
   /** 0 while a call runs, 1 when its reply was posted. */
   done: Int32Array;
+  /** The test run it was started in (RUN_ID_FILE). */
+  run: string;
 }
 const THREAD = Symbol.for('afpi.synthThread');
+/** Written by globalSetup (global-setup.js) at the start of every run. */
+const RUN_ID_FILE = path.join(root, '.jest-tmp', 'run-id');
 /** Long enough for the largest app on a loaded machine; a thread that died never answers. */
 const THREAD_TIMEOUT_MS = 300_000;
 
@@ -125,7 +130,11 @@ const THREAD_TIMEOUT_MS = 300_000;
 function inThread(call: ThreadCall): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const threads = require('worker_threads') as typeof import('worker_threads') & { [THREAD]?: SynthThread };
-  if (!threads[THREAD]) {
+  // jest --watch keeps its worker processes from one run to the next: a new run gets a new thread, which loads
+  // the sources as they are now.
+  const run = fs.readFileSync(RUN_ID_FILE, 'utf8');
+  if (threads[THREAD]?.run !== run) {
+    void threads[THREAD]?.worker.terminate();
     const { port1, port2 } = new threads.MessageChannel();
     const done = new Int32Array(new SharedArrayBuffer(4));
     const worker = new threads.Worker(path.join(__dirname, 'synth-thread.js'), {
@@ -133,7 +142,7 @@ function inThread(call: ThreadCall): unknown {
       transferList: [port2],
     });
     worker.unref();
-    threads[THREAD] = { port: port1, done };
+    threads[THREAD] = { worker, port: port1, done, run };
   }
   const { port, done } = threads[THREAD];
   Atomics.store(done, 0, 0);
