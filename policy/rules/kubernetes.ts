@@ -29,16 +29,24 @@ const containersOf = (a: Attributes) => [
 ];
 const labelsOf = (value: unknown) => (block(value) as Record<string, string>) ?? {};
 
-/** Every values document of a release, parsed (unparseable ones are left to Helm). */
+/** Parsed values by release attributes: several rules read each release's values, and parsing is most of a check. */
+const parsedValues = new WeakMap<Attributes, Values[]>();
+
+/** Every values document of a release, parsed (unparseable ones are left to Helm). Read-only: rules share it. */
 function valuesOf(a: Attributes): Values[] {
-  return strings(a.values).flatMap((text) => {
-    try {
-      const doc = parseYaml(text);
-      return doc && typeof doc === 'object' ? [doc] : [];
-    } catch {
-      return [];
-    }
-  });
+  let docs = parsedValues.get(a);
+  if (!docs) {
+    docs = strings(a.values).flatMap((text) => {
+      try {
+        const doc = parseYaml(text);
+        return doc && typeof doc === 'object' ? [doc] : [];
+      } catch {
+        return [];
+      }
+    });
+    parsedValues.set(a, docs);
+  }
+  return docs;
 }
 
 /** Every (path, node) of a parsed values tree, objects and lists walked. */
