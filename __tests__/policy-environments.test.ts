@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
 import { synthesize } from '../app/synthesize';
 import { TIERS } from '../config/schema';
 import { listEnvironments, loadEnvironment } from '../config/load';
 import { formatFinding } from '../policy/policy-pack';
-import { checkEnvironment } from './support/synth';
+import { parseValues } from '../policy/rules/kubernetes';
+import { checkEnvironment, resourcesOf, synthEnvironment } from './support/synth';
 
 describe.each(listEnvironments())('policy of environment %s', (env) => {
   describe.each(TIERS)('at tier %s', (tier) => {
@@ -26,6 +28,14 @@ describe.each(listEnvironments())('policy of environment %s', (env) => {
     it('suppresses only with written reasons', () => {
       for (const finding of report.suppressed)
         expect(finding.suppressedBecause!.length).toBeGreaterThanOrEqual(20);
+    });
+
+    it('reads every Helm values document it checks as the yaml package parses it', () => {
+      const texts = Object.values(synthEnvironment(env, tier)).flatMap((stack) =>
+        resourcesOf(stack, 'helm_release').flatMap((r) => r.values as string[]),
+      );
+      if (config.stacks.includes('inference')) expect(texts.length).toBeGreaterThan(0);
+      for (const text of texts) expect(parseValues(text)).toStrictEqual(parseYaml(text));
     });
   });
 });
