@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { closest, knownKeys, schemaAt, shapeHint } from './hints';
+import { parseYaml } from './parse-yaml';
 import { repoRoot } from './paths';
 import { configSchema, EnvironmentConfig, StackId, Tier, TIERS } from './schema';
 import { ciNotes, stateAccessNotes } from './sections/ci';
