@@ -49,13 +49,29 @@ function valuesOf(a: Attributes): Values[] {
   return docs;
 }
 
-/** Every (path, node) of a parsed values tree, objects and lists walked. */
-function walk(node: Values, at = ''): [string, Values][] {
-  if (Array.isArray(node)) return node.flatMap((v, i) => walk(v, `${at}[${i}]`));
-  if (node && typeof node === 'object') {
-    return [[at, node], ...Object.entries(node).flatMap(([k, v]) => walk(v, at ? `${at}.${k}` : k))];
+/** Walked values documents: four rules read every node of each. */
+const walked = new WeakMap<object, [string, Values][]>();
+
+/** Every (path, node) of a parsed values tree, objects and lists walked (parents first). Read-only: shared. */
+function walk(doc: Values): [string, Values][] {
+  let nodes = walked.get(doc);
+  if (!nodes) {
+    const found: [string, Values][] = [];
+    const visit = (node: Values, at: string): void => {
+      if (Array.isArray(node)) {
+        node.forEach((v, i) => visit(v, `${at}[${i}]`));
+      } else if (node && typeof node === 'object') {
+        found.push([at, node]);
+        for (const [k, v] of Object.entries(node)) visit(v, at ? `${at}.${k}` : k);
+      } else {
+        found.push([at, node]);
+      }
+    };
+    visit(doc, '');
+    nodes = found;
+    walked.set(doc, nodes);
   }
-  return [[at, node]];
+  return nodes;
 }
 
 const valuesNodes = (a: Attributes) => valuesOf(a).flatMap((doc) => walk(doc));
