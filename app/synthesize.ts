@@ -11,6 +11,7 @@ import {
   stackPolicy,
 } from '../policy/policy-pack';
 import { buildApp } from './build-app';
+import { withoutUndefinedAttributes } from './lean-attributes';
 
 export interface StackSummary {
   readonly id: string;
@@ -101,7 +102,7 @@ export function synthesize(config: EnvironmentConfig, outdir: string): StackSumm
         return report;
       }
       PolicyPack.of(app).checkOutputOnly();
-      app.synth();
+      withoutUndefinedAttributes(() => app.synth());
       // Throws PolicyError listing every violation of every stack; the staged output is then removed.
       return checkSynthesizedPolicy(app, staging);
     });
