@@ -23,4 +23,5 @@ module.exports = {
   globalTeardown: '<rootDir>/__tests__/support/cleanup.js',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   maxWorkers: 2,
+  runtime: '<rootDir>/__tests__/support/code-cache-runtime.js',
 };

@@ -4,8 +4,7 @@
  */
 import './app/compile-cache';
 import { ConfigError, loadFromProcessEnv } from './config/load';
-import { synthesize } from './app/synthesize';
-import { formatFinding, PolicyError } from './policy/policy-pack';
+import { formatFinding, PolicyError } from './policy/findings';
 import { ENGINE_INIT_SECONDS, WEIGHT_READ_GB_PER_SECOND } from './inference/timing-budget';
 import { startupBudgets } from './inference/values';
 
@@ -19,6 +18,9 @@ function main(): number {
     return 1;
   }
   const { config, notes } = loaded;
+  // Loaded once the config is valid: a config error is reported without loading cdktf and the provider classes.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { synthesize } = require('./app/synthesize') as typeof import('./app/synthesize');
   const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   let stacks;
   try {

@@ -1,6 +1,6 @@
 import { loadEnvironment } from '../config/load';
 import { ATTESTATION_OFF } from '../config/sections/security';
-import { imagePattern } from '../constructs/binary-authorization-policy';
+import { imagePattern } from '../catalog/registries';
 import { attestedImages } from '../stacks/admitted-images';
 import { onlyResource, resourcesOf, synthApp, synthEnvironment } from './support/synth';
 import { loadVariant, problemsOf } from './support/env-files';

@@ -6,9 +6,9 @@ import {
   readValuesFile,
   VLLM_CHART_PROGRESS_DEADLINE_SECONDS,
   vllmOverrides,
+  VLLM_CHART,
 } from '../inference/values';
 import { chartPackage, leafPaths, readTgz, unreadPaths, valuesReads } from '../scripts/chart-contract';
-import { VLLM_CHART } from '../stacks/inference-stack';
 
 // The values contract of the upstream vllm-stack chart, read from its published package (offline): every key
 // path our generated values set must be read by a template, so a misspelled or moved key fails here.

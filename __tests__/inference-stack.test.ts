@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { timingBudget } from '../inference/timing-budget';
 import { COMPUTE_CLASSES_RELEASE } from '../inference/compute-classes';
-import { MODEL_SYNC_RELEASE } from '../constructs/model-sync';
+import { MODEL_SYNC_RELEASE } from '../inference/model-sync';
 import { loadVariant } from './support/env-files';
 import { onlyResource, resourcesOf, synthApp, synthEnvironment, SynthesizedStack } from './support/synth';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MODEL_SYNC_CHART_DIR } from '../constructs/model-sync';
+import { MODEL_SYNC_CHART_DIR } from '../inference/model-sync';
 
 // charts/model-sync/files/sync.py against a stand-in huggingface_hub (the Hub is not reachable here): a local
 // directory plays the bucket mounted by GCS FUSE. What it proves: copy, skip by size, marker last, re-sync, a

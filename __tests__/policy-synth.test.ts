@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { synthesize } from '../app/synthesize';
 import { loadEnvironment } from '../config/load';
-import { PolicyError } from '../policy/policy-pack';
+import { PolicyError } from '../policy/findings';
 
 // A stand-in app: two stacks, each breaking one rule (or, with AFPI_TEST_COMPLIANT, suppressing it).
 jest.mock('../app/build-app', () => ({

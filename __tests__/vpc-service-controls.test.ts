@@ -1,6 +1,6 @@
 import { loadEnvironment } from '../config/load';
 import { PERIMETER_RESTRICTED_SERVICES, VPC_SC_OFF } from '../config/sections/security';
-import { PERIMETER_VIOLATIONS_FILTER } from '../constructs/perimeter-violations-metric';
+import { PERIMETER_VIOLATIONS_FILTER } from '../observability/log-metrics';
 import { CI_INGRESS_REASON, STATE_ADMINS_INGRESS_REASON } from '../config/sections/security';
 import { loadVariant, problemsOf } from './support/env-files';
 import { onlyResource, resourcesOf, synthApp, SynthesizedStack, synthEnvironment } from './support/synth';

@@ -2,14 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { EnvironmentConfig, STACK_IDS } from '../config/schema';
-import {
-  checkPolicy,
-  checkSynthesizedPolicy,
-  PolicyPack,
-  PolicyReport,
-  StackPolicy,
-  stackPolicy,
-} from '../policy/policy-pack';
+import { PolicyReport, StackPolicy, stackPolicy } from '../policy/findings';
+import { checkPolicy, checkSynthesizedPolicy, PolicyPack } from '../policy/policy-pack';
 import { buildApp } from './build-app';
 import { withoutUndefinedAttributes } from './lean-attributes';
 

@@ -67,3 +67,15 @@ export function serviceRepository(projectId: string, region: string, multiRegion
 export function isHostQualified(image: string): boolean {
   return image.includes('/') && image.split('/')[0].includes('.');
 }
+
+/** The allowlist pattern of one pinned image: its repository at any tag (`repo:*`) or digest (`repo@*`). */
+export function imagePattern(image: string): string {
+  const at = image.indexOf('@');
+  if (at >= 0) return `${image.slice(0, at)}@*`;
+  const colon = image.lastIndexOf(':');
+  return colon > image.lastIndexOf('/') ? `${image.slice(0, colon)}:*` : image;
+}
+
+/** Google's release of the adapter (k8s-stackdriver, deploy/production/adapter_new_resource_model.yaml). */
+export const CUSTOM_METRICS_ADAPTER_IMAGE =
+  'gcr.io/gke-release/custom-metrics-stackdriver-adapter:v0.15.1-gke.0';

@@ -16,14 +16,6 @@ export interface BinaryAuthorizationPolicyProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** The allowlist pattern of one pinned image: its repository at any tag (`repo:*`) or digest (`repo@*`). */
-export function imagePattern(image: string): string {
-  const at = image.indexOf('@');
-  if (at >= 0) return `${image.slice(0, at)}@*`;
-  const colon = image.lastIndexOf(':');
-  return colon > image.lastIndexOf('/') ? `${image.slice(0, colon)}:*` : image;
-}
-
 /**
  * The project's Binary Authorization policy (a project singleton): the GKE cluster evaluates it
  * (PROJECT_SINGLETON_POLICY_ENFORCE) and Cloud Run services reference it (`binary_authorization.use_default`).

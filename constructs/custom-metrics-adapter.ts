@@ -8,6 +8,7 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
+import { CUSTOM_METRICS_ADAPTER_IMAGE } from '../catalog/registries';
 import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from './namespace-network-policies';
 import { WorkloadIdentity } from './workload-identity';
 
@@ -18,10 +19,6 @@ export interface CustomMetricsAdapterProps {
   /** Pinned adapter image. @default CUSTOM_METRICS_ADAPTER_IMAGE */
   readonly image?: string;
 }
-
-/** Google's release of the adapter (k8s-stackdriver, deploy/production/adapter_new_resource_model.yaml). */
-export const CUSTOM_METRICS_ADAPTER_IMAGE =
-  'gcr.io/gke-release/custom-metrics-stackdriver-adapter:v0.15.1-gke.0';
 
 const NAMESPACE = 'custom-metrics';
 const NAME = 'custom-metrics-stackdriver-adapter';

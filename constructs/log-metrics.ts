@@ -1,6 +1,7 @@
 import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { BUSINESS_METRIC_NAMES } from '../observability/log-metrics';
 
 /**
  * Fields the backend writes, as one JSON line on stdout (Cloud Run puts it in `jsonPayload`), when an LLM
@@ -22,14 +23,6 @@ export interface BusinessLogMetricsProps {
   /** @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
-
-const NAMES = { conversations: 'afpi/llm_conversations', apiCost: 'afpi/llm_api_cost_usd' } as const;
-
-/** Metric types of the log-based metrics, for charts and alerts. */
-export const BUSINESS_METRIC_TYPES = {
-  conversations: `logging.googleapis.com/user/${NAMES.conversations}`,
-  apiCost: `logging.googleapis.com/user/${NAMES.apiCost}`,
-} as const;
 
 const LABELS = {
   route: { field: 'llm_route', description: 'local or api' },
@@ -64,7 +57,7 @@ export class BusinessLogMetrics extends Construct {
     }));
 
     this.conversations = new LoggingMetric(this, 'conversations', {
-      name: NAMES.conversations,
+      name: BUSINESS_METRIC_NAMES.conversations,
       description: 'LLM conversations completed by the backend',
       filter,
       labelExtractors,
@@ -78,7 +71,7 @@ export class BusinessLogMetrics extends Construct {
       dependsOn: props.dependsOn,
     });
     this.apiCostPerConversation = new LoggingMetric(this, 'api-cost', {
-      name: NAMES.apiCost,
+      name: BUSINESS_METRIC_NAMES.apiCost,
       description: 'External LLM API cost per conversation, in USD',
       filter: `${filter} AND jsonPayload.api_cost_usd>=0`,
       valueExtractor: 'EXTRACT(jsonPayload.api_cost_usd)',

@@ -1,30 +1,6 @@
 import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
 import { Construct } from 'constructs';
-
-const NAME = 'afpi/model_sync_failures';
-
-/** Metric type of the failed model-sync Jobs counter, for alerts and charts. */
-export const MODEL_SYNC_FAILURES_METRIC = `logging.googleapis.com/user/${NAME}`;
-/**
- * Monitored resource of the counter: GKE logs the Kubernetes events of objects other than pods and nodes (a Job)
- * against the cluster.
- */
-export const MODEL_SYNC_FAILURES_RESOURCE = 'k8s_cluster';
-
-/**
- * The Kubernetes events GKE logs (log `events`, cluster logging on) when the Job controller gives a Job up: its
- * retries are spent (BackoffLimitExceeded) or its deadline passed (DeadlineExceeded). Needs no extra install,
- * unlike kube-state-metrics' kube_job_status_failed, which GKE's managed package does not export for Jobs.
- */
-export function modelSyncFailuresFilter(namespace: string, jobPrefix: string): string {
-  return [
-    'log_id("events")',
-    'jsonPayload.involvedObject.kind="Job"',
-    `jsonPayload.involvedObject.namespace="${namespace}"`,
-    `jsonPayload.involvedObject.name=~"^${jobPrefix}-"`,
-    'jsonPayload.reason=("BackoffLimitExceeded" OR "DeadlineExceeded")',
-  ].join(' AND ');
-}
+import { MODEL_SYNC_FAILURES_METRIC_NAME, modelSyncFailuresFilter } from '../observability/log-metrics';
 
 export interface ModelSyncFailuresMetricProps {
   /** Namespace of the inference release. */
@@ -40,7 +16,7 @@ export class ModelSyncFailuresMetric extends Construct {
   constructor(scope: Construct, id: string, props: ModelSyncFailuresMetricProps) {
     super(scope, id);
     this.metric = new LoggingMetric(this, 'metric', {
-      name: NAME,
+      name: MODEL_SYNC_FAILURES_METRIC_NAME,
       description: `model-sync Jobs (namespace ${props.namespace}) that failed: weights not staged`,
       filter: modelSyncFailuresFilter(props.namespace, props.jobPrefix),
       labelExtractors: {

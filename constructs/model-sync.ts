@@ -1,28 +1,14 @@
 import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
-import * as path from 'path';
 import { Construct } from 'constructs';
 import { MAX_CHECKPOINT_FILE_GB } from '../catalog/models';
 import { modelSyncEphemeralStorageGiB } from '../catalog/node-capacity';
-import { repoRoot } from '../config/paths';
-import { EnvironmentConfig } from '../config/schema';
+import { MODEL_SYNC_CHART_DIR, MODEL_SYNC_RELEASE, MODEL_SYNC_REVISION } from '../inference/model-sync';
 import { modelSyncBudget } from '../inference/timing-budget';
 import { checkpointGb, MODEL_COMPLETE_MARKER, PlacedModel } from '../inference/values';
 import { HelmChartRelease } from './helm-chart-release';
 import { ManagedSecret } from './secrets';
 import { SecureBucket } from './secure-bucket';
 import { WorkloadIdentity } from './workload-identity';
-
-export const MODEL_SYNC_CHART_DIR = path.join(repoRoot, 'charts', 'model-sync');
-/** Release name; the Jobs are named `<release>-<model>-<hash of the pod template>` (log filters match the prefix). */
-export const MODEL_SYNC_RELEASE = 'model-sync';
-/** Hugging Face revision the Jobs sync; the marker records the commit it resolved to. */
-export const MODEL_SYNC_REVISION = 'main';
-
-/** Whether an environment stages weights with model-sync Jobs: inference from the bucket, with models. */
-export function modelSyncRuns(config: EnvironmentConfig): boolean {
-  const inference = config.stacks.includes('inference') ? config.inference : undefined;
-  return inference?.modelCache === 'gcsfuse' && inference.models.length > 0;
-}
 
 export interface ModelSyncProps {
   readonly project: string;

@@ -1,19 +1,6 @@
 import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
 import { Construct } from 'constructs';
-
-const NAME = 'afpi/vpc_sc_violations';
-
-/** Metric type of the violations counter, for alerts and charts. */
-export const PERIMETER_VIOLATIONS_METRIC = `logging.googleapis.com/user/${NAME}`;
-
-/**
- * The log filter of VPC Service Controls denials (dry-run and enforced): the audit log entries the perimeter
- * writes. The runbook reads the same filter in Logs Explorer.
- */
-export const PERIMETER_VIOLATIONS_FILTER = [
-  'log_id("cloudaudit.googleapis.com/policy")',
-  'protoPayload.metadata.@type="type.googleapis.com/google.cloud.audit.VpcServiceControlAuditMetadata"',
-].join(' AND ');
+import { PERIMETER_VIOLATIONS_FILTER, PERIMETER_VIOLATIONS_METRIC_NAME } from '../observability/log-metrics';
 
 /** Labels of the counter: what the runbook groups by to find each rule a violation needs. */
 const LABELS = {
@@ -33,7 +20,7 @@ export class PerimeterViolationsMetric extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.metric = new LoggingMetric(this, 'metric', {
-      name: NAME,
+      name: PERIMETER_VIOLATIONS_METRIC_NAME,
       description: 'VPC Service Controls violations (dry-run and enforced) of the project perimeter',
       filter: PERIMETER_VIOLATIONS_FILTER,
       labelExtractors: Object.fromEntries(

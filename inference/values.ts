@@ -32,6 +32,9 @@ export const MODEL_COMPLETE_MARKER = '.afpi-complete';
 /** Google's load balancer and health check ranges: they must reach the endpoints of an internal load balancer. */
 export const HEALTH_CHECK_RANGES = ['35.191.0.0/16', '130.211.0.0/22'] as const;
 
+/** The upstream vLLM chart (production-stack), pinned by inference.vllmChartVersion. */
+export const VLLM_CHART_REPOSITORY = 'https://vllm-project.github.io/production-stack';
+export const VLLM_CHART = 'vllm-stack';
 /** Release name of the vLLM stack; the chart derives every object name from it, and so do our extra objects. */
 export const VLLM_RELEASE = 'vllm';
 /** Extra objects are rendered through `tpl`: they name the release as the chart does. */

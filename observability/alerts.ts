@@ -2,14 +2,14 @@
  * The platform's alert policies as data: thresholds from config, names from the observed platform, and the
  * documentation a responder reads. The stack turns each spec into an AlertPolicy.
  */
-import { AlertCondition, AlertPolicyProps } from '../constructs/alert-policy';
+import type { AlertCondition, AlertPolicyProps } from '../constructs/alert-policy';
 import { EnvironmentConfig } from '../config/schema';
-import { PERIMETER_VIOLATIONS_METRIC } from '../constructs/perimeter-violations-metric';
-import { modelSyncRuns } from '../constructs/model-sync';
+import { modelSyncRuns } from '../inference/model-sync';
 import {
   MODEL_SYNC_FAILURES_METRIC,
   MODEL_SYNC_FAILURES_RESOURCE,
-} from '../constructs/model-sync-failures-metric';
+  PERIMETER_VIOLATIONS_METRIC,
+} from './log-metrics';
 import { metricFilter } from './metric-filters';
 import { ObservedPlatform, PlatformSignals } from './observed-platform';
 

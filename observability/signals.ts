@@ -2,7 +2,7 @@
  * The platform's signals, each written once and used by alerts, SLOs and dashboards alike. Metric types are
  * from https://cloud.google.com/monitoring/api/metrics_gcp (loadbalancing, run, cloudsql, redis, kubernetes).
  */
-import { BUSINESS_METRIC_TYPES } from '../constructs/log-metrics';
+import { BUSINESS_METRIC_TYPES } from './log-metrics';
 import { Aggregation, metricFilter, Signal } from './metric-filters';
 
 const MINUTE = 60;

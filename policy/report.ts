@@ -1,4 +1,4 @@
-import { formatFinding, PolicyReport } from './policy-pack';
+import { formatFinding, PolicyReport } from './findings';
 import { Rule } from './rule';
 import { RULES } from './rules';
 

@@ -36,10 +36,11 @@ import {
   TGI_FIRST_PORT,
   tgiRelease,
   VLLM_ENDPOINT_PORT,
+  VLLM_CHART,
 } from '../inference/values';
 import { mirroredImage, mirrorPrefix } from '../catalog/registries';
-import { INFERENCE_API_KEY_K8S_SECRET, VLLM_CHART } from '../stacks/inference-stack';
-import { MODEL_SYNC_RELEASE } from '../constructs/model-sync';
+import { INFERENCE_API_KEY_K8S_SECRET } from '../stacks/inference-stack';
+import { MODEL_SYNC_RELEASE } from '../inference/model-sync';
 import { chartPackage } from './chart-contract';
 import {
   assertComputeClasses,

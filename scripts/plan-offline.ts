@@ -18,7 +18,7 @@ import { summarize, synthesize } from '../app/synthesize';
 import { DEFAULT_ENV, listEnvironments, loadEnvironment, TIERS_DIR } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { EnvironmentConfig, StackId } from '../config/schema';
-import { VLLM_CHART } from '../stacks/inference-stack';
+import { VLLM_CHART } from '../inference/values';
 import { findChartPackage } from './chart-contract';
 import { googleDataFixture } from './offline-plan/google-data-fixture';
 import { AttributeOf, placeholder } from './offline-plan/placeholders';

@@ -9,7 +9,8 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { buildApp } from '../app/build-app';
 import { ConfigError, listEnvironments, loadEnvironment } from '../config/load';
-import { PolicyPack, PolicyReport } from '../policy/policy-pack';
+import { PolicyReport } from '../policy/findings';
+import { PolicyPack } from '../policy/policy-pack';
 import { environmentLines, rulesTable } from '../policy/report';
 import { RULES } from '../policy/rules';
 

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { StackSummary, synthesize } from '../app/synthesize';
 import { ConfigError, listEnvironments, loadEnvironment } from '../config/load';
 import { EnvironmentConfig } from '../config/schema';
-import { PolicyError } from '../policy/policy-pack';
+import { PolicyError } from '../policy/findings';
 
 export interface SynthesizedEnvironment {
   readonly env: string;

@@ -1,9 +1,14 @@
 import { EnvironmentConfig } from '../config/schema';
 import { Engine } from '../config/sections/inference';
-import { imagePattern } from '../constructs/binary-authorization-policy';
-import { CUSTOM_METRICS_ADAPTER_IMAGE } from '../constructs/custom-metrics-adapter';
-import { modelSyncRuns } from '../constructs/model-sync';
-import { isHostQualified, mirroredImage, mirrorPrefix, serviceRepository } from '../catalog/registries';
+import { modelSyncRuns } from '../inference/model-sync';
+import {
+  CUSTOM_METRICS_ADAPTER_IMAGE,
+  imagePattern,
+  isHostQualified,
+  mirroredImage,
+  mirrorPrefix,
+  serviceRepository,
+} from '../catalog/registries';
 
 /** Our services' repository, `<location>-docker.pkg.dev/<project>/afpi`. */
 export function ownRepository(config: EnvironmentConfig): string {

@@ -7,7 +7,8 @@ import { CustomMetricsAdapter } from '../constructs/custom-metrics-adapter';
 import { GkeProviders } from '../constructs/gke-providers';
 import { HelmReleaseReader } from '../constructs/helm-release-reader';
 import { HelmChartRelease } from '../constructs/helm-chart-release';
-import { ModelSync, modelSyncRuns } from '../constructs/model-sync';
+import { ModelSync } from '../constructs/model-sync';
+import { modelSyncRuns } from '../inference/model-sync';
 import { NamespaceNetworkPolicies, POD_SECURITY_LABELS } from '../constructs/namespace-network-policies';
 import { ProjectServices } from '../constructs/project-services';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
@@ -25,6 +26,8 @@ import {
   VLLM_POST_RENDERER,
   VLLM_RELEASE,
   vllmOverrides,
+  VLLM_CHART,
+  VLLM_CHART_REPOSITORY,
 } from '../inference/values';
 import {
   COMPUTE_CLASSES_CHART_DIR,
@@ -37,8 +40,6 @@ import { DataStack } from './data-stack';
 import { GkeGpuStack } from './gke-gpu-stack';
 import { NetworkStack } from './network-stack';
 
-export const VLLM_CHART_REPOSITORY = 'https://vllm-project.github.io/production-stack';
-export const VLLM_CHART = 'vllm-stack';
 /** ComputeClass objects have no pods to wait for: Helm only waits for the API server to accept them. */
 const COMPUTE_CLASSES_TIMEOUT_SECONDS = 120;
 /** Kubernetes Secret the engines and the vLLM router read their API key from (copied from Secret Manager). */

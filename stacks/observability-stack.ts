@@ -12,7 +12,7 @@ import { LogRetention } from '../constructs/log-retention';
 import { NotificationChannels } from '../constructs/notification-channels';
 import { ProjectServices } from '../constructs/project-services';
 import { PerimeterViolationsMetric } from '../constructs/perimeter-violations-metric';
-import { MODEL_SYNC_RELEASE, modelSyncRuns } from '../constructs/model-sync';
+import { MODEL_SYNC_RELEASE, modelSyncRuns } from '../inference/model-sync';
 import { ModelSyncFailuresMetric } from '../constructs/model-sync-failures-metric';
 import { ServicePerimeter } from '../constructs/service-perimeter';
 import { ServiceSlo } from '../constructs/service-slo';

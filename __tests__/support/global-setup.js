@@ -1,8 +1,14 @@
-// jest's one globalSetup: record the system temp dir (system-tmp.js), then fill the synth cache (presynth.js).
+// jest's one globalSetup: record the system temp dir (system-tmp.js), clear the synth cache of a run stopped
+// before its teardown (a run never reads another run's output), and give the run an id (synth threads from an
+// earlier run of jest --watch are replaced, see support/synth.ts).
+const fs = require('fs');
+const path = require('path');
 const recordSystemTmp = require('./system-tmp');
-const presynth = require('./presynth');
 
-module.exports = async (globalConfig) => {
+module.exports = async () => {
   await recordSystemTmp();
-  await presynth(globalConfig);
+  const tmp = path.join(__dirname, '..', '..', '.jest-tmp');
+  fs.rmSync(path.join(tmp, 'synth-cache'), { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  fs.writeFileSync(path.join(tmp, 'run-id'), `${process.pid}-${Date.now()}`);
 };

@@ -1,5 +1,6 @@
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
-import { PolicyPack, PolicyReport } from '../../policy/policy-pack';
+import { PolicyReport } from '../../policy/findings';
+import { PolicyPack } from '../../policy/policy-pack';
 import { PolicyConfig, Rule } from '../../policy/rule';
 
 export interface FixtureOptions {

@@ -1,10 +1,11 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { MessagePort } from 'worker_threads';
+import type { MessagePort, Worker } from 'worker_threads';
 import { loadEnvironment } from '../../config/load';
 import { EnvironmentConfig, StackId } from '../../config/schema';
-import type { PolicyReport } from '../../policy/policy-pack';
+import type { StackSummary } from '../../app/synthesize';
 
 /** A stack's synthesized Terraform JSON. */
 export interface SynthesizedStack {
@@ -19,57 +20,121 @@ export interface SynthesizedStack {
 export type SynthesizedApp = Partial<Record<StackId, SynthesizedStack>>;
 
 /**
- * Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. In a jest worker
- * the synth runs in this process's synth thread (synth-thread.js), outside jest's module registry: jest loads
- * cdktf and the ~700 provider modules anew for every test file and runs them without V8's code cache, so a synth
- * there took 2-6 s; the thread loads them once per worker process and a synth takes ~0.3-1 s.
+ * A call of an exported function `name` of a repository module (`module`, relative to the repository root) with
+ * `args`. Arguments and result cross threads by structured clone: plain data only.
  */
-export function synthApp(config: EnvironmentConfig): SynthesizedApp {
-  return process.env.JEST_WORKER_ID ? synthInThread(config) : synthAppHere(config);
+export interface ThreadCall {
+  module: string;
+  name: string;
+  args: unknown[];
 }
 
-/** The thread's side of synthApp: a synth in the calling thread. */
+const root = path.join(__dirname, '..', '..');
+
+/** Makes `call` in the calling thread. */
+export function handle(call: ThreadCall): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(path.join(root, call.module)) as Record<string, (...args: unknown[]) => unknown>;
+  return exported[call.name](...call.args);
+}
+
+/**
+ * Calls `name` of `module` with `args` in this jest worker's synth thread (see inThread), or here outside jest.
+ * For the code that loads cdktf and the provider classes: a synth, `npm run policy`'s check.
+ */
+export function callInSynthThread<T>(module: string, name: string, ...args: unknown[]): T {
+  const call = { module, name, args };
+  return (process.env.JEST_WORKER_ID ? inThread(call) : handle(call)) as T;
+}
+
+/**
+ * Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. Once per run for
+ * equal configs (test files that synthesize the same variant share it).
+ */
+export function synthApp(config: EnvironmentConfig): SynthesizedApp {
+  const key = crypto.createHash('sha1').update(JSON.stringify(config)).digest('hex');
+  return once(`config-${key}.json`, () =>
+    callInSynthThread<SynthesizedApp>('__tests__/support/synth', 'synthAppHere', config),
+  );
+}
+
+/** synthApp in the calling thread. */
 export function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
+  // Required here: only the synth thread loads cdktf and the ~700 provider modules.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { App } = require('cdktf') as typeof import('cdktf');
   const { buildApp } = require('../../app/build-app') as typeof import('../../app/build-app');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
-  try {
+  return inTempDir((outdir) => {
     const app = new App({ outdir, stackTraces: false });
     buildApp(app, config);
     app.synth();
-    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    const result: SynthesizedApp = {};
-    for (const [id, stack] of Object.entries<{ synthesizedStackPath: string }>(manifest.stacks)) {
-      result[id as StackId] = JSON.parse(
-        fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'),
-      );
-    }
-    return result;
+    return readStacks(outdir);
+  });
+}
+
+/** An environment as `npm run synth` writes it: its stacks, and the summary with each stack's policy check. */
+export interface SynthesizedEnvironment {
+  stacks: SynthesizedApp;
+  summaries: StackSummary[];
+}
+
+/** `npm run synth`'s synthesize() of `config` (policy pack included) in the calling thread. */
+export function synthesizeHere(config: EnvironmentConfig): SynthesizedEnvironment {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { synthesize } = require('../../app/synthesize') as typeof import('../../app/synthesize');
+  return inTempDir((outdir) => ({ summaries: synthesize(config, outdir), stacks: readStacks(outdir) }));
+}
+
+function inTempDir<T>(work: (dir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+  try {
+    return work(dir);
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
+function readStacks(outdir: string): SynthesizedApp {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const result: SynthesizedApp = {};
+  for (const [id, stack] of Object.entries<{ synthesizedStackPath: string }>(manifest.stacks)) {
+    result[id as StackId] = JSON.parse(
+      fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'),
+    );
+  }
+  return result;
+}
+
 interface SynthThread {
+  worker: Worker;
   port: MessagePort;
-  /** 0 while a synth runs, 1 when its reply was posted. */
+  /** 0 while a call runs, 1 when its reply was posted. */
   done: Int32Array;
+  /** The test run it was started in (RUN_ID_FILE). */
+  run: string;
 }
 const THREAD = Symbol.for('afpi.synthThread');
+/** Written by globalSetup (global-setup.js) at the start of every run. */
+const RUN_ID_FILE = path.join(root, '.jest-tmp', 'run-id');
 /** Long enough for the largest app on a loaded machine; a thread that died never answers. */
 const THREAD_TIMEOUT_MS = 300_000;
 
 /**
- * Posts `config` to the synth thread and blocks until it replies. The thread is kept on the worker_threads module
- * object: the one object every test file of a jest worker shares (jest gives each file fresh modules but the same
- * core modules), so the provider modules are loaded once per worker process.
+ * Posts `call` to this jest worker's synth thread (synth-thread.js) and blocks until it replies. In the
+ * thread, cdktf and the provider modules are plain node modules: loaded once per worker process, through V8's
+ * code cache, and warm from one synth to the next (~0.3-1 s a synth). In jest's registry they would be loaded
+ * anew for every test file, and a synth took 2-6 s. The thread is kept on the worker_threads module object: the
+ * one object all test files of a worker share (jest gives each file fresh modules but the same core modules).
  */
-function synthInThread(config: EnvironmentConfig): SynthesizedApp {
+function inThread(call: ThreadCall): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const threads = require('worker_threads') as typeof import('worker_threads') & { [THREAD]?: SynthThread };
-  if (!threads[THREAD]) {
+  // jest --watch keeps its worker processes from one run to the next: a new run gets a new thread, which loads
+  // the sources as they are now.
+  const run = fs.readFileSync(RUN_ID_FILE, 'utf8');
+  if (threads[THREAD]?.run !== run) {
+    void threads[THREAD]?.worker.terminate();
     const { port1, port2 } = new threads.MessageChannel();
     const done = new Int32Array(new SharedArrayBuffer(4));
     const worker = new threads.Worker(path.join(__dirname, 'synth-thread.js'), {
@@ -77,56 +142,74 @@ function synthInThread(config: EnvironmentConfig): SynthesizedApp {
       transferList: [port2],
     });
     worker.unref();
-    threads[THREAD] = { port: port1, done };
+    threads[THREAD] = { worker, port: port1, done, run };
   }
   const { port, done } = threads[THREAD];
   Atomics.store(done, 0, 0);
-  port.postMessage(config);
+  port.postMessage(call);
   if (Atomics.wait(done, 0, 0, THREAD_TIMEOUT_MS) === 'timed-out')
     throw new Error(`the synth thread did not answer in ${THREAD_TIMEOUT_MS / 1000} s`);
-  const reply = threads.receiveMessageOnPort(port)?.message as { app?: SynthesizedApp; error?: string };
-  if (reply.error !== undefined) throw new Error(`synth failed in the synth thread: ${reply.error}`);
-  return reply.app!;
+  const reply = threads.receiveMessageOnPort(port)?.message as { value?: unknown; error?: string };
+  if (reply.error !== undefined) throw new Error(`failed in the synth thread: ${reply.error}`);
+  return reply.value;
 }
 
 const cache = new Map<string, unknown>();
-// Shared by the jest workers of one run (jest removes .jest-tmp at the end, globalSetup clears it at the start;
-// on a whole-suite run globalSetup fills it, see presynth.js), so each environment and tier is synthesized and
-// policy-checked once per run, not once per test file.
+// Shared by the jest workers of one run (globalSetup clears it at the start, globalTeardown removes .jest-tmp), so
+// each environment and tier is synthesized once per run, not once per test file.
 export const SHARED_CACHE = path.join(__dirname, '..', '..', '.jest-tmp', 'synth-cache');
+const LOCK_POLL_MS = 20;
 
-/** `compute()` once per run for `file` (in SHARED_CACHE): from this worker's memory, the shared file, or anew. */
+/**
+ * `compute()` once per run for `file` (in SHARED_CACHE): from this worker's memory, the shared file, or anew.
+ * A lock file makes the other worker wait for a result being computed instead of computing it too.
+ */
 function once<T>(file: string, compute: () => T): T {
+  if (cache.has(file)) return cache.get(file) as T;
   const shared = path.join(SHARED_CACHE, file);
-  if (!cache.has(file)) {
+  fs.mkdirSync(SHARED_CACHE, { recursive: true });
+  const waitUntil = Date.now() + THREAD_TIMEOUT_MS;
+  for (;;) {
     if (fs.existsSync(shared)) {
       cache.set(file, JSON.parse(fs.readFileSync(shared, 'utf8')));
-    } else {
+      return cache.get(file) as T;
+    }
+    let lock: number;
+    try {
+      lock = fs.openSync(`${shared}.lock`, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > waitUntil) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
+      continue;
+    }
+    try {
       const value = compute();
-      fs.mkdirSync(SHARED_CACHE, { recursive: true });
       // Written aside and renamed: another worker never reads a half-written file.
       fs.writeFileSync(`${shared}.${process.pid}`, JSON.stringify(value));
       fs.renameSync(`${shared}.${process.pid}`, shared);
       cache.set(file, value);
+      return value;
+    } finally {
+      fs.closeSync(lock);
+      fs.rmSync(`${shared}.lock`);
     }
   }
-  return cache.get(file) as T;
 }
 
-/** Synthesizes an environment (optionally at another tier) once per test run. */
+/**
+ * `npm run synth` of an environment (optionally at another tier), once per test run: the same synthesize() as
+ * main.ts, so the policy pack checks every environment at every tier. Throws PolicyError's message on a violation.
+ */
+export function synthesizeEnvironment(env: string, tier?: string): SynthesizedEnvironment {
+  const { config } = loadEnvironment(env, { tier });
+  return once(`${env}-${config.tier}.json`, () =>
+    callInSynthThread<SynthesizedEnvironment>('__tests__/support/synth', 'synthesizeHere', config),
+  );
+}
+
+/** The stacks of an environment (optionally at another tier), synthesized once per test run. */
 export function synthEnvironment(env: string, tier?: string): SynthesizedApp {
-  const { config } = loadEnvironment(env, { tier });
-  return once(`${env}-${config.tier}.json`, () => synthApp(config));
-}
-
-/** `npm run policy`'s check of an environment (optionally at another tier), once per test run. */
-export function checkEnvironment(env: string, tier?: string): { tier: string; report: PolicyReport } {
-  const { config } = loadEnvironment(env, { tier });
-  return once(`${env}-${config.tier}.policy.json`, () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const policy = require('../../scripts/policy') as typeof import('../../scripts/policy');
-    return policy.checkEnvironment(env, tier);
-  });
+  return synthesizeEnvironment(env, tier).stacks;
 }
 
 /** All resources of `type` in a synthesized stack, as a list of their attribute objects. */
