@@ -1,8 +1,10 @@
+import { parse as parseYaml } from 'yaml';
 import type { StackSummary } from '../app/synthesize';
+import { parseYaml as parseFast } from '../config/parse-yaml';
 import { TIERS } from '../config/schema';
 import { listEnvironments, loadEnvironment } from '../config/load';
 import type { PolicyReport } from '../policy/findings';
-import { callInSynthThread, synthesizeEnvironment } from './support/synth';
+import { callInSynthThread, resourcesOf, synthesizeEnvironment, synthEnvironment } from './support/synth';
 
 const summaries = (env: string, tier?: string): StackSummary[] => synthesizeEnvironment(env, tier).summaries;
 
@@ -27,6 +29,14 @@ describe.each(listEnvironments())('npm run synth of environment %s', (env) => {
     it('suppresses only with written reasons', () => {
       for (const finding of summaries(env, tier).flatMap((s) => s.policy?.suppressed ?? []))
         expect(finding.suppressedBecause!.length).toBeGreaterThanOrEqual(20);
+    });
+
+    it('reads every Helm values document it checks as the yaml package parses it', () => {
+      const texts = Object.values(synthEnvironment(env, tier)).flatMap((stack) =>
+        resourcesOf(stack, 'helm_release').flatMap((r) => r.values as string[]),
+      );
+      if (config.stacks.includes('inference')) expect(texts.length).toBeGreaterThan(0);
+      for (const text of texts) expect(parseFast(text)).toStrictEqual(parseYaml(text));
     });
   });
 });

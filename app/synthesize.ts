@@ -5,6 +5,7 @@ import { EnvironmentConfig, STACK_IDS } from '../config/schema';
 import { PolicyReport, StackPolicy, stackPolicy } from '../policy/findings';
 import { checkPolicy, checkSynthesizedPolicy, PolicyPack } from '../policy/policy-pack';
 import { buildApp } from './build-app';
+import { withoutUndefinedAttributes } from './lean-attributes';
 
 export interface StackSummary {
   readonly id: string;
@@ -55,17 +56,22 @@ export function summarize(outdir: string): StackSummary[] {
 }
 
 /**
- * Runs `work` with stack-trace formatting turned off. cdktf records a full stack trace for every token it
- * creates (shown only in its own token errors); formatting them is about a tenth of a synth. V8 formats an
- * error's stack when it is first read, so errors thrown by `work` still get their stack after it returns.
+ * Runs `work` with stack-trace capturing and formatting turned off. cdktf and constructs record a full stack
+ * trace for every token and annotation they create (shown only in cdktf's own token errors) by calling
+ * `Error.captureStackTrace` on a `{ stack: '' }` object; walking and formatting those stacks is about a tenth of
+ * a synth, and skipped they stay empty, as formatted-away ones did. Errors still get their stack: `new Error`
+ * captures it natively (not through `Error.captureStackTrace`), and V8 formats it when it is first read, after
+ * `work` returns.
  */
 function withoutTokenStackTraces<T>(work: () => T): T {
-  const previous = Error.prepareStackTrace;
+  const { prepareStackTrace, captureStackTrace } = Error;
   Error.prepareStackTrace = () => '';
+  Error.captureStackTrace = () => undefined;
   try {
     return work();
   } finally {
-    Error.prepareStackTrace = previous;
+    Error.prepareStackTrace = prepareStackTrace;
+    Error.captureStackTrace = captureStackTrace;
   }
 }
 
@@ -90,7 +96,7 @@ export function synthesize(config: EnvironmentConfig, outdir: string): StackSumm
         return report;
       }
       PolicyPack.of(app).checkOutputOnly();
-      app.synth();
+      withoutUndefinedAttributes(() => app.synth());
       // Throws PolicyError listing every violation of every stack; the staged output is then removed.
       return checkSynthesizedPolicy(app, staging);
     });

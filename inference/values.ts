@@ -5,12 +5,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { stringify as stringifyYaml } from 'yaml';
 import { BYTES_PER_PARAM, ModelPlacement, placeModel } from '../catalog/fit';
 import { COMPUTE_CLASS_KEY, GPUS } from '../catalog/gpus';
 import { QUANTIZED_CHECKPOINT_OVERHEAD_FRACTION } from '../catalog/models';
 import { enginePodSize, GCSFUSE_SIDECAR_REQUESTS, gcsfuseFileCacheGiB } from '../catalog/node-capacity';
 import { deepMerge } from '../config/load';
+import { parseYaml } from '../config/parse-yaml';
 import { repoRoot } from '../config/paths';
 import { GpuPool, gpuPoolsOf, GkeConfig } from '../config/sections/gke';
 import { Engine, InferenceConfig, InferenceModelConfig } from '../config/sections/inference';

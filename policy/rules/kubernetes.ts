@@ -1,5 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { COMPUTE_CLASS_KEY } from '../../catalog/gpus';
+import { parseYaml } from '../../config/parse-yaml';
 import { Attributes, block, blocks, isTrue, PolicyResource, Rule, RuleContext, strings } from '../rule';
 
 /**
@@ -29,25 +29,49 @@ const containersOf = (a: Attributes) => [
 ];
 const labelsOf = (value: unknown) => (block(value) as Record<string, string>) ?? {};
 
-/** Every values document of a release, parsed (unparseable ones are left to Helm). */
+/** Parsed values by release attributes: several rules read each release's values, and parsing is most of a check. */
+const parsedValues = new WeakMap<Attributes, Values[]>();
+
+/** Every values document of a release, parsed (unparseable ones are left to Helm). Read-only: rules share it. */
 function valuesOf(a: Attributes): Values[] {
-  return strings(a.values).flatMap((text) => {
-    try {
-      const doc = parseYaml(text);
-      return doc && typeof doc === 'object' ? [doc] : [];
-    } catch {
-      return [];
-    }
-  });
+  let docs = parsedValues.get(a);
+  if (!docs) {
+    docs = strings(a.values).flatMap((text) => {
+      try {
+        const doc = parseYaml(text) as Values;
+        return doc && typeof doc === 'object' ? [doc] : [];
+      } catch {
+        return [];
+      }
+    });
+    parsedValues.set(a, docs);
+  }
+  return docs;
 }
 
-/** Every (path, node) of a parsed values tree, objects and lists walked. */
-function walk(node: Values, at = ''): [string, Values][] {
-  if (Array.isArray(node)) return node.flatMap((v, i) => walk(v, `${at}[${i}]`));
-  if (node && typeof node === 'object') {
-    return [[at, node], ...Object.entries(node).flatMap(([k, v]) => walk(v, at ? `${at}.${k}` : k))];
+/** Walked values documents: four rules read every node of each. */
+const walked = new WeakMap<object, [string, Values][]>();
+
+/** Every (path, node) of a parsed values tree, objects and lists walked (parents first). Read-only: shared. */
+function walk(doc: Values): [string, Values][] {
+  let nodes = walked.get(doc);
+  if (!nodes) {
+    const found: [string, Values][] = [];
+    const visit = (node: Values, at: string): void => {
+      if (Array.isArray(node)) {
+        node.forEach((v, i) => visit(v, `${at}[${i}]`));
+      } else if (node && typeof node === 'object') {
+        found.push([at, node]);
+        for (const [k, v] of Object.entries(node)) visit(v, at ? `${at}.${k}` : k);
+      } else {
+        found.push([at, node]);
+      }
+    };
+    visit(doc, '');
+    nodes = found;
+    walked.set(doc, nodes);
   }
-  return [[at, node]];
+  return nodes;
 }
 
 const valuesNodes = (a: Attributes) => valuesOf(a).flatMap((doc) => walk(doc));
