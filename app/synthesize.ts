@@ -5,7 +5,6 @@ import { EnvironmentConfig, STACK_IDS } from '../config/schema';
 import { PolicyReport, StackPolicy, stackPolicy } from '../policy/findings';
 import { checkPolicy, checkSynthesizedPolicy, PolicyPack } from '../policy/policy-pack';
 import { buildApp } from './build-app';
-import { withoutUndefinedAttributes } from './lean-attributes';
 
 export interface StackSummary {
   readonly id: string;
@@ -96,7 +95,7 @@ export function synthesize(config: EnvironmentConfig, outdir: string): StackSumm
         return report;
       }
       PolicyPack.of(app).checkOutputOnly();
-      withoutUndefinedAttributes(() => app.synth());
+      app.synth();
       // Throws PolicyError listing every violation of every stack; the staged output is then removed.
       return checkSynthesizedPolicy(app, staging);
     });
