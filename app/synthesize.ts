@@ -62,7 +62,7 @@ export function summarize(outdir: string): StackSummary[] {
  * captures it natively (not through `Error.captureStackTrace`), and V8 formats it when it is first read, after
  * `work` returns.
  */
-function withoutTokenStackTraces<T>(work: () => T): T {
+export function withoutTokenStackTraces<T>(work: () => T): T {
   const { prepareStackTrace, captureStackTrace } = Error;
   Error.prepareStackTrace = () => '';
   Error.captureStackTrace = () => undefined;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import {
   ConfigError,
   deepMerge,
@@ -9,6 +9,7 @@ import {
   loadEnvironment,
   LoadedEnvironment,
 } from '../../config/load';
+import { parseYaml } from '../../config/parse-yaml';
 import { repoRoot } from '../../config/paths';
 
 /**
@@ -23,7 +24,7 @@ export function loadVariant(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'env-'));
   const name = options.name ?? base;
   const original = fs.readFileSync(path.join(ENVIRONMENTS_DIR, `${base}.yaml`), 'utf8');
-  const doc = deepMerge(parse(original), change) as Record<string, unknown>;
+  const doc = deepMerge(parseYaml(original), change) as Record<string, unknown>;
   // A top-level key set to undefined removes the setting from the file.
   for (const [key, value] of Object.entries(change)) if (value === undefined) delete doc[key];
   fs.writeFileSync(path.join(dir, `${name}.yaml`), stringify(doc));

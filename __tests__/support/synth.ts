@@ -64,13 +64,17 @@ export function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { App } = require('cdktf') as typeof import('cdktf');
   const { buildApp } = require('../../app/build-app') as typeof import('../../app/build-app');
+  const { withoutTokenStackTraces } =
+    require('../../app/synthesize') as typeof import('../../app/synthesize');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return inTempDir((outdir) => {
-    const app = new App({ outdir, stackTraces: false });
-    buildApp(app, config);
-    app.synth();
-    return readStacks(outdir);
-  });
+  return inTempDir((outdir) =>
+    withoutTokenStackTraces(() => {
+      const app = new App({ outdir, stackTraces: false });
+      buildApp(app, config);
+      app.synth();
+      return readStacks(outdir);
+    }),
+  );
 }
 
 /** An environment as `npm run synth` writes it: its stacks, and the summary with each stack's policy check. */
