@@ -31,12 +31,28 @@ describe('scripts/run-compiled.js (npm run synth, the cdktf.json app)', () => {
       '(globalThis as { cacheLoaded?: boolean }).cacheLoaded = true;\nexport {};\n',
     );
     write(
+      'lib.d.ts',
+      [
+        'interface Array<T> { length: number; [n: number]: T; slice(start?: number): T[]; join(separator?: string): string }',
+        'interface String { indexOf(search: string): number }',
+        'interface Boolean {}',
+        'interface Number {}',
+        'interface Object {}',
+        'interface Function {}',
+        'interface CallableFunction {}',
+        'interface NewableFunction {}',
+        'interface IArguments {}',
+        'interface RegExp {}',
+      ].join('\n'),
+    );
+    write(
       'tsconfig.json',
       JSON.stringify({
         compilerOptions: {
           target: 'ES2022',
           module: 'commonjs',
-          lib: ['ES5'], // the smallest lib keeps each build short
+          // No standard library (lib.d.ts declares what the entries use): tsc then builds in half the time.
+          noLib: true,
           strict: true,
           types: [],
           rootDir: '.',
