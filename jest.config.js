@@ -9,6 +9,9 @@ const os = require('os');
 process.env.AFPI_SYSTEM_TMPDIR ??= os.tmpdir();
 process.env.TMPDIR = path.join(__dirname, '.jest-tmp');
 fs.mkdirSync(process.env.TMPDIR, { recursive: true });
+// A larger young generation for the workers, their synth threads and the processes tests start: tests allocate a
+// lot of short-lived objects, and fewer scavenges saved ~3 % of the suite's CPU.
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, '--max-semi-space-size=64'].filter(Boolean).join(' ');
 
 /** @type {import('jest').Config} */
 module.exports = {
