@@ -9,8 +9,9 @@ const os = require('os');
 process.env.AFPI_SYSTEM_TMPDIR ??= os.tmpdir();
 process.env.TMPDIR = path.join(__dirname, '.jest-tmp');
 fs.mkdirSync(process.env.TMPDIR, { recursive: true });
-// A larger young generation for the workers, their synth threads and the processes tests start: tests allocate a
-// lot of short-lived objects, and fewer scavenges saved ~3 % of the suite's CPU.
+// A larger young generation for the workers, their synth threads and the node processes tests start: tests
+// allocate many short-lived objects, and fewer scavenges save ~3 % of the suite's CPU. The flag is part of V8's
+// code cache tag: the caches key their entries by it (app/compile-cache.ts, support/code-cache-runtime.js).
 process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, '--max-semi-space-size=64'].filter(Boolean).join(' ');
 
 /** @type {import('jest').Config} */
@@ -26,7 +27,8 @@ module.exports = {
   globalTeardown: '<rootDir>/__tests__/support/cleanup.js',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   moduleNameMapper: {
-    '^\\./(tokens/)?private/stack-trace$': '<rootDir>/__tests__/support/no-stack-trace.js',
+    // cdktf's tokens (lazy, intrinsic, lists) and constructs' metadata; no other package we load has a stack-trace.
+    '^\\./((tokens/)?private/)?stack-trace$': '<rootDir>/__tests__/support/no-stack-trace.js',
   },
   // jest 30 walks and deletes each test file's globals after it by default ("soft"): ~3 s of the suite's CPU for
   // memory that goes with the test file's context anyway.

@@ -175,7 +175,7 @@ describe('temp files of the test run', () => {
 });
 
 describe('data modules (config, catalogs, cost, inference, observability, policy rules and findings)', () => {
-  it('load without cdktf or a provider class, so a config error or a test file reading them stays fast', () => {
+  it('load without cdktf, constructs or a provider class, so a config error or a test file reading them stays fast', () => {
     const dirs = [
       'config',
       'config/sections',
@@ -196,7 +196,7 @@ describe('data modules (config, catalogs, cost, inference, observability, policy
       // The pack is an Aspect over the construct tree.
       .filter((file) => file !== './policy/policy-pack.ts');
     const script = `for (const f of ${JSON.stringify(files)}) require(f);
-console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/(cdktf|@cdktf)\\//.test(k))));`;
+console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/(cdktf|@cdktf|constructs)\\//.test(k))));`;
     const child = spawnSync(process.execPath, ['-r', './__tests__/support/swc-register.js', '-e', script], {
       cwd: repo,
       encoding: 'utf8',

@@ -32,6 +32,7 @@ describe('parseYaml', () => {
     "a: |\n  x\n  y\nb: >-\n  x\n  y\nc: 'it''s'\nd: \"\\u00e9\\n\"",
     'a: 1\na: 2',
     '---\na: 1\n---\nb: 2',
+    '%YAML 1.1\n---\na: yes\nb: 0777\nc: {<<: {d: 1}}',
     'a: [1, 2',
   ])('reads %j as the yaml package does', (text) => {
     expect(outcome(parseYaml, text)).toStrictEqual(outcome(parse, text));

@@ -10,6 +10,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
+import * as v8 from 'v8';
 import * as vm from 'vm';
 
 interface InternalModule {
@@ -38,9 +39,16 @@ const proto = Module.prototype as unknown as { _compile: Compile };
 const original = proto._compile;
 const pending: { file: string; script: vm.Script }[] = [];
 
+// V8 rejects data written by another V8 version or under other V8 flags (e.g. NODE_OPTIONS): part of the key, so
+// such processes keep entries of their own instead of overwriting each other's.
+const V8_TAG = v8.cachedDataVersionTag();
+
 function cacheFile(filename: string, content: string): string {
   const { mtimeMs } = fs.statSync(filename);
-  const key = crypto.createHash('sha1').update(`${filename}\0${content.length}\0${mtimeMs}`).digest('hex');
+  const key = crypto
+    .createHash('sha1')
+    .update(`${V8_TAG}\0${filename}\0${content.length}\0${mtimeMs}`)
+    .digest('hex');
   return path.join(dir, key);
 }
 

@@ -52,6 +52,8 @@ const CORE = FAILSAFE_SCHEMA.extend({
  * tests assert both agree on every values file, environment file and synthesized values document.
  */
 export function parseYaml(text: string): unknown {
+  // A %YAML 1.1 directive changes the scalar rules (yes, 0777, <<): `yaml` follows it, this schema would not.
+  if (/^%YAML/m.test(text)) return parseWithYaml(text);
   try {
     // An empty document is undefined to js-yaml, null to `yaml`.
     return load(text, { schema: CORE }) ?? null;

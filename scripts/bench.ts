@@ -94,9 +94,9 @@ interface SuiteRun {
   /** jest's `Tests:` line. */
   summary: string;
   failed: boolean;
-  /** Our entries in the system temp dir before and after (the names __tests__/support/system-tmp.js counts). */
+  /** Our entries in the system temp dir before the run, and those it added (names as system-tmp.js counts them). */
   tmpBefore: number;
-  tmpAfter: number;
+  tmpAdded: string[];
 }
 
 /** `npm test` once, as a user runs it, with our entries in the system temp dir counted around it. */
@@ -107,16 +107,18 @@ function runSuite(): SuiteRun {
   const { ourEntries } = require(path.join(root, '__tests__', 'support', 'system-tmp.js')) as {
     ourEntries(): string[];
   };
-  const tmpBefore = ourEntries().length;
+  const before = new Set(ourEntries());
   const started = process.hrtime.bigint();
   const child = spawnSync('npm', ['test', '--silent'], {
     cwd: root,
     env: { ...process.env, CHECKPOINT_DISABLE: '1' },
     encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const summary = /^Tests: +(.*)$/m.exec(child.stderr)?.[1] ?? 'no summary';
-  return { seconds, summary, failed: child.status !== 0, tmpBefore, tmpAfter: ourEntries().length };
+  const tmpAdded = ourEntries().filter((name) => !before.has(name));
+  return { seconds, summary, failed: child.status !== 0, tmpBefore: before.size, tmpAdded };
 }
 
 function main(): number {
@@ -216,8 +218,8 @@ function main(): number {
         suite.seconds <= TARGET_SUITE_SECONDS,
       ],
       [
-        `npm test left the system temp dir as it found it (${suite.tmpBefore} entries of ours before, ${suite.tmpAfter} after)`,
-        suite.tmpAfter <= suite.tmpBefore,
+        `npm test left the system temp dir as it found it (${suite.tmpBefore} entries of ours before, ${suite.tmpAdded.length} added${suite.tmpAdded.length ? `: ${suite.tmpAdded.slice(0, 5).join(', ')}` : ''})`,
+        suite.tmpAdded.length === 0,
       ],
     );
   }

@@ -8,6 +8,7 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
+const v8 = require('v8');
 const vm = require('vm');
 const Runtime = require('jest-runtime').default;
 
@@ -15,26 +16,30 @@ const dir = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'afpi-jes
 const pending = new Map();
 const patched = new WeakSet();
 
-function cacheFile(filename, source) {
-  return path.join(dir, crypto.createHash('sha1').update(filename).update('\0').update(source).digest('hex'));
+// V8 rejects data written by another V8 version or under other V8 flags: part of the key, so such processes sharing
+// the folder keep entries of their own instead of overwriting each other's.
+const V8_TAG = String(v8.cachedDataVersionTag());
+
+function cacheFile(filename, code) {
+  return path.join(dir, crypto.createHash('sha1').update(`${V8_TAG}\0${filename}\0${code}`).digest('hex'));
 }
 
-function compileWithCache() {
+function compileWithCache(original) {
   return function compile(source, filename) {
     const context = this.environment.getVmContext();
-    if (!context) return null;
-    const file = cacheFile(filename, source);
+    // Code with a dynamic import() needs jest's own compile, which resolves it.
+    if (!context || source.includes('import(')) return original.call(this, source, filename);
+    // The parameters jest passes to vm.compileFunction, as a wrapper function the script returns; the module's
+    // code starts on the second line, shifted back so stack traces keep its lines and columns.
+    const code = `(function (${this.injectedModuleParameters.join(', ')}) {\n${source}\n})`;
+    const file = cacheFile(filename, code);
     let cachedData;
     try {
       cachedData = fs.readFileSync(file);
     } catch {
       cachedData = undefined;
     }
-    // The same parameters jest passes to vm.compileFunction, as a wrapper function the script returns.
-    const script = new vm.Script(`(function (${this.injectedModuleParameters.join(', ')}) {${source}\n})`, {
-      filename,
-      cachedData,
-    });
+    const script = new vm.Script(code, { filename, lineOffset: -1, cachedData });
     if ((!cachedData || script.cachedDataRejected) && !pending.has(file)) pending.set(file, script);
     return script.runInContext(context);
   };
@@ -63,7 +68,7 @@ module.exports = class CodeCacheRuntime extends Runtime {
     super(...args);
     const executor = Object.getPrototypeOf(this.executor);
     if (!patched.has(executor)) {
-      executor.compile = compileWithCache();
+      executor.compile = compileWithCache(executor.compile);
       patched.add(executor);
     }
   }

@@ -1,6 +1,6 @@
 // jest's one globalSetup: record the system temp dir (system-tmp.js), clear the synth cache of a run stopped
-// before its teardown (a run never reads another run's output), and give the run an id (synth threads from an
-// earlier run of jest --watch are replaced, see support/synth.ts).
+// before its teardown (a run never reads another run's output), and give the run an id (a synth thread from an
+// earlier run in the same process, `npx jest <file>` or --watch, is replaced: see support/synth.ts).
 const fs = require('fs');
 const path = require('path');
 const recordSystemTmp = require('./system-tmp');

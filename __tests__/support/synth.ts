@@ -117,12 +117,32 @@ interface SynthThread {
   done: Int32Array;
   /** The test run it was started in (RUN_ID_FILE). */
   run: string;
+  /** Id of the last call posted; a reply carries the id of its call. */
+  calls: number;
 }
 const THREAD = Symbol.for('afpi.synthThread');
 /** Written by globalSetup (global-setup.js) at the start of every run. */
 const RUN_ID_FILE = path.join(root, '.jest-tmp', 'run-id');
 /** Long enough for the largest app on a loaded machine; a thread that died never answers. */
 const THREAD_TIMEOUT_MS = 300_000;
+
+type Threads = typeof import('worker_threads') & { [THREAD]?: SynthThread };
+
+function startThread(threads: Threads, run: string): SynthThread {
+  const { port1, port2 } = new threads.MessageChannel();
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new threads.Worker(path.join(__dirname, 'synth-thread.js'), {
+    workerData: { port: port2, done },
+    transferList: [port2],
+  });
+  worker.unref();
+  const thread = { worker, port: port1, done, run, calls: 0 };
+  // A thread that died is replaced by the next call (its error was posted as the reply, see synth-thread.js).
+  worker.on('error', () => {
+    if (threads[THREAD] === thread) delete threads[THREAD];
+  });
+  return thread;
+}
 
 /**
  * Posts `call` to this jest worker's synth thread (synth-thread.js) and blocks until it replies. In the
@@ -133,27 +153,27 @@ const THREAD_TIMEOUT_MS = 300_000;
  */
 function inThread(call: ThreadCall): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const threads = require('worker_threads') as typeof import('worker_threads') & { [THREAD]?: SynthThread };
-  // jest --watch keeps its worker processes from one run to the next: a new run gets a new thread, which loads
-  // the sources as they are now.
+  const threads = require('worker_threads') as Threads;
+  // A run in jest's own process (`npx jest <file>`, --watch) keeps that process for the next run: a new run gets
+  // a new thread, which loads the sources as they are now.
   const run = fs.readFileSync(RUN_ID_FILE, 'utf8');
   if (threads[THREAD]?.run !== run) {
     void threads[THREAD]?.worker.terminate();
-    const { port1, port2 } = new threads.MessageChannel();
-    const done = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new threads.Worker(path.join(__dirname, 'synth-thread.js'), {
-      workerData: { port: port2, done },
-      transferList: [port2],
-    });
-    worker.unref();
-    threads[THREAD] = { worker, port: port1, done, run };
+    threads[THREAD] = startThread(threads, run);
   }
-  const { port, done } = threads[THREAD];
-  Atomics.store(done, 0, 0);
-  port.postMessage(call);
-  if (Atomics.wait(done, 0, 0, THREAD_TIMEOUT_MS) === 'timed-out')
+  const thread = threads[THREAD];
+  const id = ++thread.calls;
+  Atomics.store(thread.done, 0, 0);
+  thread.port.postMessage({ id, call });
+  if (Atomics.wait(thread.done, 0, 0, THREAD_TIMEOUT_MS) === 'timed-out') {
+    // Its late reply must not answer the next call.
+    void thread.worker.terminate();
+    delete threads[THREAD];
     throw new Error(`the synth thread did not answer in ${THREAD_TIMEOUT_MS / 1000} s`);
-  const reply = threads.receiveMessageOnPort(port)?.message as { value?: unknown; error?: string };
+  }
+  const reply = threads.receiveMessageOnPort(thread.port)?.message as
+    { id: number; value?: unknown; error?: string } | undefined;
+  if (reply?.id !== id) throw new Error(`the synth thread answered call ${reply?.id} for call ${id}`);
   if (reply.error !== undefined) throw new Error(`failed in the synth thread: ${reply.error}`);
   return reply.value;
 }
@@ -164,29 +184,58 @@ const cache = new Map<string, unknown>();
 export const SHARED_CACHE = path.join(__dirname, '..', '..', '.jest-tmp', 'synth-cache');
 const LOCK_POLL_MS = 20;
 
+/** Whether the worker that took `lock` (its pid in the file) is gone: a killed worker leaves its lock behind. */
+function staleLock(lock: string): boolean {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    text = fs.readFileSync(lock, 'utf8');
+    mtimeMs = fs.statSync(lock).mtimeMs;
+  } catch {
+    return false; // released meanwhile
+  }
+  // Empty: taken a moment ago, the pid not written yet (or never, if its worker died right then).
+  if (text === '') return Date.now() - mtimeMs > 5_000;
+  try {
+    process.kill(Number(text), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
  * `compute()` once per run for `file` (in SHARED_CACHE): from this worker's memory, the shared file, or anew.
- * A lock file makes the other worker wait for a result being computed instead of computing it too.
+ * A lock file (holding the pid of the worker computing it) makes the other worker wait for the result instead
+ * of computing it too.
  */
 function once<T>(file: string, compute: () => T): T {
   if (cache.has(file)) return cache.get(file) as T;
   const shared = path.join(SHARED_CACHE, file);
+  const lockFile = `${shared}.lock`;
   fs.mkdirSync(SHARED_CACHE, { recursive: true });
-  const waitUntil = Date.now() + THREAD_TIMEOUT_MS;
+  const read = (): T | undefined => {
+    if (!fs.existsSync(shared)) return undefined;
+    cache.set(file, JSON.parse(fs.readFileSync(shared, 'utf8')));
+    return cache.get(file) as T;
+  };
   for (;;) {
-    if (fs.existsSync(shared)) {
-      cache.set(file, JSON.parse(fs.readFileSync(shared, 'utf8')));
-      return cache.get(file) as T;
-    }
+    const ready = read();
+    if (ready !== undefined) return ready;
     let lock: number;
     try {
-      lock = fs.openSync(`${shared}.lock`, 'wx');
+      lock = fs.openSync(lockFile, 'wx');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > waitUntil) throw err;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (staleLock(lockFile)) fs.rmSync(lockFile, { force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
       continue;
     }
     try {
+      fs.writeSync(lock, String(process.pid));
+      // The other worker may have finished it between our read and our lock.
+      const finished = read();
+      if (finished !== undefined) return finished;
       const value = compute();
       // Written aside and renamed: another worker never reads a half-written file.
       fs.writeFileSync(`${shared}.${process.pid}`, JSON.stringify(value));
@@ -195,7 +244,7 @@ function once<T>(file: string, compute: () => T): T {
       return value;
     } finally {
       fs.closeSync(lock);
-      fs.rmSync(`${shared}.lock`);
+      fs.rmSync(lockFile, { force: true });
     }
   }
 }
