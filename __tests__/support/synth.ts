@@ -30,6 +30,8 @@ export interface ThreadCall {
 }
 
 const root = path.join(__dirname, '..', '..');
+/** The run's temp folder (jest.config.js points TMPDIR at it; globalTeardown removes it). */
+const JEST_TMP = path.join(root, '.jest-tmp');
 
 /** Makes `call` in the calling thread. */
 export function handle(call: ThreadCall): unknown {
@@ -39,12 +41,11 @@ export function handle(call: ThreadCall): unknown {
 }
 
 /**
- * Calls `name` of `module` with `args` in this jest worker's synth thread (see inThread), or here outside jest.
- * For the code that loads cdktf and the provider classes: a synth, `npm run policy`'s check.
+ * Calls `name` of `module` with `args` in this jest worker's synth thread (see inThread). For the code that loads
+ * cdktf and the provider classes: a synth, `npm run policy`'s check.
  */
 export function callInSynthThread<T>(module: string, name: string, ...args: unknown[]): T {
-  const call = { module, name, args };
-  return (process.env.JEST_WORKER_ID ? inThread(call) : handle(call)) as T;
+  return inThread({ module, name, args }) as T;
 }
 
 /**
@@ -122,7 +123,7 @@ interface SynthThread {
 }
 const THREAD = Symbol.for('afpi.synthThread');
 /** Written by globalSetup (global-setup.js) at the start of every run. */
-const RUN_ID_FILE = path.join(root, '.jest-tmp', 'run-id');
+const RUN_ID_FILE = path.join(JEST_TMP, 'run-id');
 /** Long enough for the largest app on a loaded machine; a thread that died never answers. */
 const THREAD_TIMEOUT_MS = 300_000;
 
@@ -181,7 +182,7 @@ function inThread(call: ThreadCall): unknown {
 const cache = new Map<string, unknown>();
 // Shared by the jest workers of one run (globalSetup clears it at the start, globalTeardown removes .jest-tmp), so
 // each environment and tier is synthesized once per run, not once per test file.
-export const SHARED_CACHE = path.join(__dirname, '..', '..', '.jest-tmp', 'synth-cache');
+const SHARED_CACHE = path.join(JEST_TMP, 'synth-cache');
 const LOCK_POLL_MS = 20;
 
 /** Whether the worker that took `lock` (its pid in the file) is gone: a killed worker leaves its lock behind. */
