@@ -128,35 +128,56 @@ describe('scripts/run-compiled.js (npm run synth, the cdktf.json app)', () => {
 describe('app/compile-cache.ts (imported first by main.ts)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compile-cache-'));
   const moduleFile = path.join(dir, 'answer.js');
-  const cacheDir = path.join(repo, 'node_modules', '.cache', 'afpi-compile-cache');
-  const load = () =>
+  const cacheDir = path.join(dir, 'cache');
+  const resolutionsFile = path.join(cacheDir, 'resolutions.json');
+  const load = (code = `console.log(require(${JSON.stringify(moduleFile)}).answer)`) =>
     spawnSync(
       process.execPath,
-      [
-        '-r',
-        './__tests__/support/swc-register.js',
-        '-e',
-        `require('./app/compile-cache'); console.log(require(${JSON.stringify(moduleFile)}).answer)`,
-      ],
-      { cwd: repo, encoding: 'utf8' },
+      ['-r', './__tests__/support/swc-register.js', '-e', `require('./app/compile-cache'); ${code}`],
+      { cwd: repo, encoding: 'utf8', env: { ...process.env, AFPI_CODE_CACHE_DIR: cacheDir } },
     );
+  const cacheEntries = () => fs.readdirSync(cacheDir).filter((name) => name !== 'resolutions.json');
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('writes V8 cached data for a module it loads and reuses it, and never runs stale code after an edit', () => {
     fs.writeFileSync(moduleFile, 'exports.answer = 41 + 1;\n');
-    const before = fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).length : 0;
     const first = load();
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe('42\n');
-    expect(fs.readdirSync(cacheDir).length).toBe(before + 1);
+    expect(cacheEntries()).toHaveLength(1);
 
     expect(load().stdout).toBe('42\n');
-    expect(fs.readdirSync(cacheDir).length).toBe(before + 1); // served from the cache, nothing new written
+    expect(cacheEntries()).toHaveLength(1); // served from the cache, nothing new written
 
     // Same length, new content and mtime: a new cache entry, the new value.
     fs.writeFileSync(moduleFile, 'exports.answer = 42 + 1;\n');
     fs.utimesSync(moduleFile, new Date(), new Date(Date.now() + 5000));
     expect(load().stdout).toBe('43\n');
-    expect(fs.readdirSync(cacheDir).length).toBe(before + 2);
+    expect(cacheEntries()).toHaveLength(2);
+  });
+
+  it('remembers where requests resolved inside node_modules, until npm changes the installed packages', () => {
+    const key = `${repo}\0js-yaml`;
+    const real = require.resolve('js-yaml');
+    expect(load("console.log(require.resolve('js-yaml'))").stdout).toBe(`${real}\n`);
+    const saved = JSON.parse(fs.readFileSync(resolutionsFile, 'utf8'));
+    expect(saved.resolved[key]).toBe(real);
+    // Only results inside node_modules: the module file outside it was resolved by node every time.
+    expect(Object.values(saved.resolved)).not.toContain(moduleFile);
+
+    // A remembered answer is used without asking node: point the request elsewhere and it loads that file.
+    fs.writeFileSync(moduleFile, 'exports.answer = 7;\n');
+    fs.writeFileSync(resolutionsFile, JSON.stringify({ ...saved, resolved: { [key]: moduleFile } }));
+    expect(load("console.log(require('js-yaml').answer)").stdout).toBe('7\n');
+
+    // Written under other installed packages (npm rewrote its record): ignored, node resolves again.
+    fs.writeFileSync(
+      resolutionsFile,
+      JSON.stringify({ installStamp: 'another install', resolved: { [key]: moduleFile } }),
+    );
+    expect(load("console.log(require.resolve('js-yaml'))").stdout).toBe(`${real}\n`);
+    expect(JSON.parse(fs.readFileSync(resolutionsFile, 'utf8')).resolved[key]).toBe(real);
   });
 });
 

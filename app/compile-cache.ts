@@ -4,7 +4,8 @@
  * Node 22.1+ does this itself (`module.enableCompileCache()`); node 20 only offers the V8 hooks, so this wraps
  * CommonJS compilation the way the `v8-compile-cache` package does. The cache lives beside the packages it
  * caches (node_modules/.cache), one file per module, keyed by path, size and mtime; V8 rejects stale data itself.
- * Import it before anything else.
+ * It also remembers where requests resolved inside node_modules (see `resolveRemembered`). Import it before
+ * anything else.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -15,11 +16,18 @@ import * as vm from 'vm';
 
 interface InternalModule {
   id: string;
+  /** Null for code that is not a file (`node -e`). */
+  filename: string | null;
   exports: unknown;
   require(id: string): unknown;
 }
 interface InternalStatics {
-  _resolveFilename(request: string, parent: InternalModule, isMain: boolean, options?: unknown): string;
+  _resolveFilename(
+    request: string,
+    parent: InternalModule | undefined,
+    isMain: boolean,
+    options?: unknown,
+  ): string;
   _extensions: unknown;
   _cache: unknown;
 }
@@ -28,12 +36,9 @@ type Compile = (this: InternalModule, content: string, filename: string) => unkn
 const { USE_MAIN_CONTEXT_DEFAULT_LOADER } = (vm as unknown as { constants: Record<string, symbol> })
   .constants;
 
-const dir = path.join(
-  path.dirname(require.resolve('cdktf/package.json')),
-  '..',
-  '.cache',
-  'afpi-compile-cache',
-);
+const nodeModules = path.join(path.dirname(require.resolve('cdktf/package.json')), '..');
+/** AFPI_CODE_CACHE_DIR, e.g. for a read-only install. @default node_modules/.cache/afpi-compile-cache */
+const dir = process.env.AFPI_CODE_CACHE_DIR || path.join(nodeModules, '.cache', 'afpi-compile-cache');
 const statics = Module as unknown as InternalStatics;
 const proto = Module.prototype as unknown as { _compile: Compile };
 const original = proto._compile;
@@ -79,13 +84,73 @@ function compileCached(this: InternalModule, content: string, filename: string):
   return wrapper.call(this.exports, this.exports, moduleRequire, this, filename, path.dirname(filename));
 }
 
+/**
+ * Where requests resolved last time, for results inside node_modules. Node finds each of the ~1,600 requests of a
+ * synth by probing the file system and reading package.json files (~130 ms); packages only change through npm,
+ * which rewrites its record of installed packages (node_modules/.package-lock.json), so the map is kept only while
+ * that record's size and mtime are unchanged. Without that record, nothing is remembered.
+ */
+const installRecord = path.join(nodeModules, '.package-lock.json');
+const resolutionsFile = path.join(dir, 'resolutions.json');
+const installStamp = (() => {
+  try {
+    const { size, mtimeMs } = fs.statSync(installRecord);
+    return `${size} ${mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+})();
+const resolutions = new Map<string, string>();
+let resolutionsAdded = false;
+if (installStamp) {
+  try {
+    const saved = JSON.parse(fs.readFileSync(resolutionsFile, 'utf8')) as {
+      installStamp: string;
+      resolved: Record<string, string>;
+    };
+    if (saved.installStamp === installStamp)
+      for (const [key, filename] of Object.entries(saved.resolved)) resolutions.set(key, filename);
+  } catch {
+    // No map yet, or an unreadable one: resolve as node does and write a new one.
+  }
+}
+const resolveFilename = statics._resolveFilename;
+const INSIDE_NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+
+function resolveRemembered(
+  this: unknown,
+  request: string,
+  parent: InternalModule | undefined,
+  isMain: boolean,
+  options?: unknown,
+): string {
+  // The result depends only on the request and the requiring file's folder, unless options (paths) are given.
+  if (!installStamp || options !== undefined || !parent?.filename)
+    return resolveFilename.call(this, request, parent, isMain, options);
+  const key = `${path.dirname(parent.filename)}\0${request}`;
+  const remembered = resolutions.get(key);
+  if (remembered !== undefined) return remembered;
+  const filename = resolveFilename.call(this, request, parent, isMain, options);
+  if (filename.includes(INSIDE_NODE_MODULES)) {
+    resolutions.set(key, filename);
+    resolutionsAdded = true;
+  }
+  return filename;
+}
+
 proto._compile = compileCached;
+statics._resolveFilename = resolveRemembered;
 process.once('exit', () => {
   try {
     fs.mkdirSync(dir, { recursive: true });
     for (const { file, script } of pending) {
       fs.writeFileSync(`${file}.${process.pid}`, new Uint8Array(script.createCachedData()));
       fs.renameSync(`${file}.${process.pid}`, file);
+    }
+    if (resolutionsAdded) {
+      const saved = { installStamp, resolved: Object.fromEntries(resolutions) };
+      fs.writeFileSync(`${resolutionsFile}.${process.pid}`, JSON.stringify(saved));
+      fs.renameSync(`${resolutionsFile}.${process.pid}`, resolutionsFile);
     }
   } catch {
     // A read-only install only loses the speed-up.
