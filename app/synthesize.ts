@@ -5,6 +5,7 @@ import { EnvironmentConfig, STACK_IDS } from '../config/schema';
 import { PolicyReport, StackPolicy, stackPolicy } from '../policy/findings';
 import { checkPolicy, checkSynthesizedPolicy, PolicyPack } from '../policy/policy-pack';
 import { buildApp } from './build-app';
+import { useLeanResolve } from './lean-resolve';
 
 export interface StackSummary {
   readonly id: string;
@@ -62,7 +63,7 @@ export function summarize(outdir: string): StackSummary[] {
  * captures it natively (not through `Error.captureStackTrace`), and V8 formats it when it is first read, after
  * `work` returns.
  */
-export function withoutTokenStackTraces<T>(work: () => T): T {
+function withoutTokenStackTraces<T>(work: () => T): T {
   const { prepareStackTrace, captureStackTrace } = Error;
   Error.prepareStackTrace = () => '';
   Error.captureStackTrace = () => undefined;
@@ -80,6 +81,7 @@ export function withoutTokenStackTraces<T>(work: () => T): T {
  * previous output untouched. Each stack's `.terraform` folder is kept so `cdktf deploy` needs no new init.
  */
 export function synthesize(config: EnvironmentConfig, outdir: string): StackSummary[] {
+  useLeanResolve();
   const staging = `${outdir}.staging-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(staging), { recursive: true }); // cdktf creates only the last folder

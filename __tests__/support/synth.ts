@@ -49,32 +49,16 @@ export function callInSynthThread<T>(module: string, name: string, ...args: unkn
 }
 
 /**
- * Synthesizes a whole app for `config` through a real App, so cross-stack references resolve. Once per run for
- * equal configs (test files that synthesize the same variant share it).
+ * Synthesizes a whole app for `config` as `npm run synth` does (policy pack included), through a real App, so
+ * cross-stack references resolve. Once per run for equal configs (test files that synthesize the same variant
+ * share it).
  */
 export function synthApp(config: EnvironmentConfig): SynthesizedApp {
   const key = crypto.createHash('sha1').update(JSON.stringify(config)).digest('hex');
-  return once(`config-${key}.json`, () =>
-    callInSynthThread<SynthesizedApp>('__tests__/support/synth', 'synthAppHere', config),
-  );
-}
-
-/** synthApp in the calling thread. */
-export function synthAppHere(config: EnvironmentConfig): SynthesizedApp {
-  // Required here: only the synth thread loads cdktf and the ~700 provider modules.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { App } = require('cdktf') as typeof import('cdktf');
-  const { buildApp } = require('../../app/build-app') as typeof import('../../app/build-app');
-  const { withoutTokenStackTraces } =
-    require('../../app/synthesize') as typeof import('../../app/synthesize');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return inTempDir((outdir) =>
-    withoutTokenStackTraces(() => {
-      const app = new App({ outdir, stackTraces: false });
-      buildApp(app, config);
-      app.synth();
-      return readStacks(outdir);
-    }),
+  return once(
+    `config-${key}.json`,
+    () =>
+      callInSynthThread<SynthesizedEnvironment>('__tests__/support/synth', 'synthesizeHere', config).stacks,
   );
 }
 
