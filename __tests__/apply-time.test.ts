@@ -5,7 +5,6 @@
 import { TerraformStack, Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { loadEnvironment } from '../config/load';
 import { repoRoot } from '../config/paths';
 import { RegistryMirrors } from '../constructs/registry-mirrors';
@@ -13,13 +12,14 @@ import { timingBudget } from '../inference/timing-budget';
 import { placeModels, vllmModelSpec } from '../inference/values';
 import { problemsOf } from './support/env-files';
 import { resourcesOf, synthEnvironment, SynthesizedStack } from './support/synth';
+import { parseYaml } from '../config/parse-yaml';
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function valuesOf(stack: SynthesizedStack | undefined, name: string): Values {
   const found = resourcesOf(stack, 'helm_release').find((r) => r.name === name);
   if (!found) throw new Error(`no helm_release ${name}`);
-  return parse((found.values as string[])[0]);
+  return parseYaml((found.values as string[])[0]) as Values;
 }
 
 function extraObject(values: Values, kind: string, name: string): Values {
@@ -256,7 +256,9 @@ describe('apply-time fixes (issue 19)', () => {
 
   it('gives the deploy workflow apply job the inference stack worst case + an allowance for the other stacks', () => {
     // A job killed by its timeout leaves the Terraform state lock held (docs/operations.md "CI: plan review and deploy").
-    const workflow = parse(fs.readFileSync(path.join(repoRoot, '.github/workflows/deploy-env.yml'), 'utf8'));
+    const workflow = parseYaml(
+      fs.readFileSync(path.join(repoRoot, '.github/workflows/deploy-env.yml'), 'utf8'),
+    ) as { jobs: { apply: { 'timeout-minutes': number } } };
     const jobSeconds = workflow.jobs.apply['timeout-minutes'] * 60;
     // The other stacks in sequence (a first GKE cluster, node pools, Cloud SQL): an allowance, not a measurement.
     const otherStacksSeconds = 60 * 60;

@@ -1,9 +1,9 @@
-import { parse } from 'yaml';
 import { timingBudget } from '../inference/timing-budget';
 import { COMPUTE_CLASSES_RELEASE } from '../inference/compute-classes';
 import { MODEL_SYNC_RELEASE } from '../inference/model-sync';
 import { loadVariant } from './support/env-files';
 import { onlyResource, resourcesOf, synthApp, synthEnvironment, SynthesizedStack } from './support/synth';
+import { parseYaml } from '../config/parse-yaml';
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,7 +17,7 @@ function release(stack: SynthesizedStack | undefined, name: string): Record<stri
 function valuesOf(stack: SynthesizedStack | undefined, name: string): Values {
   const values = release(stack, name).values as string[];
   expect(values).toHaveLength(1);
-  return parse(values[0]);
+  return parseYaml(values[0]) as Values;
 }
 
 function extraObject(values: Values, kind: string, name: string): Values {

@@ -181,6 +181,35 @@ describe('app/compile-cache.ts (imported first by main.ts)', () => {
   });
 });
 
+describe('__tests__/support/swc-register.js (runs the TypeScript sources in the CLI tests)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swc-register-'));
+  const source = path.join(dir, 'answer.ts');
+  const run = () =>
+    spawnSync(
+      process.execPath,
+      [
+        '-r',
+        './__tests__/support/swc-register.js',
+        '-e',
+        `console.log(require(${JSON.stringify(source)}).answer, Object.keys(require.cache).some((k) => /@swc\\/core\\/.*\\.js$/.test(k)))`,
+      ],
+      { cwd: repo, encoding: 'utf8', env: { ...process.env, AFPI_SWC_CACHE_DIR: path.join(dir, 'cache') } },
+    );
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('compiles a source once, and again when it changes', () => {
+    fs.writeFileSync(source, 'export const answer: number = 41 + 1;\n');
+    expect(run().stdout).toBe('42 true\n'); // compiled: swc loaded
+    expect(run().stdout).toBe('42 false\n'); // from the cache: swc not even loaded
+    // Same length, same mtime: only the text differs.
+    const { mtime } = fs.statSync(source);
+    fs.writeFileSync(source, 'export const answer: number = 42 + 1;\n');
+    fs.utimesSync(source, mtime, mtime);
+    expect(run().stdout).toBe('43 true\n');
+  });
+});
+
 describe('temp files of the test run', () => {
   it('go to the repository-local .jest-tmp, in the worker and in the processes it starts', () => {
     const local = path.join(repo, '.jest-tmp');

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../config/parse-yaml';
 import { COMPUTE_CLASS_KEY } from '../catalog/gpus';
 import { HOURS_PER_MONTH } from './usage';
 import { block, literalString, regionOf } from './pricers/attrs';

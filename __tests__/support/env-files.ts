@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { stringify } from 'yaml';
 import {
   ConfigError,
   deepMerge,
@@ -27,7 +26,8 @@ export function loadVariant(
   const doc = deepMerge(parseYaml(original), change) as Record<string, unknown>;
   // A top-level key set to undefined removes the setting from the file.
   for (const [key, value] of Object.entries(change)) if (value === undefined) delete doc[key];
-  fs.writeFileSync(path.join(dir, `${name}.yaml`), stringify(doc));
+  // JSON is YAML: the loader reads it as it reads any environment file, and JSON is quicker to write.
+  fs.writeFileSync(path.join(dir, `${name}.yaml`), JSON.stringify(doc, null, 2));
   const file = path.relative(repoRoot, path.join(dir, `${name}.yaml`));
   try {
     return { loaded: loadEnvironment(name, { environmentsDir: dir, tier: options.tier }), file };

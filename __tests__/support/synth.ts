@@ -234,12 +234,20 @@ function once<T>(file: string, compute: () => T): T {
   }
 }
 
+/** Configs this test file loaded: validating one again for every lookup was ~1 s of the suite. */
+const loadedConfigs = new Map<string, EnvironmentConfig>();
+
 /**
  * `npm run synth` of an environment (optionally at another tier), once per test run: the same synthesize() as
  * main.ts, so the policy pack checks every environment at every tier. Throws PolicyError's message on a violation.
  */
 export function synthesizeEnvironment(env: string, tier?: string): SynthesizedEnvironment {
-  const { config } = loadEnvironment(env, { tier });
+  const loadedKey = `${env}\0${tier ?? ''}`;
+  let config = loadedConfigs.get(loadedKey);
+  if (!config) {
+    config = loadEnvironment(env, { tier }).config;
+    loadedConfigs.set(loadedKey, config);
+  }
   return once(`${env}-${config.tier}.json`, () =>
     callInSynthThread<SynthesizedEnvironment>('__tests__/support/synth', 'synthesizeHere', config),
   );
