@@ -136,7 +136,15 @@ describe('app/compile-cache.ts (imported first by main.ts)', () => {
       ['-r', './__tests__/support/swc-register.js', '-e', `require('./app/compile-cache'); ${code}`],
       { cwd: repo, encoding: 'utf8', env: { ...process.env, AFPI_CODE_CACHE_DIR: cacheDir } },
     );
-  const cacheEntries = () => fs.readdirSync(cacheDir).filter((name) => name !== 'resolutions.json');
+  /** The one pack `node -e` writes: its file's mtime, and its index entry for the module (what it was made from). */
+  const pack = () => {
+    const packs = fs.readdirSync(cacheDir).filter((name) => name.endsWith('.pack'));
+    expect(packs).toHaveLength(1);
+    const file = path.join(cacheDir, packs[0]);
+    const bytes = fs.readFileSync(file);
+    const index = JSON.parse(bytes.toString('utf8', 4, 4 + bytes.readUInt32LE(0)));
+    return { writtenAt: fs.statSync(file).mtimeMs, entry: index[moduleFile] };
+  };
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -145,16 +153,21 @@ describe('app/compile-cache.ts (imported first by main.ts)', () => {
     const first = load();
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe('42\n');
-    expect(cacheEntries()).toHaveLength(1);
+    const written = pack();
+    expect(written.entry).toMatchObject({
+      size: 'exports.answer = 41 + 1;\n'.length,
+      mtimeMs: fs.statSync(moduleFile).mtimeMs,
+    });
+    expect(written.entry.length).toBeGreaterThan(0);
 
     expect(load().stdout).toBe('42\n');
-    expect(cacheEntries()).toHaveLength(1); // served from the cache, nothing new written
+    expect(pack()).toEqual(written); // V8 took the data: nothing new to write
 
-    // Same length, new content and mtime: a new cache entry, the new value.
+    // Same length, new content and mtime: the entry is not used but made again, and the new value runs.
     fs.writeFileSync(moduleFile, 'exports.answer = 42 + 1;\n');
     fs.utimesSync(moduleFile, new Date(), new Date(Date.now() + 5000));
     expect(load().stdout).toBe('43\n');
-    expect(cacheEntries()).toHaveLength(2);
+    expect(pack().entry.mtimeMs).toBe(fs.statSync(moduleFile).mtimeMs);
   });
 
   it('remembers where requests resolved inside node_modules, until npm changes the installed packages', () => {
