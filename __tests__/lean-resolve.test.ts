@@ -6,7 +6,7 @@ const CASES = '__tests__/support/lean-resolve-cases';
 const both = (name: string, ...args: unknown[]) => callInSynthThread<BothWays[]>(CASES, name, ...args);
 
 describe('app/lean-resolve.ts resolves tokens exactly as cdktf does', () => {
-  it('is the resolver cdktf uses in a synth (the pinned cdktf is the version it reproduces)', () => {
+  it('is the resolver cdktf uses once an app is built (the pinned cdktf is the version it reproduces)', () => {
     const pinned = JSON.parse(fs.readFileSync('package.json', 'utf8')).dependencies.cdktf;
     expect(callInSynthThread(CASES, 'resolverInUse')).toEqual({
       resolver: 'leanResolve',

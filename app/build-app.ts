@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { EnvironmentConfig } from '../config/schema';
 import { PolicyPack } from '../policy/policy-pack';
+import { useLeanResolve } from './lean-resolve';
 import { CloudRunStack } from '../stacks/cloud-run-stack';
 import { DataStack } from '../stacks/data-stack';
 import { GkeGpuStack } from '../stacks/gke-gpu-stack';
@@ -11,6 +12,8 @@ import { StateStack } from '../stacks/state-stack';
 
 /** Adds the environment's stacks to `app`, wiring each stack's inputs from the stacks it reads. */
 export function buildApp(app: App, config: EnvironmentConfig): void {
+  // Every app we build (npm run synth, npm run policy, the tests) resolves its tokens with leanResolve.
+  useLeanResolve();
   new StateStack(app, { config });
   const network = new NetworkStack(app, { config });
   const data = new DataStack(app, { config, network });

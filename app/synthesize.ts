@@ -5,7 +5,6 @@ import { EnvironmentConfig, STACK_IDS } from '../config/schema';
 import { PolicyReport, StackPolicy, stackPolicy } from '../policy/findings';
 import { checkPolicy, checkSynthesizedPolicy, PolicyPack } from '../policy/policy-pack';
 import { buildApp } from './build-app';
-import { useLeanResolve } from './lean-resolve';
 
 export interface StackSummary {
   readonly id: string;
@@ -81,7 +80,6 @@ function withoutTokenStackTraces<T>(work: () => T): T {
  * previous output untouched. Each stack's `.terraform` folder is kept so `cdktf deploy` needs no new init.
  */
 export function synthesize(config: EnvironmentConfig, outdir: string): StackSummary[] {
-  useLeanResolve();
   const staging = `${outdir}.staging-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(staging), { recursive: true }); // cdktf creates only the last folder

@@ -17,7 +17,7 @@ import {
 } from 'cdktf';
 import * as cdktfPrivateResolve from 'cdktf/lib/tokens/private/resolve';
 import { buildApp } from '../../app/build-app';
-import { cdktfResolve, leanResolve, useLeanResolve } from '../../app/lean-resolve';
+import { cdktfResolve, leanResolve } from '../../app/lean-resolve';
 import { loadEnvironment } from '../../config/load';
 
 type Resolve = typeof cdktfResolve;
@@ -34,7 +34,10 @@ function resolvingWith<T>(resolve: Resolve, work: () => T): T {
   const installed = target.resolve;
   target.resolve = resolve;
   try {
-    return work();
+    const result = work();
+    // Else the comparison would be of one resolver with itself.
+    if (target.resolve !== resolve) throw new Error('the resolver under test was replaced during the pass');
+    return result;
   } finally {
     target.resolve = installed;
   }
@@ -56,14 +59,14 @@ function inTempApp<T>(work: (app: App) => T): T {
 export function stacksBothWays(env: string): BothWays[] {
   const { config } = loadEnvironment(env);
   const synthesized = (resolve: Resolve) =>
-    inTempApp((app) =>
-      resolvingWith(resolve, () => {
-        buildApp(app, config);
+    inTempApp((app) => {
+      buildApp(app, config); // installs leanResolve: the resolver under test is chosen after it
+      return resolvingWith(resolve, () => {
         const stacks = app.node.findAll().filter((c) => TerraformStack.isStack(c));
         stacks.forEach((stack) => stack.prepareStack());
         return stacks.map((stack): [string, string] => [stack.node.id, JSON.stringify(stack.toTerraform())]);
-      }),
-    );
+      });
+    });
   const lean = new Map(synthesized(leanResolve));
   return synthesized(cdktfResolve).map(([name, cdktf]) => ({ name, cdktf, lean: lean.get(name) ?? '' }));
 }
@@ -155,9 +158,9 @@ export function errorsBothWays(): BothWays[] {
   });
 }
 
-/** Which resolver cdktf uses once useLeanResolve ran (synthesize() runs it first), and the cdktf installed. */
+/** Which resolver cdktf uses once an app was built (buildApp installs leanResolve), and the cdktf installed. */
 export function resolverInUse(): { resolver: string; cdktfVersion: string } {
-  useLeanResolve();
+  inTempApp((app) => buildApp(app, loadEnvironment('dev').config));
   return {
     resolver: cdktfPrivateResolve.resolve === leanResolve ? 'leanResolve' : 'cdktf',
     cdktfVersion: (
