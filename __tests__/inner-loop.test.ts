@@ -129,22 +129,41 @@ describe('app/compile-cache.ts (imported first by main.ts)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compile-cache-'));
   const moduleFile = path.join(dir, 'answer.js');
   const cacheDir = path.join(dir, 'cache');
-  const resolutionsFile = path.join(cacheDir, 'resolutions.json');
   const load = (code = `console.log(require(${JSON.stringify(moduleFile)}).answer)`) =>
     spawnSync(
       process.execPath,
       ['-r', './__tests__/support/swc-register.js', '-e', `require('./app/compile-cache'); ${code}`],
       { cwd: repo, encoding: 'utf8', env: { ...process.env, AFPI_CODE_CACHE_DIR: cacheDir } },
     );
-  /** The one pack `node -e` writes: its file's mtime, and its index entry for the module (what it was made from). */
-  const pack = () => {
+  /** The one pack `node -e` writes (one entry point): its header (JSON) and its data. */
+  const packFile = () => {
     const packs = fs.readdirSync(cacheDir).filter((name) => name.endsWith('.pack'));
     expect(packs).toHaveLength(1);
-    const file = path.join(cacheDir, packs[0]);
-    const bytes = fs.readFileSync(file);
-    const index = JSON.parse(bytes.toString('utf8', 4, 4 + bytes.readUInt32LE(0)));
-    return { writtenAt: fs.statSync(file).mtimeMs, entry: index[moduleFile] };
+    return path.join(cacheDir, packs[0]);
   };
+  const readPack = () => {
+    const bytes = fs.readFileSync(packFile());
+    const headerLength = bytes.readUInt32LE(0);
+    return {
+      header: JSON.parse(bytes.toString('utf8', 4, 4 + headerLength)),
+      data: bytes.subarray(4 + headerLength),
+    };
+  };
+  const writeHeader = (header: unknown) => {
+    const { data } = readPack();
+    const json = Buffer.from(JSON.stringify(header));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(json.length);
+    fs.writeFileSync(
+      packFile(),
+      new Uint8Array(Buffer.concat([length, json, data] as unknown as Uint8Array[])),
+    );
+  };
+  /** The pack's file mtime, and its entry for the module (what its data was made from). */
+  const pack = () => ({
+    writtenAt: fs.statSync(packFile()).mtimeMs,
+    entry: readPack().header.modules[moduleFile],
+  });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -170,27 +189,42 @@ describe('app/compile-cache.ts (imported first by main.ts)', () => {
     expect(pack().entry.mtimeMs).toBe(fs.statSync(moduleFile).mtimeMs);
   });
 
-  it('remembers where requests resolved inside node_modules, until npm changes the installed packages', () => {
+  it('remembers where requests resolved inside node_modules, until npm or node resolve differently', () => {
     const key = `${repo}\0js-yaml`;
     const real = require.resolve('js-yaml');
-    expect(load("console.log(require.resolve('js-yaml'))").stdout).toBe(`${real}\n`);
-    const saved = JSON.parse(fs.readFileSync(resolutionsFile, 'utf8'));
-    expect(saved.resolved[key]).toBe(real);
+    const resolved = (flags: string[] = []) =>
+      spawnSync(
+        process.execPath,
+        [
+          ...flags,
+          '-r',
+          './__tests__/support/swc-register.js',
+          '-e',
+          `require('./app/compile-cache'); console.log(require.resolve('js-yaml'))`,
+        ],
+        { cwd: repo, encoding: 'utf8', env: { ...process.env, AFPI_CODE_CACHE_DIR: cacheDir } },
+      ).stdout;
+    expect(resolved()).toBe(`${real}\n`);
+    const { header } = readPack();
+    expect(header.resolutions[key]).toBe(real);
     // Only results inside node_modules: the module file outside it was resolved by node every time.
-    expect(Object.values(saved.resolved)).not.toContain(moduleFile);
+    expect(Object.values(header.resolutions)).not.toContain(moduleFile);
 
     // A remembered answer is used without asking node: point the request elsewhere and it loads that file.
     fs.writeFileSync(moduleFile, 'exports.answer = 7;\n');
-    fs.writeFileSync(resolutionsFile, JSON.stringify({ ...saved, resolved: { [key]: moduleFile } }));
+    writeHeader({ ...header, resolutions: { [key]: moduleFile } });
     expect(load("console.log(require('js-yaml').answer)").stdout).toBe('7\n');
 
-    // Written under other installed packages (npm rewrote its record): ignored, node resolves again.
-    fs.writeFileSync(
-      resolutionsFile,
-      JSON.stringify({ installStamp: 'another install', resolved: { [key]: moduleFile } }),
-    );
-    expect(load("console.log(require.resolve('js-yaml'))").stdout).toBe(`${real}\n`);
-    expect(JSON.parse(fs.readFileSync(resolutionsFile, 'utf8')).resolved[key]).toBe(real);
+    // A remembered file that is gone is resolved again.
+    writeHeader({ ...header, resolutions: { [key]: path.join(dir, 'gone.js') } });
+    expect(resolved()).toBe(`${real}\n`);
+    expect(readPack().header.resolutions[key]).toBe(real);
+
+    // Made under other installed packages (npm rewrote its record) or other node flags: ignored.
+    writeHeader({ ...header, resolutionStamp: 'another install', resolutions: { [key]: moduleFile } });
+    expect(resolved()).toBe(`${real}\n`);
+    writeHeader({ ...readPack().header, resolutions: { [key]: moduleFile } });
+    expect(resolved(['--conditions=development'])).toBe(`${real}\n`);
   });
 });
 

@@ -5,8 +5,8 @@
  * CommonJS compilation the way the `v8-compile-cache` package does. The cache lives beside the packages it
  * caches (node_modules/.cache): one pack per entry point (the script node runs) with the data of every module
  * it loaded, each valid for the size and mtime it was made from (V8 also rejects data of another V8 or other
- * flags). One read instead of one per module: a synth loads ~770. It also remembers where requests resolved
- * inside node_modules (see `resolveRemembered`). Import it before anything else.
+ * flags). One read instead of one per module: a synth loads ~770. The pack also holds where the entry's requests
+ * resolved inside node_modules (see `resolveRemembered`). Import it before anything else.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -14,6 +14,7 @@ import Module from 'module';
 import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
+import { threadId } from 'worker_threads';
 
 interface InternalModule {
   id: string;
@@ -62,13 +63,21 @@ interface PackEntry {
   length: number;
 }
 
-/** The pack: a 4-byte length, that many bytes of JSON index (filename to PackEntry), then the data. */
-function readPack(): { index: Map<string, PackEntry>; data: Buffer } {
+/** The pack's JSON header. */
+interface PackHeader {
+  modules: Record<string, PackEntry>;
+  /** What `resolutions` were made under (see resolutionStamp), and the resolutions themselves. */
+  resolutionStamp: string;
+  resolutions: Record<string, string>;
+}
+
+/** The pack: a 4-byte length, that many bytes of JSON header, then the modules' data. */
+function readPack(): { index: Map<string, PackEntry>; data: Buffer; header?: PackHeader } {
   try {
     const pack = fs.readFileSync(packFile);
-    const indexLength = pack.readUInt32LE(0);
-    const index = JSON.parse(pack.toString('utf8', 4, 4 + indexLength)) as Record<string, PackEntry>;
-    return { index: new Map(Object.entries(index)), data: pack.subarray(4 + indexLength) };
+    const headerLength = pack.readUInt32LE(0);
+    const header = JSON.parse(pack.toString('utf8', 4, 4 + headerLength)) as PackHeader;
+    return { index: new Map(Object.entries(header.modules)), data: pack.subarray(4 + headerLength), header };
   } catch {
     // No pack yet, or an unreadable one: compile without data and write a new one.
     return { index: new Map(), data: Buffer.alloc(0) };
@@ -107,37 +116,51 @@ function compileCached(this: InternalModule, content: string, filename: string):
 }
 
 /**
- * Where requests resolved last time, for results inside node_modules. Node finds each of the ~1,600 requests of a
- * synth by probing the file system and reading package.json files (~130 ms); packages only change through npm,
- * which rewrites its record of installed packages (node_modules/.package-lock.json), so the map is kept only while
- * that record's size and mtime are unchanged. Without that record, nothing is remembered.
+ * Where requests resolved last time, for results inside this install's node_modules. Node finds each of the
+ * ~1,600 requests of a synth by probing the file system and reading package.json files (~130 ms). The answer
+ * depends on the installed packages, which change through npm, and npm rewrites its record of them
+ * (node_modules/.package-lock.json); and on how node resolves: its version, flags (`--conditions`,
+ * `--preserve-symlinks`, also through NODE_OPTIONS), NODE_PATH and the extensions registered before this module.
+ * All of that is the stamp; a pack's resolutions made under another stamp are dropped. A remembered file that is
+ * gone is resolved again. Without npm's record, nothing is remembered. A hand edit under node_modules (a
+ * package.json's "main") is not seen: delete node_modules/.cache after one.
  */
-const installRecord = path.join(nodeModules, '.package-lock.json');
-const resolutionsFile = path.join(dir, 'resolutions.json');
-const installStamp = (() => {
+/** The flags among node's arguments that change how it resolves (not, e.g., `-e`'s code). */
+function resolutionFlags(args: string[]): string[] {
+  const flags: string[] = [];
+  args.forEach((arg, i) => {
+    if (arg === '-C' || arg === '--conditions') flags.push(arg, args[i + 1]);
+    else if (/^(-C.|--conditions=|--preserve-symlinks)/.test(arg)) flags.push(arg);
+  });
+  return flags;
+}
+
+const resolutionStamp = (() => {
   try {
-    const { size, mtimeMs } = fs.statSync(installRecord);
-    return `${size} ${mtimeMs}`;
+    const { size, mtimeMs } = fs.statSync(path.join(nodeModules, '.package-lock.json'));
+    const { NODE_OPTIONS, NODE_PATH, NODE_PRESERVE_SYMLINKS } = process.env;
+    return JSON.stringify([
+      size,
+      mtimeMs,
+      process.version,
+      resolutionFlags(process.execArgv),
+      NODE_OPTIONS,
+      NODE_PATH,
+      NODE_PRESERVE_SYMLINKS,
+      Object.keys(statics._extensions as object),
+    ]);
   } catch {
     return undefined;
   }
 })();
-const resolutions = new Map<string, string>();
-let resolutionsAdded = false;
-if (installStamp) {
-  try {
-    const saved = JSON.parse(fs.readFileSync(resolutionsFile, 'utf8')) as {
-      installStamp: string;
-      resolved: Record<string, string>;
-    };
-    if (saved.installStamp === installStamp)
-      for (const [key, filename] of Object.entries(saved.resolved)) resolutions.set(key, filename);
-  } catch {
-    // No map yet, or an unreadable one: resolve as node does and write a new one.
-  }
-}
+const resolutions = new Map<string, string>(
+  resolutionStamp !== undefined && pack.header?.resolutionStamp === resolutionStamp
+    ? Object.entries(pack.header.resolutions)
+    : [],
+);
+let resolutionsChanged = false;
 const resolveFilename = statics._resolveFilename;
-const INSIDE_NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+const OUR_PACKAGES = `${nodeModules}${path.sep}`;
 
 function resolveRemembered(
   this: unknown,
@@ -147,15 +170,19 @@ function resolveRemembered(
   options?: unknown,
 ): string {
   // The result depends only on the request and the requiring file's folder, unless options (paths) are given.
-  if (!installStamp || options !== undefined || !parent?.filename)
+  if (resolutionStamp === undefined || options !== undefined || !parent?.filename)
     return resolveFilename.call(this, request, parent, isMain, options);
   const key = `${path.dirname(parent.filename)}\0${request}`;
   const remembered = resolutions.get(key);
-  if (remembered !== undefined) return remembered;
+  if (remembered !== undefined && fs.statSync(remembered, { throwIfNoEntry: false })?.isFile())
+    return remembered;
   const filename = resolveFilename.call(this, request, parent, isMain, options);
-  if (filename.includes(INSIDE_NODE_MODULES)) {
+  if (filename.startsWith(OUR_PACKAGES)) {
     resolutions.set(key, filename);
-    resolutionsAdded = true;
+    resolutionsChanged = true;
+  } else if (remembered !== undefined) {
+    resolutions.delete(key);
+    resolutionsChanged = true;
   }
   return filename;
 }
@@ -176,11 +203,18 @@ function writePack(): void {
   }
   for (const { filename, size, mtimeMs, script } of pending)
     add(filename, size, mtimeMs, script.createCachedData());
-  const header = Buffer.from(JSON.stringify(index));
+  const header = Buffer.from(
+    JSON.stringify({
+      modules: index,
+      resolutionStamp: resolutionStamp ?? '',
+      resolutions: Object.fromEntries(resolutions),
+    } satisfies PackHeader),
+  );
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
   // Written aside and renamed: a process starting meanwhile reads the old pack or the new one, never half of one.
-  const fd = fs.openSync(`${packFile}.${process.pid}`, 'w');
+  const aside = `${packFile}.${process.pid}.${threadId}`;
+  const fd = fs.openSync(aside, 'w');
   try {
     for (const part of [length, header, ...blobs]) {
       const bytes = new Uint8Array(part.buffer, part.byteOffset, part.length);
@@ -189,7 +223,7 @@ function writePack(): void {
   } finally {
     fs.closeSync(fd);
   }
-  fs.renameSync(`${packFile}.${process.pid}`, packFile);
+  fs.renameSync(aside, packFile);
 }
 
 proto._compile = compileCached;
@@ -197,12 +231,7 @@ statics._resolveFilename = resolveRemembered;
 process.once('exit', () => {
   try {
     fs.mkdirSync(dir, { recursive: true });
-    if (pending.length > 0) writePack();
-    if (resolutionsAdded) {
-      const saved = { installStamp, resolved: Object.fromEntries(resolutions) };
-      fs.writeFileSync(`${resolutionsFile}.${process.pid}`, JSON.stringify(saved));
-      fs.renameSync(`${resolutionsFile}.${process.pid}`, resolutionsFile);
-    }
+    if (pending.length > 0 || resolutionsChanged) writePack();
   } catch {
     // A read-only install only loses the speed-up.
   }

@@ -9,16 +9,21 @@ import {
   App,
   DefaultTokenResolver,
   Fn,
+  IResolvable,
+  IResolveContext,
   Lazy,
   StringConcat,
+  TerraformIterator,
   TerraformStack,
   TerraformVariable,
   Token,
 } from 'cdktf';
 import * as cdktfPrivateResolve from 'cdktf/lib/tokens/private/resolve';
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { buildApp } from '../../app/build-app';
 import { cdktfResolve, leanResolve } from '../../app/lean-resolve';
 import { loadEnvironment } from '../../config/load';
+import { EnvironmentConfig } from '../../config/schema';
 
 type Resolve = typeof cdktfResolve;
 
@@ -53,11 +58,10 @@ function inTempApp<T>(work: (app: App) => T): T {
 }
 
 /**
- * Every stack of `env` as cdktf writes it (prepareStack, then toTerraform), in one app resolved throughout by
+ * Every stack of `config` as cdktf writes it (prepareStack, then toTerraform), in one app resolved throughout by
  * cdktf's resolve and in another by leanResolve.
  */
-export function stacksBothWays(env: string): BothWays[] {
-  const { config } = loadEnvironment(env);
+export function stacksBothWays(config: EnvironmentConfig): BothWays[] {
   const synthesized = (resolve: Resolve) =>
     inTempApp((app) => {
       buildApp(app, config); // installs leanResolve: the resolver under test is chosen after it
@@ -99,6 +103,60 @@ function values(stack: TerraformStack): Record<string, unknown> {
     joined: Fn.join(',', ['p', variable.stringValue]),
     lookup: Fn.lookup(Token.asAnyMap(Lazy.anyValue({ produce: () => ({ k: 'v' }) })), 'k', 'd'),
     escaped: 'a literal ${var.not_a_token} and %{if x}y%{endif}',
+    ...resolverCases(stack, variable, seven),
+  };
+}
+
+/** What token resolvers do to their context: set flags for what they resolve, post-process, iterate. */
+function resolverCases(
+  stack: TerraformStack,
+  variable: TerraformVariable,
+  seven: number,
+): Record<string, unknown> {
+  const flags = Lazy.anyValue({
+    produce: (c) => [c.iteratorContext ?? null, c.suppressBraces ?? null, c.ignoreEscapes ?? null],
+  });
+  const postProcessed: IResolvable = {
+    creationStack: [],
+    resolve(context: IResolveContext) {
+      context.registerPostProcessor({
+        postProcess: (x, c) => ({
+          ...(x as object),
+          seen: [c.suppressBraces ?? null, c.iteratorContext ?? null],
+        }),
+      });
+      return { reference: variable.stringValue, inner: flags };
+    },
+  };
+  const rules = TerraformIterator.fromList(Token.asList(variable.value));
+  const firewall = new ComputeFirewall(stack, 'firewall', {
+    name: 'x',
+    network: 'n',
+    allow: rules.dynamic({ protocol: rules.getString('protocol'), ports: [rules.getString('port')] }),
+  });
+  return {
+    // Flags a resolver sets before resolving further reach every token below, however deep.
+    iterating: Lazy.anyValue({
+      produce: (c) => {
+        c.iteratorContext = 'FOR_EXPRESSION';
+        return c.resolve({ x: [flags, { y: flags }] });
+      },
+    }),
+    inFunction: Lazy.anyValue({
+      produce: (c) => {
+        c.suppressBraces = true;
+        c.ignoreEscapes = true;
+        return c.resolve([[flags], `\${literal} ${variable.stringValue}`]);
+      },
+    }),
+    postProcessed,
+    postProcessedInFunction: Fn.jsonencode({ t: postProcessed }),
+    formatted: Fn.format(Fn.rawString('a ${x} "q" %s'), [variable.stringValue]),
+    encoded: Fn.jsonencode({ a: [variable.stringValue, 'literal ${x}', { n: seven }] }),
+    joinedEscapes: Fn.join(',', [`\${literal}-${variable.stringValue}`, `n-${seven}`]),
+    dynamicBlock: firewall.toTerraform(),
+    forExpression: rules.forExpressionForList('val.protocol'),
+    nestedTokenKeys: { outer: { [`key-${variable.stringValue}`]: { [`n-${seven}`]: 1 } } },
   };
 }
 
@@ -146,6 +204,9 @@ export function errorsBothWays(): BothWays[] {
       'list token as a string': { attribute: Token.asList(Lazy.listValue({ produce: () => ['x'] }))[0] },
       'string map token value': { attribute: Token.STRING_MAP_TOKEN_VALUE },
       'number map token value': { attribute: [Token.NUMBER_MAP_TOKEN_VALUE] },
+      // The key path of an error continues through the tokens it was found under.
+      'error under a token': { a: { b: Lazy.anyValue({ produce: () => ({ c: [() => 1] }) }) } },
+      'error in a key token': { a: { [Token.asString(Lazy.anyValue({ produce: () => () => 1 }))]: 'x' } },
     };
     return Object.entries(cases).map(([name, input]) => {
       const options = () => ({ scope: stack, preparing: false, resolver: resolver() });

@@ -8,6 +8,8 @@ const fs = require('fs');
 const path = require('path');
 
 const OPTIONS = {
+  // Only these options: a .swcrc would change the output without changing the cache key.
+  swcrc: false,
   jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
   module: { type: 'commonjs' },
 };
