@@ -71,20 +71,45 @@ interface PackHeader {
   resolutions: Record<string, string>;
 }
 
-/** The pack: a 4-byte length, that many bytes of JSON header, then the modules' data. */
-function readPack(): { index: Map<string, PackEntry>; data: Buffer; header?: PackHeader } {
-  try {
-    const pack = fs.readFileSync(packFile);
-    const headerLength = pack.readUInt32LE(0);
-    const header = JSON.parse(pack.toString('utf8', 4, 4 + headerLength)) as PackHeader;
-    return { index: new Map(Object.entries(header.modules)), data: pack.subarray(4 + headerLength), header };
-  } catch {
-    // No pack yet, or an unreadable one: compile without data and write a new one.
-    return { index: new Map(), data: Buffer.alloc(0) };
+/** Fills `into` from `fd` at `position`. */
+function readAt(fd: number, into: Uint8Array, position: number): void {
+  for (let read = 0; read < into.length;) {
+    const n = fs.readSync(fd, into, read, into.length - read, position + read);
+    if (n === 0) throw new Error(`${packFile} ends early`);
+    read += n;
   }
 }
 
-const pack = readPack();
+/**
+ * The pack: a 4-byte length, that many bytes of JSON header, then the modules' data. Only the header is read up
+ * front; a module's data is read when it is compiled, so none of it stays in memory after (a whole pack is ~27 MB).
+ */
+function openPack(): { fd?: number; dataStart: number; index: Map<string, PackEntry>; header?: PackHeader } {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(packFile, 'r');
+    const length = new Uint8Array(4);
+    readAt(fd, length, 0);
+    const headerBytes = new Uint8Array(new DataView(length.buffer).getUint32(0, true));
+    readAt(fd, headerBytes, 4);
+    const header = JSON.parse(Buffer.from(headerBytes).toString('utf8')) as PackHeader;
+    return { fd, dataStart: 4 + headerBytes.length, index: new Map(Object.entries(header.modules)), header };
+  } catch {
+    // No pack yet, or an unreadable one: compile without data and write a new one.
+    if (fd !== undefined) fs.closeSync(fd);
+    return { dataStart: 0, index: new Map() };
+  }
+}
+
+const pack = openPack();
+
+/** A module's data from the pack (still the one this process opened, even if another has replaced it since). */
+function packedData({ offset, length }: PackEntry): Uint8Array {
+  const data = new Uint8Array(length);
+  readAt(pack.fd!, data, pack.dataStart + offset);
+  return data;
+}
+
 const pending: { filename: string; size: number; mtimeMs: number; script: vm.Script }[] = [];
 
 function compileCached(this: InternalModule, content: string, filename: string): unknown {
@@ -93,9 +118,7 @@ function compileCached(this: InternalModule, content: string, filename: string):
   const { mtimeMs } = fs.statSync(filename);
   const entry = pack.index.get(filename);
   const cachedData =
-    entry && entry.size === content.length && entry.mtimeMs === mtimeMs
-      ? pack.data.subarray(entry.offset, entry.offset + entry.length)
-      : undefined;
+    entry && entry.size === content.length && entry.mtimeMs === mtimeMs ? packedData(entry) : undefined;
   const script = new vm.Script(Module.wrap(content), {
     filename,
     cachedData,
@@ -187,39 +210,50 @@ function resolveRemembered(
   return filename;
 }
 
+/** Writes all of `bytes` to `fd`. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written);
+}
+
 /** The pack again, with this run's new data: entries of modules this run did not load are kept. */
 function writePack(): void {
-  const blobs: Buffer[] = [];
-  const index: Record<string, PackEntry> = {};
+  const renewed = new Map(pending.map((p) => [p.filename, p]));
+  const parts: { filename: string; entry: PackEntry; data: () => Uint8Array }[] = [];
   let offset = 0;
-  const add = (filename: string, size: number, mtimeMs: number, data: Buffer) => {
-    index[filename] = { size, mtimeMs, offset, length: data.length };
-    blobs.push(data);
-    offset += data.length;
+  const add = (filename: string, size: number, mtimeMs: number, length: number, data: () => Uint8Array) => {
+    parts.push({ filename, entry: { size, mtimeMs, offset, length }, data });
+    offset += length;
   };
-  const renewed = new Set(pending.map((p) => p.filename));
-  for (const [filename, { size, mtimeMs, offset: at, length }] of pack.index) {
-    if (!renewed.has(filename)) add(filename, size, mtimeMs, pack.data.subarray(at, at + length));
+  for (const [filename, entry] of pack.index) {
+    if (!renewed.has(filename))
+      add(filename, entry.size, entry.mtimeMs, entry.length, () => packedData(entry));
   }
-  for (const { filename, size, mtimeMs, script } of pending)
-    add(filename, size, mtimeMs, script.createCachedData());
-  const header = Buffer.from(
-    JSON.stringify({
-      modules: index,
-      resolutionStamp: resolutionStamp ?? '',
-      resolutions: Object.fromEntries(resolutions),
-    } satisfies PackHeader),
-  );
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(header.length);
+  for (const { filename, size, mtimeMs, script } of renewed.values()) {
+    const data = script.createCachedData();
+    add(
+      filename,
+      size,
+      mtimeMs,
+      data.length,
+      () => new Uint8Array(data.buffer, data.byteOffset, data.length),
+    );
+  }
+  const header: PackHeader = {
+    modules: Object.fromEntries(parts.map(({ filename, entry }) => [filename, entry])),
+    resolutionStamp: resolutionStamp ?? '',
+    resolutions: Object.fromEntries(resolutions),
+  };
+  const headerBytes = new Uint8Array(Buffer.from(JSON.stringify(header)));
+  const length = new Uint8Array(4);
+  new DataView(length.buffer).setUint32(0, headerBytes.length, true);
   // Written aside and renamed: a process starting meanwhile reads the old pack or the new one, never half of one.
+  // One module's data at a time: the old pack's are read from it as they are written.
   const aside = `${packFile}.${process.pid}.${threadId}`;
   const fd = fs.openSync(aside, 'w');
   try {
-    for (const part of [length, header, ...blobs]) {
-      const bytes = new Uint8Array(part.buffer, part.byteOffset, part.length);
-      for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written);
-    }
+    writeAll(fd, length);
+    writeAll(fd, headerBytes);
+    for (const part of parts) writeAll(fd, part.data());
   } finally {
     fs.closeSync(fd);
   }
