@@ -22,8 +22,7 @@ import * as cdktfPrivateResolve from 'cdktf/lib/tokens/private/resolve';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { buildApp } from '../../app/build-app';
 import { cdktfResolve, leanResolve } from '../../app/lean-resolve';
-import { loadEnvironment } from '../../config/load';
-import { EnvironmentConfig } from '../../config/schema';
+import type { EnvironmentConfig } from '../../config/schema';
 
 type Resolve = typeof cdktfResolve;
 
@@ -61,10 +60,15 @@ function inTempApp<T>(work: (app: App) => T): T {
  * Every stack of `config` as cdktf writes it (prepareStack, then toTerraform), in one app resolved throughout by
  * cdktf's resolve and in another by leanResolve.
  */
-export function stacksBothWays(config: EnvironmentConfig): BothWays[] {
+export function stacksBothWays(config: EnvironmentConfig): {
+  resolverAfterBuild: string;
+  stacks: BothWays[];
+} {
+  let resolverAfterBuild = '';
   const synthesized = (resolve: Resolve) =>
     inTempApp((app) => {
       buildApp(app, config); // installs leanResolve: the resolver under test is chosen after it
+      resolverAfterBuild = cdktfPrivateResolve.resolve === leanResolve ? 'leanResolve' : 'cdktf';
       return resolvingWith(resolve, () => {
         const stacks = app.node.findAll().filter((c) => TerraformStack.isStack(c));
         stacks.forEach((stack) => stack.prepareStack());
@@ -72,7 +76,12 @@ export function stacksBothWays(config: EnvironmentConfig): BothWays[] {
       });
     });
   const lean = new Map(synthesized(leanResolve));
-  return synthesized(cdktfResolve).map(([name, cdktf]) => ({ name, cdktf, lean: lean.get(name) ?? '' }));
+  const stacks = synthesized(cdktfResolve).map(([name, cdktf]) => ({
+    name,
+    cdktf,
+    lean: lean.get(name) ?? '',
+  }));
+  return { resolverAfterBuild, stacks };
 }
 
 const resolver = () => new DefaultTokenResolver(new StringConcat());
@@ -219,13 +228,8 @@ export function errorsBothWays(): BothWays[] {
   });
 }
 
-/** Which resolver cdktf uses once an app was built (buildApp installs leanResolve), and the cdktf installed. */
-export function resolverInUse(): { resolver: string; cdktfVersion: string } {
-  inTempApp((app) => buildApp(app, loadEnvironment('dev').config));
-  return {
-    resolver: cdktfPrivateResolve.resolve === leanResolve ? 'leanResolve' : 'cdktf',
-    cdktfVersion: (
-      JSON.parse(fs.readFileSync(require.resolve('cdktf/package.json'), 'utf8')) as { version: string }
-    ).version,
-  };
+/** The cdktf installed (its package.json version). */
+export function cdktfVersion(): string {
+  return (JSON.parse(fs.readFileSync(require.resolve('cdktf/package.json'), 'utf8')) as { version: string })
+    .version;
 }
