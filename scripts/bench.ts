@@ -4,9 +4,9 @@
  * runs (dist/main.bundle.js through the code cache), next to two baselines: a one-resource app (same google
  * provider, deep import) and the same app loading every provider module the full synth loads, each run as plain
  * tsc output and bundled + code cache like the synth. The ratio target is the issue's: `node dist/main.js` to the
- * one-resource app, both as tsc emits them; the other ratios are reported. Prints peak RSS of the node processes it can probe. Then runs `npm test` once
- * (skipped with BENCH_SUITE=0): its wall time, and our entries in the system temp dir before and after. Exits 1
- * when a target is missed.
+ * one-resource app, both as tsc emits them; the other ratios are reported. Prints peak RSS of the node processes it can probe. Then runs `npm test`
+ * BENCH_SUITE_RUNS times (3; skipped with BENCH_SUITE=0): the median wall time, and our entries in the system temp
+ * dir before and after each run. Exits 1 when a target is missed.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,6 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const SUITE_RUNS = Number(process.env.BENCH_SUITE_RUNS ?? 3);
 const TARGET_SYNTH_SECONDS = 1.6;
 const TARGET_RATIO = 3.0;
 const TARGET_RSS_MB = 200;
@@ -209,17 +210,22 @@ function main(): number {
     ],
   ];
   if (process.env.BENCH_SUITE !== '0') {
-    const suite = runSuite();
-    console.log(`npm test                         ${suite.seconds.toFixed(1)} s  ${suite.summary}`);
+    // The median of a few runs: one run of the suite varies by a second or two on this machine.
+    const suites = Array.from({ length: SUITE_RUNS }, () => runSuite());
+    const median = [...suites].sort((a, b) => a.seconds - b.seconds)[Math.floor(suites.length / 2)];
+    const added = [...new Set(suites.flatMap((s) => s.tmpAdded))];
+    console.log(
+      `npm test                         median ${median.seconds.toFixed(1)} s of ${suites.map((s) => s.seconds.toFixed(1)).join(', ')} s  ${median.summary}`,
+    );
     checks.push(
-      [`npm test passes (${suite.summary})`, !suite.failed],
+      [`npm test passes (${suites.map((s) => s.summary).join('; ')})`, suites.every((s) => !s.failed)],
       [
-        `npm test ${suite.seconds.toFixed(1)} s (target <= ${TARGET_SUITE_SECONDS} s)`,
-        suite.seconds <= TARGET_SUITE_SECONDS,
+        `npm test median ${median.seconds.toFixed(1)} s of ${suites.length} runs (target <= ${TARGET_SUITE_SECONDS} s)`,
+        median.seconds <= TARGET_SUITE_SECONDS,
       ],
       [
-        `npm test left the system temp dir as it found it (${suite.tmpBefore} entries of ours before, ${suite.tmpAdded.length} added${suite.tmpAdded.length ? `: ${suite.tmpAdded.slice(0, 5).join(', ')}` : ''})`,
-        suite.tmpAdded.length === 0,
+        `npm test left the system temp dir as it found it (${suites[0].tmpBefore} entries of ours before, ${added.length} added${added.length ? `: ${added.slice(0, 5).join(', ')}` : ''})`,
+        added.length === 0,
       ],
     );
   }
