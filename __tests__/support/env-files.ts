@@ -11,8 +11,10 @@ import {
 import { parseYaml } from '../../config/parse-yaml';
 import { repoRoot } from '../../config/paths';
 
+let dir: string | undefined;
+
 /**
- * Writes `<name>.yaml` = config/environments/<base>.yaml with `change` merged in, into a fresh temp folder, and
+ * Writes `<name>.yaml` = config/environments/<base>.yaml with `change` merged in, into a temp folder, and
  * loads it (a top-level `key: undefined` in `change` deletes the key). Returns the loaded environment or the ConfigError's problems.
  */
 export function loadVariant(
@@ -20,7 +22,8 @@ export function loadVariant(
   change: Record<string, unknown>,
   options: { tier?: string; name?: string } = {},
 ): { loaded?: LoadedEnvironment; problems?: string[]; file: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'env-'));
+  // One folder per test file: a variant replaces the previous one of the same name (loading reads only its file).
+  dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'env-'));
   const name = options.name ?? base;
   const original = fs.readFileSync(path.join(ENVIRONMENTS_DIR, `${base}.yaml`), 'utf8');
   const doc = deepMerge(parseYaml(original), change) as Record<string, unknown>;
