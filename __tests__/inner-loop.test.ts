@@ -187,6 +187,15 @@ describe('app/compile-cache.ts (imported first by main.ts)', () => {
     fs.utimesSync(moduleFile, new Date(), new Date(Date.now() + 5000));
     expect(load().stdout).toBe('43\n');
     expect(pack().entry.mtimeMs).toBe(fs.statSync(moduleFile).mtimeMs);
+
+    // A pack cut short is not used: the run goes on without it and writes a whole one.
+    fs.truncateSync(packFile(), fs.statSync(packFile()).size - 10);
+    const afterDamage = load();
+    expect(afterDamage.stderr).toBe('');
+    expect(afterDamage.stdout).toBe('43\n');
+    const { header, data } = readPack();
+    const { offset, length } = header.modules[moduleFile];
+    expect(offset + length).toBeLessThanOrEqual(data.length);
   });
 
   it('remembers where requests resolved inside node_modules, until npm or node resolve differently', () => {

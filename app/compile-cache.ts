@@ -5,7 +5,7 @@
  * CommonJS compilation the way the `v8-compile-cache` package does. The cache lives beside the packages it
  * caches (node_modules/.cache): one pack per entry point (the script node runs) with the data of every module
  * it loaded, each valid for the size and mtime it was made from (V8 also rejects data of another V8 or other
- * flags). One read instead of one per module: a synth loads ~770. The pack also holds where the entry's requests
+ * flags). One file instead of one per module: a synth loads ~770. The pack also holds where the entry's requests
  * resolved inside node_modules (see `resolveRemembered`). Import it before anything else.
  */
 import * as crypto from 'crypto';
@@ -93,7 +93,17 @@ function openPack(): { fd?: number; dataStart: number; index: Map<string, PackEn
     const headerBytes = new Uint8Array(new DataView(length.buffer).getUint32(0, true));
     readAt(fd, headerBytes, 4);
     const header = JSON.parse(Buffer.from(headerBytes).toString('utf8')) as PackHeader;
-    return { fd, dataStart: 4 + headerBytes.length, index: new Map(Object.entries(header.modules)), header };
+    const dataStart = 4 + headerBytes.length;
+    // A pack cut short or not ours is not used (and is replaced at exit): every entry must lie inside the file.
+    const { size } = fs.fstatSync(fd);
+    const entries = Object.entries(header.modules);
+    const inside = ({ offset, length }: PackEntry) =>
+      Number.isInteger(offset) &&
+      Number.isInteger(length) &&
+      offset >= 0 &&
+      dataStart + offset + length <= size;
+    if (!entries.every(([, entry]) => inside(entry))) throw new Error(`${packFile} is damaged`);
+    return { fd, dataStart, index: new Map(entries), header };
   } catch {
     // No pack yet, or an unreadable one: compile without data and write a new one.
     if (fd !== undefined) fs.closeSync(fd);
@@ -103,11 +113,18 @@ function openPack(): { fd?: number; dataStart: number; index: Map<string, PackEn
 
 const pack = openPack();
 
-/** A module's data from the pack (still the one this process opened, even if another has replaced it since). */
-function packedData({ offset, length }: PackEntry): Uint8Array {
-  const data = new Uint8Array(length);
-  readAt(pack.fd!, data, pack.dataStart + offset);
-  return data;
+/**
+ * A module's data from the pack (still the one this process opened, even if another has replaced it since), or
+ * undefined if it cannot be read: the module is then compiled without it.
+ */
+function packedData({ offset, length }: PackEntry): Uint8Array | undefined {
+  try {
+    const data = new Uint8Array(length);
+    readAt(pack.fd!, data, pack.dataStart + offset);
+    return data;
+  } catch {
+    return undefined;
+  }
 }
 
 const pending: { filename: string; size: number; mtimeMs: number; script: vm.Script }[] = [];
@@ -138,16 +155,6 @@ function compileCached(this: InternalModule, content: string, filename: string):
   return wrapper.call(this.exports, this.exports, moduleRequire, this, filename, path.dirname(filename));
 }
 
-/**
- * Where requests resolved last time, for results inside this install's node_modules. Node finds each of the
- * ~1,600 requests of a synth by probing the file system and reading package.json files (~130 ms). The answer
- * depends on the installed packages, which change through npm, and npm rewrites its record of them
- * (node_modules/.package-lock.json); and on how node resolves: its version, flags (`--conditions`,
- * `--preserve-symlinks`, also through NODE_OPTIONS), NODE_PATH and the extensions registered before this module.
- * All of that is the stamp; a pack's resolutions made under another stamp are dropped. A remembered file that is
- * gone is resolved again. Without npm's record, nothing is remembered. A hand edit under node_modules (a
- * package.json's "main") is not seen: delete node_modules/.cache after one.
- */
 /** The flags among node's arguments that change how it resolves (not, e.g., `-e`'s code). */
 function resolutionFlags(args: string[]): string[] {
   const flags: string[] = [];
@@ -158,6 +165,16 @@ function resolutionFlags(args: string[]): string[] {
   return flags;
 }
 
+/**
+ * Where requests resolved last time, for results inside this install's node_modules. Node finds each of the
+ * ~1,600 requests of a synth by probing the file system and reading package.json files (~130 ms). The answer
+ * depends on the installed packages, which change through npm, and npm rewrites its record of them
+ * (node_modules/.package-lock.json); and on how node resolves: its version, flags (`--conditions`,
+ * `--preserve-symlinks`, also through NODE_OPTIONS), NODE_PATH and the extensions registered before this module.
+ * All of that is the stamp; a pack's resolutions made under another stamp are dropped. A remembered file that is
+ * gone is resolved again. Without npm's record, nothing is remembered. A hand edit under node_modules (a
+ * package.json's "main") is not seen: delete node_modules/.cache after one.
+ */
 const resolutionStamp = (() => {
   try {
     const { size, mtimeMs } = fs.statSync(path.join(nodeModules, '.package-lock.json'));
@@ -178,7 +195,7 @@ const resolutionStamp = (() => {
 })();
 const resolutions = new Map<string, string>(
   resolutionStamp !== undefined && pack.header?.resolutionStamp === resolutionStamp
-    ? Object.entries(pack.header.resolutions)
+    ? Object.entries(pack.header.resolutions ?? {})
     : [],
 );
 let resolutionsChanged = false;
@@ -215,18 +232,25 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written);
 }
 
-/** The pack again, with this run's new data: entries of modules this run did not load are kept. */
+/** The pack again, with this run's new data. */
 function writePack(): void {
   const renewed = new Map(pending.map((p) => [p.filename, p]));
-  const parts: { filename: string; entry: PackEntry; data: () => Uint8Array }[] = [];
+  const parts: { filename: string; entry: PackEntry; data: () => Uint8Array | undefined }[] = [];
   let offset = 0;
-  const add = (filename: string, size: number, mtimeMs: number, length: number, data: () => Uint8Array) => {
+  const add = (
+    filename: string,
+    size: number,
+    mtimeMs: number,
+    length: number,
+    data: () => Uint8Array | undefined,
+  ) => {
     parts.push({ filename, entry: { size, mtimeMs, offset, length }, data });
     offset += length;
   };
+  // Entries of modules this run did not load are kept, unless their file is gone; read one at a time as written.
   for (const [filename, entry] of pack.index) {
-    if (!renewed.has(filename))
-      add(filename, entry.size, entry.mtimeMs, entry.length, () => packedData(entry));
+    if (renewed.has(filename) || !fs.statSync(filename, { throwIfNoEntry: false })) continue;
+    add(filename, entry.size, entry.mtimeMs, entry.length, () => packedData(entry));
   }
   for (const { filename, size, mtimeMs, script } of renewed.values()) {
     const data = script.createCachedData();
@@ -247,15 +271,21 @@ function writePack(): void {
   const length = new Uint8Array(4);
   new DataView(length.buffer).setUint32(0, headerBytes.length, true);
   // Written aside and renamed: a process starting meanwhile reads the old pack or the new one, never half of one.
-  // One module's data at a time: the old pack's are read from it as they are written.
   const aside = `${packFile}.${process.pid}.${threadId}`;
   const fd = fs.openSync(aside, 'w');
+  let written = false;
   try {
     writeAll(fd, length);
     writeAll(fd, headerBytes);
-    for (const part of parts) writeAll(fd, part.data());
+    for (const part of parts) {
+      const data = part.data();
+      if (!data) throw new Error(`${packFile}: cannot read ${part.filename}'s data`);
+      writeAll(fd, data);
+    }
+    written = true;
   } finally {
     fs.closeSync(fd);
+    if (!written) fs.rmSync(aside, { force: true });
   }
   fs.renameSync(aside, packFile);
 }

@@ -12,7 +12,7 @@
  *
  * cdktf is archived at 0.21.0 (pinned exactly in package.json); `useLeanResolve` installs this resolver only into
  * that version and leaves any other with its own. `__tests__/lean-resolve.test.ts` compares both on every element
- * of real apps and on every error.
+ * of a real app, on every kind of token and on each kind of error.
  */
 import type { IPostProcessor, IResolvable, IResolveContext } from 'cdktf';
 import * as errors from 'cdktf/lib/errors';

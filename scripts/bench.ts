@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const SUITE_RUNS = Number(process.env.BENCH_SUITE_RUNS ?? 3);
+const SUITE_RUNS = Math.max(1, Math.floor(Number(process.env.BENCH_SUITE_RUNS ?? 3)) || 1);
 const TARGET_SYNTH_SECONDS = 1.6;
 const TARGET_RATIO = 3.0;
 const TARGET_RSS_MB = 200;
@@ -152,7 +152,7 @@ function main(): number {
     { name: 'one-resource app', argv: [minimal], probe: true },
     {
       name: 'one-resource app, bundled',
-      argv: [bundled(minimal, path.join(work, 'minimal.bundle.js'))],
+      argv: [bundled(minimal, path.join(dist, 'scripts', 'bench-minimal.bundle.js'))],
       probe: true,
       cached: true,
     },
@@ -164,7 +164,7 @@ function main(): number {
     },
     {
       name: 'same modules, bundled',
-      argv: [bundled(sameEntry, path.join(work, 'same-modules.bundle.js'))],
+      argv: [bundled(sameEntry, path.join(dist, 'scripts', 'bench-same-modules.bundle.js'))],
       probe: true,
       cached: true,
     },
