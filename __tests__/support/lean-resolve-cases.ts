@@ -3,8 +3,6 @@
  * resolve and by leanResolve (app/lean-resolve.ts). Results cross the thread as JSON text, keys in order.
  */
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import {
   App,
   DefaultTokenResolver,
@@ -23,6 +21,7 @@ import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { buildApp } from '../../app/build-app';
 import { cdktfResolve, leanResolve } from '../../app/lean-resolve';
 import type { EnvironmentConfig } from '../../config/schema';
+import { inTempDir } from './synth';
 
 type Resolve = typeof cdktfResolve;
 
@@ -47,14 +46,8 @@ function resolvingWith<T>(resolve: Resolve, work: () => T): T {
   }
 }
 
-function inTempApp<T>(work: (app: App) => T): T {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lean-resolve-'));
-  try {
-    return work(new App({ outdir, stackTraces: false }));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
+const inTempApp = <T>(work: (app: App) => T): T =>
+  inTempDir((outdir) => work(new App({ outdir, stackTraces: false })));
 
 /**
  * Every stack of `config` as cdktf writes it (prepareStack, then toTerraform), in one app resolved throughout by

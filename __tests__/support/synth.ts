@@ -49,17 +49,20 @@ export function callInSynthThread<T>(module: string, name: string, ...args: unkn
 }
 
 /**
- * Synthesizes a whole app for `config` as `npm run synth` does (policy pack included), through a real App, so
- * cross-stack references resolve. Once per run for equal configs (test files that synthesize the same variant
- * share it).
+ * `npm run synth`'s synthesize() of `config` (policy pack included) in this worker's synth thread, through a real
+ * App, so cross-stack references resolve. Once per run for equal configs: test files that synthesize the same
+ * environment or variant share it. Throws PolicyError's message on a violation.
  */
-export function synthApp(config: EnvironmentConfig): SynthesizedApp {
+function synthesizeOnce(config: EnvironmentConfig): SynthesizedEnvironment {
   const key = crypto.createHash('sha1').update(JSON.stringify(config)).digest('hex');
-  return once(
-    `config-${key}.json`,
-    () =>
-      callInSynthThread<SynthesizedEnvironment>('__tests__/support/synth', 'synthesizeHere', config).stacks,
+  return once(`${key}.json`, () =>
+    callInSynthThread<SynthesizedEnvironment>('__tests__/support/synth', 'synthesizeHere', config),
   );
+}
+
+/** The stacks of `config` (a variant of an environment), synthesized once per run (synthesizeOnce). */
+export function synthApp(config: EnvironmentConfig): SynthesizedApp {
+  return synthesizeOnce(config).stacks;
 }
 
 /** An environment as `npm run synth` writes it: its stacks, and the summary with each stack's policy check. */
@@ -75,7 +78,8 @@ export function synthesizeHere(config: EnvironmentConfig): SynthesizedEnvironmen
   return inTempDir((outdir) => ({ summaries: synthesize(config, outdir), stacks: readStacks(outdir) }));
 }
 
-function inTempDir<T>(work: (dir: string) => T): T {
+/** `work` in a fresh temp folder, removed after. */
+export function inTempDir<T>(work: (dir: string) => T): T {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
   try {
     return work(dir);
@@ -238,8 +242,8 @@ function once<T>(file: string, compute: () => T): T {
 const loadedConfigs = new Map<string, EnvironmentConfig>();
 
 /**
- * `npm run synth` of an environment (optionally at another tier), once per test run: the same synthesize() as
- * main.ts, so the policy pack checks every environment at every tier. Throws PolicyError's message on a violation.
+ * `npm run synth` of an environment (optionally at another tier), once per test run (synthesizeOnce): the same
+ * synthesize() as main.ts, so the policy pack checks every environment at every tier.
  */
 export function synthesizeEnvironment(env: string, tier?: string): SynthesizedEnvironment {
   const loadedKey = `${env}\0${tier ?? ''}`;
@@ -248,9 +252,7 @@ export function synthesizeEnvironment(env: string, tier?: string): SynthesizedEn
     config = loadEnvironment(env, { tier }).config;
     loadedConfigs.set(loadedKey, config);
   }
-  return once(`${env}-${config.tier}.json`, () =>
-    callInSynthThread<SynthesizedEnvironment>('__tests__/support/synth', 'synthesizeHere', config),
-  );
+  return synthesizeOnce(config);
 }
 
 /** The stacks of an environment (optionally at another tier), synthesized once per test run. */
